@@ -1,0 +1,1 @@
+typedef int fct_placeholder_cli;

@@ -1,0 +1,3 @@
+/* Placeholder replaced by the configuration parser. */
+#include "config.h"
+#include "facteur/core_config.h"

@@ -1,0 +1,8 @@
+# core: allocation, strings, errors, configuration. Depends on libc only.
+noinst_LIBRARIES += libcore.a
+libcore_a_SOURCES = \
+	src/core/config.c \
+	src/core/error.c \
+	src/core/strbuf.c \
+	src/core/util.c \
+	src/core/xmalloc.c

@@ -1,0 +1,122 @@
+/*
+ * Small helpers shared by every layer: home expansion, running the
+ * password/token commands, and the edit distance behind "did you mean".
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "facteur/core.h"
+
+char *
+fct_expand_home(const char *path)
+{
+	const char *home;
+
+	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0'))
+		return xstrdup(path);
+	home = getenv("HOME");
+	if (home == NULL || *home == '\0')
+		home = "/";
+	return xasprintf("%s%s", home, path + 1);
+}
+
+int
+fct_run_line_command(const char *command, char **out, struct fct_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fds[2], status;
+	pid_t pid;
+	char buf[4096];
+	ssize_t n;
+	char *nl;
+
+	*out = NULL;
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return fct_error_set(err, "cannot run '%s': %s", command,
+		    strerror(errno));
+	switch (pid = fork()) {
+	case -1:
+		close(fds[0]);
+		close(fds[1]);
+		return fct_error_set(err, "cannot run '%s': %s", command,
+		    strerror(errno));
+	case 0:
+		signal(SIGPIPE, SIG_DFL);
+		if (dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", command, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		n = read(fds[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* A secret is one line; stop keeping bytes far beyond it. */
+		if (sb.len < 65536)
+			strbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			strbuf_release(&sb);
+			return fct_error_set(err, "cannot wait for '%s': %s",
+			    command, strerror(errno));
+		}
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		strbuf_release(&sb);
+		if (WIFEXITED(status))
+			return fct_error_set(err,
+			    "command '%s' failed with exit status %d", command,
+			    WEXITSTATUS(status));
+		return fct_error_set(err, "command '%s' was killed", command);
+	}
+	if ((nl = memchr(sb.buf, '\n', sb.len)) != NULL)
+		strbuf_setlen(&sb, (size_t)(nl - sb.buf));
+	if (sb.len > 0 && sb.buf[sb.len - 1] == '\r')
+		strbuf_setlen(&sb, sb.len - 1);
+	if (sb.len == 0 || memchr(sb.buf, '\0', sb.len) != NULL) {
+		strbuf_release(&sb);
+		return fct_error_set(err, "command '%s' printed no usable line",
+		    command);
+	}
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+size_t
+fct_edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, *row, prev, tmp, best;
+
+	row = xcalloc(lb + 1, sizeof *row);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	best = row[lb];
+	free(row);
+	return best;
+}

@@ -1,0 +1,21 @@
+# Tests. Unit tests (cmocka) link one layer and the layers below it only:
+# a test that needs more shows a broken boundary. Integration tests are shell
+# scripts that drive the real binary against the test bed (tests/servers/),
+# which scripts/test starts; without it they are skipped (exit 77).
+
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; top_builddir='$(abs_top_builddir)'; \
+	FACTEUR='$(abs_top_builddir)/facteur'; \
+	export top_srcdir top_builddir FACTEUR;
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL)
+
+UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
+
+include tests/unit/core/local.mk
+include tests/unit/net/local.mk
+include tests/unit/imap/local.mk
+include tests/integration/local.mk
+
+TESTS += tests/check-layers.sh
+EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
