@@ -1,0 +1,1 @@
+# the test bed's programs (seeder)
