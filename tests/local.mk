@@ -15,9 +15,11 @@ UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 include tests/unit/core/local.mk
 include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
+include tests/unit/cli/local.mk
 include tests/servers/local.mk
 include tests/integration/local.mk
 include tests/fuzz/local.mk
+include tests/layers.mk
 
 TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh

@@ -52,7 +52,10 @@ struct strbuf {
 };
 
 extern char strbuf_slopbuf[];
-#define STRBUF_INIT { 0, 0, strbuf_slopbuf }
+#define STRBUF_INIT                  \
+	{                            \
+		0, 0, strbuf_slopbuf \
+	}
 
 void strbuf_init(struct strbuf *sb, size_t hint);
 /* Frees the storage; sb is left initialised and empty. */
@@ -81,7 +84,10 @@ struct fct_error {
 	char *msg; /* owned */
 };
 
-#define FCT_ERROR_INIT { NULL }
+#define FCT_ERROR_INIT \
+	{              \
+		NULL   \
+	}
 
 /* Records the message (replacing an earlier one) and returns -1, so that
  * callers can write `return fct_error_set(err, ...)`. err may be NULL. */
@@ -97,14 +103,14 @@ const char *fct_error_msg(const struct fct_error *err);
  * The one dynamic-array helper: grows x (of *nr used, *alloc allocated
  * elements) so that at least n elements fit.
  */
-#define FCT_ALLOC_GROW(x, n, alloc)                                          \
-	do {                                                                 \
-		if ((n) > (alloc)) {                                         \
-			(alloc) = (alloc) < 8 ? 8 : (alloc);                 \
-			while ((alloc) < (n))                                \
-				(alloc) *= 2;                                \
-			(x) = xreallocarray((x), (alloc), sizeof(*(x)));     \
-		}                                                            \
+#define FCT_ALLOC_GROW(x, n, alloc)                                      \
+	do {                                                             \
+		if ((n) > (alloc)) {                                     \
+			(alloc) = (alloc) < 8 ? 8 : (alloc);             \
+			while ((alloc) < (n))                            \
+				(alloc) *= 2;                            \
+			(x) = xreallocarray((x), (alloc), sizeof(*(x))); \
+		}                                                        \
 	} while (0)
 
 /* Expands a leading "~/" with $HOME. Owned result. */
@@ -116,8 +122,8 @@ char *fct_expand_home(const char *path);
  * command cannot start, exits non-zero or prints nothing. Blocks: call it
  * only from a worker or the command-line layer, never from the UI thread.
  */
-int fct_run_line_command(const char *command, char **out, struct fct_error *err)
-    FCT_WUR;
+int fct_run_line_command(const char *command, char **out,
+    struct fct_error *err) FCT_WUR;
 
 /* Levenshtein distance, for "did you mean" hints. */
 size_t fct_edit_distance(const char *a, const char *b);

@@ -18,13 +18,20 @@ char *
 fct_expand_home(const char *path)
 {
 	const char *home;
+	size_t len;
 
 	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0'))
 		return xstrdup(path);
 	home = getenv("HOME");
-	if (home == NULL || *home == '\0')
-		home = "/";
-	return xasprintf("%s%s", home, path + 1);
+	if (home == NULL)
+		home = "";
+	/* HOME=/ or a trailing slash must not give "//mail". */
+	len = strlen(home);
+	while (len > 0 && home[len - 1] == '/')
+		len--;
+	if (len == 0 && path[1] == '\0')
+		return xstrdup("/");
+	return xasprintf("%.*s%s", (int)len, home, path + 1);
 }
 
 int

@@ -60,7 +60,8 @@ xcalloc(size_t nmemb, size_t size)
 	if (nmemb == 0 || size == 0)
 		BUG("zero size allocation");
 	if ((p = calloc(nmemb, size)) == NULL)
-		fct_fatal("out of memory allocating %zu * %zu bytes", nmemb, size);
+		fct_fatal("out of memory allocating %zu * %zu bytes", nmemb,
+		    size);
 	return p;
 }
 
@@ -74,7 +75,8 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	if (nmemb > SIZE_MAX / size)
 		fct_fatal("allocation overflow: %zu * %zu bytes", nmemb, size);
 	if ((p = realloc(ptr, nmemb * size)) == NULL)
-		fct_fatal("out of memory allocating %zu * %zu bytes", nmemb, size);
+		fct_fatal("out of memory allocating %zu * %zu bytes", nmemb,
+		    size);
 	return p;
 }
 

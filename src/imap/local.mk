@@ -1,2 +1,9 @@
+# imap: IMAP sessions on libetpan. Depends on net and core.
 noinst_LIBRARIES += libimap.a
-libimap_a_SOURCES = src/imap/placeholder.c
+libimap_a_SOURCES = \
+	src/imap/folders.c \
+	src/imap/mutf7.c \
+	src/imap/mutf7.h \
+	src/imap/private.h \
+	src/imap/session.c
+libimap_a_CPPFLAGS = $(AM_CPPFLAGS)

@@ -1,2 +1,7 @@
+# net: TCP, verified TLS, credentials. Depends on core; OpenSSL, libetpan.
 noinst_LIBRARIES += libnet.a
-libnet_a_SOURCES = src/net/placeholder.c
+libnet_a_SOURCES = \
+	src/net/connect.c \
+	src/net/cred.c \
+	src/net/tls.c
+libnet_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)

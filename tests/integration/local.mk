@@ -1,1 +1,2 @@
 # integration tests against the test bed
+TESTS += tests/integration/folders.sh

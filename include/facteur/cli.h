@@ -1,0 +1,62 @@
+/*
+ * cli: the non-interactive commands (`facteur folders`, later sync, list,
+ * show, search, rules, send). Each command is one table entry in its own
+ * file, src/cli/cmd_*.c; cli_commands[] is the one registry, from which the
+ * usage text and `--help` are generated.
+ *
+ * Runs on the main thread; commands may block on the network, since no
+ * terminal UI is running.
+ */
+#ifndef FACTEUR_CLI_CLI_H
+#define FACTEUR_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "facteur/core.h"
+#include "facteur/core_config.h"
+
+/* Exit statuses shared by every command. */
+enum cli_status {
+	CLI_OK = 0,
+	CLI_FAILED = 1, /* the operation failed; the reason went to stderr */
+	CLI_USAGE = 2,  /* bad command line */
+};
+
+struct cli_context {
+	const char *config_path; /* borrowed; -c FILE, or NULL for default */
+	struct config *cfg;      /* owned by the context once loaded */
+	FILE *out;               /* results */
+	FILE *err;               /* diagnostics and progress */
+};
+
+struct cli_command {
+	const char *name;
+	const char *args; /* usage synopsis after the name */
+	const char *help; /* one line */
+	int (*exec)(struct cli_context *ctx, int argc, char **argv);
+};
+
+/* NULL-terminated, in the order shown by --help. */
+extern const struct cli_command *const cli_commands[];
+
+/* The command called name, or NULL; borrowed. */
+const struct cli_command *cli_find(const char *name);
+
+/*
+ * Loads the configuration once, printing every diagnostic to ctx->err.
+ * Returns -1 when the file has errors (nothing is run on a half-understood
+ * configuration).
+ */
+int cli_load_config(struct cli_context *ctx) FCT_WUR;
+
+void cli_context_release(struct cli_context *ctx);
+
+/*
+ * Writes s as one field of tab-separated output: backslash, tab, line
+ * breaks, other control characters and bidi overrides are escaped
+ * (\\ \t \n \r \xNN \u{NNNN}), so that server data can neither break the
+ * columns nor drive the terminal.
+ */
+void cli_put_field(FILE *fp, const char *s);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * `facteur folders [ACCOUNT]`: connect, log in, and print one line per
+ * folder: account, path, role, total, unseen, rights. The first thin slice
+ * through every layer below the store: config, credentials, verified TLS,
+ * IMAP LIST/NAMESPACE/STATUS/MYRIGHTS.
+ *
+ * Folders come out in the order a person scans them: the role folders in
+ * a fixed order, then the user's own by name, then the shared mailboxes.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facteur/cli.h"
+#include "facteur/imap.h"
+#include "facteur/net.h"
+
+static int
+folder_rank(const struct imap_folder *f)
+{
+	if (f->ns != IMAP_NS_PERSONAL)
+		return 100;
+	return f->role != IMAP_ROLE_NONE ? (int)f->role : 50;
+}
+
+static int
+folder_cmp(const void *a, const void *b)
+{
+	const struct imap_folder *fa = a, *fb = b;
+	int ra = folder_rank(fa), rb = folder_rank(fb);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return strcmp(fa->name, fb->name);
+}
+
+static void
+print_folder(struct cli_context *ctx, const struct config_account *acct,
+    const struct imap_folder *f)
+{
+	cli_put_field(ctx->out, acct->name);
+	fputc('\t', ctx->out);
+	cli_put_field(ctx->out, f->name);
+	fprintf(ctx->out, "\t%s\t", imap_role_name(f->role));
+	if (f->has_status)
+		fprintf(ctx->out, "%lu\t%lu\t", f->total, f->unseen);
+	else
+		fputs("-\t-\t", ctx->out);
+	if (f->rights != NULL)
+		cli_put_field(ctx->out, f->rights);
+	else
+		fputc('-', ctx->out);
+	fputc('\n', ctx->out);
+}
+
+static int
+folders_of(struct cli_context *ctx, const struct config_account *acct,
+    struct fct_error *err)
+{
+	struct net_credential cred = NET_CREDENTIAL_INIT;
+	struct imap_folder_list list = IMAP_FOLDER_LIST_INIT;
+	struct imap_session *s = NULL;
+	struct imap_folder *f;
+	size_t i;
+	int rc = -1;
+
+	if (acct->imap.proto != CONFIG_PROTO_IMAP) {
+		fct_error_set(err,
+		    "account '%s' has no IMAP server (POP3 "
+		    "accounts have no folders on the server)",
+		    acct->name);
+		goto out;
+	}
+	/* Connect and verify first: a secret is fetched only for a peer
+	 * that proved who it is. */
+	if (imap_session_open(acct, &s, err) != 0 ||
+	    net_credential_get(acct, &cred, err) != 0 ||
+	    imap_session_login(s, &cred, err) != 0 ||
+	    imap_list_folders(s, &list, err) != 0)
+		goto out;
+	net_credential_release(&cred);
+	for (i = 0; i < list.n; i++) {
+		f = &list.v[i];
+		if (f->noselect)
+			continue;
+		if (imap_folder_status(s, f, err) != 0)
+			goto out;
+		if (f->ns != IMAP_NS_PERSONAL &&
+		    imap_folder_myrights(s, f, err) != 0)
+			goto out;
+	}
+	qsort(list.v, list.n, sizeof *list.v, folder_cmp);
+	for (i = 0; i < list.n; i++)
+		if (!list.v[i].noselect)
+			print_folder(ctx, acct, &list.v[i]);
+	rc = 0;
+out:
+	net_credential_release(&cred);
+	imap_folder_list_release(&list);
+	imap_session_close(&s);
+	return rc;
+}
+
+static int
+cmd_folders(struct cli_context *ctx, int argc, char **argv)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	const struct config_account *acct;
+	size_t i;
+	int status = CLI_OK;
+
+	if (argc > 2) {
+		fprintf(ctx->err, "usage: facteur folders [ACCOUNT]\n");
+		return CLI_USAGE;
+	}
+	if (cli_load_config(ctx) != 0)
+		return CLI_FAILED;
+	if (ctx->cfg->naccounts == 0) {
+		fprintf(ctx->err,
+		    "facteur: no account in the configuration "
+		    "(see facteur(5))\n");
+		return CLI_FAILED;
+	}
+	if (argc == 2 && config_find_account(ctx->cfg, argv[1]) == NULL) {
+		fprintf(ctx->err, "facteur: no account '%s'\n", argv[1]);
+		return CLI_FAILED;
+	}
+	for (i = 0; i < ctx->cfg->naccounts; i++) {
+		acct = &ctx->cfg->accounts[i];
+		if (argc == 2 && strcmp(acct->name, argv[1]) != 0)
+			continue;
+		if (folders_of(ctx, acct, &err) != 0) {
+			fprintf(ctx->err, "facteur: account '%s': %s\n",
+			    acct->name, fct_error_msg(&err));
+			fct_error_release(&err);
+			status = CLI_FAILED;
+		}
+	}
+	return status;
+}
+
+const struct cli_command cli_cmd_folders = {
+	.name = "folders",
+	.args = "[ACCOUNT]",
+	.help = "list the folders of each account, with role, counts and "
+		"rights",
+	.exec = cmd_folders,
+};

@@ -1,1 +1,0 @@
-typedef int fct_placeholder_imap;

@@ -1,0 +1,28 @@
+/* Internals shared by the files of src/imap. */
+#ifndef FACTEUR_IMAP_PRIVATE_H
+#define FACTEUR_IMAP_PRIVATE_H
+
+#include "facteur/imap.h"
+
+/*
+ * Invariants: imap is never NULL; ep's strings point at host and ca_file,
+ * which the session owns; ns is NULL until NAMESPACE was asked.
+ */
+struct imap_session {
+	mailimap *imap;
+	struct net_endpoint ep;
+	char *host;                         /* owned */
+	char *ca_file;                      /* owned, may be NULL */
+	struct mailimap_namespace_data *ns; /* owned, may be NULL */
+	bool ns_asked;
+	bool trusted; /* TLS is up and its certificate verified */
+};
+
+/*
+ * Records "WHAT: REASON" for libetpan status r, with the server's own words
+ * when it gave some. Returns -1.
+ */
+int imap_error(struct imap_session *s, int r, struct fct_error *err,
+    const char *fmt, ...) FCT_PRINTF(4, 5);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * Opening, authenticating and closing an IMAP session.
+ *
+ * The order of steps is the security argument: TCP; then TLS (implicit, or
+ * STARTTLS after a plaintext greeting that is read but not believed); then
+ * the certificate check in src/net; only then capabilities are re-read (the
+ * pre-TLS list may have been forged) and credentials may be sent. A server
+ * reached by imap:// that does not offer STARTTLS is refused: there is no
+ * plaintext fallback.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facteur/imap.h"
+#include "private.h"
+
+static const char *
+response_text(struct imap_session *s)
+{
+	if (s->imap->imap_response != NULL && *s->imap->imap_response != '\0')
+		return s->imap->imap_response;
+	return "no reason given";
+}
+
+static int
+read_capabilities(struct imap_session *s, struct fct_error *err)
+{
+	struct mailimap_capability_data *cap = NULL;
+	int r;
+
+	r = mailimap_capability(s->imap, &cap);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(s, r, err, "cannot read the capabilities");
+	mailimap_capability_data_free(cap);
+	return 0;
+}
+
+static int
+greet(struct imap_session *s, mailstream *stream, struct fct_error *err)
+{
+	int r;
+
+	r = mailimap_connect(s->imap, stream);
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && !s->ep.implicit_tls)
+		/* PREAUTH before TLS: we could never upgrade. */
+		return fct_error_set(err,
+		    "'%s' greeted with PREAUTH before TLS: refusing to use it",
+		    s->ep.host);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+		return imap_error(s, r, err, "no IMAP greeting from '%s'",
+		    s->ep.host);
+	return 0;
+}
+
+static int
+starttls(struct imap_session *s, struct fct_error *err)
+{
+	int r;
+
+	if (read_capabilities(s, err) != 0)
+		return -1;
+	if (!mailimap_has_extension(s->imap, "STARTTLS"))
+		return fct_error_set(err,
+		    "'%s' port %u offers no STARTTLS: refusing to continue "
+		    "without TLS",
+		    s->ep.host, s->ep.port);
+	r = mailimap_socket_starttls_with_callback(s->imap, net_tls_setup_cb,
+	    &s->ep);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(s, r, err, "STARTTLS with '%s' failed",
+		    s->ep.host);
+	if (net_tls_verify(s->imap->imap_stream, &s->ep, err) != 0)
+		return -1;
+	s->trusted = true;
+	net_stream_set_timeout(s->imap->imap_stream, &s->ep);
+	return 0;
+}
+
+int
+imap_session_open(const struct config_account *acct, struct imap_session **out,
+    struct fct_error *err)
+{
+	struct imap_session *s;
+	mailstream *stream = NULL;
+
+	*out = NULL;
+	if (acct->imap.proto != CONFIG_PROTO_IMAP)
+		return fct_error_set(err, "account '%s' has no IMAP server",
+		    acct->name);
+	s = xcalloc(1, sizeof *s);
+	s->host = xstrdup(acct->imap.host);
+	s->ca_file = acct->ca_file != NULL ? xstrdup(acct->ca_file) : NULL;
+	s->ep.host = s->host;
+	s->ep.port = acct->imap.port;
+	s->ep.implicit_tls = acct->imap.implicit_tls;
+	s->ep.ca_file = s->ca_file;
+	s->ep.timeout = NET_DEFAULT_TIMEOUT;
+	if ((s->imap = mailimap_new(0, NULL)) == NULL)
+		fct_fatal("out of memory");
+	if (net_stream_open(&s->ep, &stream, err) != 0)
+		goto fail;
+	/* mailimap_connect takes the stream, even when it fails. */
+	s->trusted = s->ep.implicit_tls; /* net_stream_open verified it */
+	if (greet(s, stream, err) != 0)
+		goto fail;
+	if (!s->ep.implicit_tls && starttls(s, err) != 0)
+		goto fail;
+	if (read_capabilities(s, err) != 0)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	imap_session_close(&s);
+	return -1;
+}
+
+int
+imap_session_login(struct imap_session *s, const struct net_credential *cred,
+    struct fct_error *err)
+{
+	int r;
+
+	if (strpbrk(cred->user, "\r\n") != NULL ||
+	    strpbrk(cred->secret, "\r\n") != NULL)
+		return fct_error_set(err,
+		    "user name or secret contains a "
+		    "line break");
+	if (cred->kind == NET_CRED_OAUTH2) {
+		/* NEEDSWORK: OAUTHBEARER (RFC 7628) by hand, for servers
+		 * without XOAUTH2. */
+		if (!mailimap_has_xoauth2(s->imap))
+			return fct_error_set(err,
+			    "'%s' does not offer XOAUTH2 login", s->ep.host);
+		r = mailimap_oauth2_authenticate(s->imap, cred->user,
+		    cred->secret);
+	} else {
+		if (mailimap_has_extension(s->imap, "LOGINDISABLED"))
+			return fct_error_set(err,
+			    "'%s' does not accept a password login",
+			    s->ep.host);
+		r = mailimap_login(s->imap, cred->user, cred->secret);
+	}
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(s, r, err, "login as '%s' failed",
+		    cred->user);
+	/* Servers often announce more once logged in. */
+	return read_capabilities(s, err);
+}
+
+void
+imap_session_close(struct imap_session **sp)
+{
+	struct imap_session *s = *sp;
+
+	if (s == NULL)
+		return;
+	if (s->imap != NULL) {
+		/* Say nothing more to a peer that failed verification. */
+		if (s->imap->imap_stream != NULL && s->trusted)
+			(void)mailimap_logout(s->imap);
+		mailimap_free(s->imap);
+	}
+	if (s->ns != NULL)
+		mailimap_namespace_data_free(s->ns);
+	free(s->host);
+	free(s->ca_file);
+	free(s);
+	*sp = NULL;
+}
+
+int
+imap_error(struct imap_session *s, int r, struct fct_error *err,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *what;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	switch (r) {
+	case MAILIMAP_ERROR_STREAM:
+	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		fct_error_set(err, "%s: connection to '%s' lost", what,
+		    s->ep.host);
+		break;
+	case MAILIMAP_ERROR_PARSE:
+		fct_error_set(err, "%s: unreadable answer from '%s'", what,
+		    s->ep.host);
+		break;
+	case MAILIMAP_ERROR_STARTTLS:
+		fct_error_set(err,
+		    "%s: the server's STARTTLS answer was not "
+		    "clean",
+		    what);
+		break;
+	default:
+		fct_error_set(err, "%s: %s", what, response_text(s));
+		break;
+	}
+	free(what);
+	return -1;
+}
