@@ -71,6 +71,7 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	net_init();
+	mime_init();
 	/* '+': options after the command belong to the command. */
 	while ((ch = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
 		switch (ch) {

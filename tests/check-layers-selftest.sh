@@ -75,6 +75,8 @@ put tests/unit/imap/test_mutf7.c '#include <cmocka.h>' '#include "mutf7.h"' \
     '#include "facteur/net.h"'
 put tests/unit/store/test_db.c '#include <sqlite3.h>' \
     '#include "facteur/store.h"'
+put tests/unit/query/sqlite_fns.h '#include <sqlite3.h>' \
+    '#include "facteur/query.h"'
 
 # run DIR: runs the checker on DIR; sets rc and out.
 run() {
@@ -129,7 +131,16 @@ reject "imap header from store" src/store/db.c \
     'src/store/db.c:6: store may not include "facteur/imap.h" (layer imap;' \
     '#include "facteur/imap.h"'
 reject "sqlite in ui" src/ui/index.c \
-    "src/ui/index.c:6: ui may not include <sqlite3.h> (allowed in: store)" \
+    "src/ui/index.c:6: ui may not include <sqlite3.h> (allowed in: store" \
+    '#include <sqlite3.h>'
+reject "sqlite in query, whose tests may have it" src/query/parse.c \
+    "src/query/parse.c:2: query may not include <sqlite3.h> (allowed in: store test:query)" \
+    '#include <sqlite3.h>'
+reject "sqlite in a public header of query" include/facteur/query.h \
+    "include/facteur/query.h:2: public header of query may not include <sqlite3.h>" \
+    '#include <sqlite3.h>'
+reject "sqlite in the unit tests of rules" tests/unit/rules/test_eval.c \
+    "tests/unit/rules/test_eval.c:1: rules may not include <sqlite3.h>" \
     '#include <sqlite3.h>'
 reject "private header across layers" src/store/db.c \
     'src/store/db.c:6: store may not include "../imap/private.h", private' \

@@ -15,11 +15,14 @@ UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 include tests/unit/core/local.mk
 include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
+include tests/unit/store/local.mk
+include tests/unit/query/local.mk
 include tests/unit/cli/local.mk
 include tests/servers/local.mk
 include tests/integration/local.mk
 include tests/fuzz/local.mk
 include tests/layers.mk
+include tests/fuzz/query.mk
 
 TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh

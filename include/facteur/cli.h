@@ -59,4 +59,29 @@ void cli_context_release(struct cli_context *ctx);
  */
 void cli_put_field(FILE *fp, const char *s);
 
+struct store;
+struct imap_session;
+struct sync_stats;
+
+/*
+ * Splits "ACCOUNT:FOLDER" (or "FOLDER", meaning the first account; an
+ * empty folder means INBOX). The results are borrowed from spec and the
+ * configuration. Prints the reason and returns -1 on failure.
+ */
+int cli_parse_target(struct cli_context *ctx, const char *spec,
+    const struct config_account **acct, const char **folder) FCT_WUR;
+
+/* Opens the account's cache; prints the reason on failure. */
+int cli_open_store(struct cli_context *ctx, const struct config_account *acct,
+    struct store **st) FCT_WUR;
+
+/* Connects, logs in and refreshes the folder list in the cache. */
+int cli_connect(struct cli_context *ctx, const struct config_account *acct,
+    struct store *st, struct imap_session **s) FCT_WUR;
+
+/* Syncs one folder, with progress on a terminal. */
+int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
+    struct imap_session *s, struct store *st, const char *folder,
+    struct sync_stats *stats) FCT_WUR;
+
 #endif

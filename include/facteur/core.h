@@ -113,6 +113,26 @@ const char *fct_error_msg(const struct fct_error *err);
 		}                                                        \
 	} while (0)
 
+/*
+ * The IMAP system flags (RFC 3501 2.3.2) as one bitmask, shared by the
+ * store, the query language and the protocol layers. Keywords are kept as
+ * strings beside it.
+ */
+enum fct_flags {
+	FCT_FLAG_SEEN = 1 << 0,
+	FCT_FLAG_ANSWERED = 1 << 1,
+	FCT_FLAG_FLAGGED = 1 << 2,
+	FCT_FLAG_DELETED = 1 << 3,
+	FCT_FLAG_DRAFT = 1 << 4,
+};
+
+/*
+ * Appends s to out with every byte that is not part of a well-formed UTF-8
+ * sequence (RFC 3629: no overlongs, surrogates or code points above
+ * U+10FFFF) replaced by U+FFFD.
+ */
+void fct_utf8_sanitize(struct strbuf *out, const char *s);
+
 /* Expands a leading "~/" with $HOME. Owned result. */
 char *fct_expand_home(const char *path);
 

@@ -42,6 +42,13 @@ struct config_server {
  * host and a port in 1..65535; password and password_command are not both
  * set. A section that cannot meet them is left out, with an error.
  */
+/* How an IMAP account resynchronises (RFC 7162), at most. */
+enum config_sync_mode {
+	CONFIG_SYNC_QRESYNC = 0, /* the default: the best the server has */
+	CONFIG_SYNC_CONDSTORE,
+	CONFIG_SYNC_CLASSIC,
+};
+
 struct config_account {
 	char *name;     /* owned; from [account NAME] */
 	char *email;    /* owned */
@@ -54,7 +61,8 @@ struct config_account {
 	char *password;             /* owned, may be NULL (warned about) */
 	char *oauth2_token_command; /* owned, may be NULL */
 	char *ca_file;              /* owned, expanded ~, may be NULL */
-	unsigned file_line;         /* where the section starts */
+	enum config_sync_mode sync_mode;
+	unsigned file_line; /* where the section starts */
 };
 
 /*

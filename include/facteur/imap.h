@@ -76,6 +76,12 @@ int imap_session_open(const struct config_account *acct,
 int imap_session_login(struct imap_session *s,
     const struct net_credential *cred, struct fct_error *err) FCT_WUR;
 
+/*
+ * True once a stream or parse error left the session unusable: the caller
+ * reconnects (and resumes what it was doing).
+ */
+bool imap_session_broken(const struct imap_session *s);
+
 /* Sends LOGOUT when possible and frees; accepts NULL. */
 void imap_session_close(struct imap_session **sp);
 
@@ -96,5 +102,156 @@ int imap_folder_status(struct imap_session *s, struct imap_folder *f,
  */
 int imap_folder_myrights(struct imap_session *s, struct imap_folder *f,
     struct fct_error *err) FCT_WUR;
+
+/*
+ * Synchronisation primitives. The sync layer decides what to ask; these
+ * calls ask it and hand back what the server said, including what it said
+ * unasked (EXISTS, EXPUNGE, VANISHED, FETCH of flags changed elsewhere),
+ * which libetpan keeps only until the next command.
+ */
+enum imap_sync_mode {
+	IMAP_SYNC_CLASSIC = 0, /* UIDNEXT, flags in batches, UID SEARCH */
+	IMAP_SYNC_CONDSTORE,   /* RFC 7162 CHANGEDSINCE */
+	IMAP_SYNC_QRESYNC,     /* RFC 7162 SELECT (QRESYNC ...), VANISHED */
+};
+
+/* "classic", "condstore", "qresync"; static. */
+const char *imap_sync_mode_name(enum imap_sync_mode mode);
+
+/* The best mode the server offers, capped at `want`. */
+enum imap_sync_mode imap_session_sync_mode(struct imap_session *s,
+    enum imap_sync_mode want);
+
+struct imap_mailbox_state {
+	uint32_t uidvalidity;
+	uint32_t uidnext;
+	uint32_t exists;
+	uint64_t highestmodseq; /* 0: NOMODSEQ or no CONDSTORE */
+	bool readonly;
+};
+
+/* One message of a FETCH answer; borrowed for the callback only. */
+struct imap_msg {
+	uint32_t uid;
+	bool has_flags;
+	unsigned flags;       /* enum fct_flags */
+	const char *keywords; /* " kw1 kw2 " or NULL */
+	uint64_t modseq;      /* 0 when not sent */
+	bool has_headers;     /* the fields below were asked and sent */
+	uint64_t size;
+	int64_t internaldate; /* unix seconds */
+	const char *header;   /* raw header block, not NUL-terminated */
+	size_t header_len;
+	bool has_attachment; /* from BODYSTRUCTURE */
+	const char *parts;   /* BODYSTRUCTURE summary, e.g.
+				"multipart/mixed(text/plain,application/pdf)" */
+};
+
+typedef int (*imap_msg_fn)(const struct imap_msg *m, void *arg);
+
+/* A growable list of UIDs. */
+struct imap_uid_list {
+	uint32_t *v;
+	size_t n, alloc;
+};
+#define IMAP_UID_LIST_INIT \
+	{                  \
+		NULL, 0, 0 \
+	}
+void imap_uid_list_add(struct imap_uid_list *l, uint32_t uid);
+void imap_uid_list_release(struct imap_uid_list *l);
+
+/* Inclusive UID ranges, as VANISHED reports them (never expanded: a
+ * server may name vast ranges of UIDs the client never had). */
+struct imap_uid_range {
+	uint32_t first, last;
+};
+struct imap_range_list {
+	struct imap_uid_range *v;
+	size_t n, alloc;
+};
+
+/* What the server reported during a command besides its answer. */
+struct imap_changes {
+	struct imap_range_list vanished; /* VANISHED (QRESYNC) */
+	bool expunged; /* an EXPUNGE by sequence number came */
+	bool has_exists;
+	uint32_t exists;
+	uint64_t highestmodseq; /* from a HIGHESTMODSEQ response code, or 0 */
+};
+#define IMAP_CHANGES_INIT                          \
+	{                                          \
+		{ NULL, 0, 0 }, false, false, 0, 0 \
+	}
+void imap_changes_release(struct imap_changes *ch);
+
+/*
+ * Selects the folder (raw name), with CONDSTORE unless mode is classic;
+ * in QRESYNC mode ENABLE QRESYNC is sent first (once per session), so that
+ * later fetches may ask for VANISHED.
+ */
+int imap_select(struct imap_session *s, const char *raw_name,
+    enum imap_sync_mode mode, struct imap_mailbox_state *st,
+    struct imap_changes *ch, struct fct_error *err) FCT_WUR;
+
+enum imap_fetch_what {
+	IMAP_FETCH_FLAGS = 1 << 0,
+	IMAP_FETCH_HEADERS = 1 << 1, /* size, dates, structure, header */
+	IMAP_FETCH_MODSEQ = 1 << 2,
+};
+
+/*
+ * UID FETCH of uids[0..n) (sent as compact ranges), or when uids is NULL of
+ * first:last (last 0 meaning *). With changedsince > 0, only messages whose
+ * mod-sequence is higher (CHANGEDSINCE), and with `vanished` also the UIDs
+ * expunged since (QRESYNC). Every FETCH answer, asked for or not, goes to
+ * fn, which must cope with UIDs it did not ask for.
+ */
+int imap_fetch(struct imap_session *s, const uint32_t *uids, size_t n,
+    uint32_t first, uint32_t last, unsigned what, uint64_t changedsince,
+    bool vanished, imap_msg_fn fn, void *arg, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Changes to messages of the selected folder. Flags and keywords are
+ * added (op '+') or removed (op '-'); keywords is " kw1 kw2 " or NULL.
+ */
+int imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n,
+    char op, unsigned flags, const char *keywords, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/* What UIDPLUS (RFC 4315) said a copy or move made: src[i] became dst[i]
+ * in the destination, whose UIDVALIDITY is uidvalidity (0: unknown). */
+struct imap_copyuid {
+	uint32_t uidvalidity;
+	struct imap_uid_list src, dst;
+};
+#define IMAP_COPYUID_INIT                                 \
+	{                                                 \
+		0, IMAP_UID_LIST_INIT, IMAP_UID_LIST_INIT \
+	}
+void imap_copyuid_release(struct imap_copyuid *cu);
+
+/*
+ * Copies (move false) or moves the messages of the selected folder to the
+ * folder dest_raw. A move is UID MOVE (RFC 6851) where offered; otherwise
+ * COPY, then \Deleted and UID EXPUNGE of exactly those UIDs, deleting
+ * nothing unless the copy succeeded. Without UIDPLUS the originals are left
+ * marked \Deleted rather than expunging other deleted mail with them.
+ */
+int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n,
+    const char *dest_raw, bool move, struct imap_copyuid *cu,
+    struct imap_changes *ch, struct fct_error *err) FCT_WUR;
+
+struct query_imap_key;
+
+/* UID SEARCH with a key tree from the query layer, ascending. */
+int imap_search(struct imap_session *s, const struct query_imap_key *key,
+    struct imap_uid_list *out, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/* UID SEARCH ALL, ascending, appended to out. */
+int imap_search_all(struct imap_session *s, struct imap_uid_list *out,
+    struct imap_changes *ch, struct fct_error *err) FCT_WUR;
 
 #endif

@@ -1,12 +1,387 @@
 /*
- * store: the local cache of every account, in SQLite (WAL). The sync
- * workers write it; the UI and the command line read it. Grows with the sync
- * issue; today it only reports the SQLite it runs with.
+ * store: the local cache of one account, in SQLite (WAL mode), one database
+ * file per account under the cache directory. Sync workers write it; the UI
+ * and the command line read it. Every write method either runs in the
+ * caller's explicit transaction (store_begin/store_commit) or is its own
+ * transaction, so that killing the process at any instant leaves a
+ * consistent cache: a folder's sync state (UIDNEXT, HIGHESTMODSEQ) is only
+ * ever committed together with the rows it vouches for.
+ *
+ * Threads: a struct store is used by one thread at a time. Each thread that
+ * needs the cache opens its own handle on the same file (SQLite's WAL lets
+ * one writer and many readers work at once). Readers never wait for the
+ * writer; a writer waits up to STORE_BUSY_TIMEOUT_MS for another writer.
+ *
+ * Errors: every fallible function returns -1 (or the documented value) and
+ * fills err with a message naming the cache file, in git's wording:
+ * "cannot write to cache 'PATH': database or disk is full". Nothing here
+ * prints, prompts or sleeps beyond SQLite's bounded lock wait. A write that
+ * fails leaves nothing behind: alone, its own transaction is rolled back;
+ * inside the caller's transaction, that whole transaction is (see
+ * store_begin).
+ *
+ * The schema, the columns a store_msg_select condition may use, the
+ * invariants and the crash-safety argument are in doc/store.md.
  */
 #ifndef FACTEUR_STORE_STORE_H
 #define FACTEUR_STORE_STORE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "facteur/core.h"
+
+/* How long a write waits for another handle's write transaction. */
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+struct store;
+
 /* The SQLite version linked at run time; borrowed, static. Any thread. */
 const char *store_library_version(void);
+
+/*
+ * Opens (creating when missing, mode 0600, with missing parent directories
+ * mode 0700) the cache at `path`, and migrates its schema to the current
+ * version. A file written by a newer facteur (higher schema version) is
+ * refused, as is an SQLite file that is not a facteur cache. *out is owned
+ * (store_close), NULL on failure. Any thread; the handle then belongs to
+ * the thread that uses it.
+ */
+int store_open(const char *path, struct store **out,
+    struct fct_error *err) FCT_WUR;
+/* Closes the handle (rolling back an open transaction); accepts NULL. */
+void store_close(struct store **sp);
+
+/* The schema version this build writes. */
+int store_schema_version(void);
+
+/*
+ * An explicit transaction around several writes (BEGIN IMMEDIATE: it waits
+ * for other writers up front, so the writes inside never fail with
+ * "database is locked"). Transactions do not nest: store_begin inside one
+ * is a BUG, as is store_commit without one. When a write inside fails, the
+ * whole transaction is rolled back at once, so that no part of a batch can
+ * be committed without the rest: later writes and store_commit then fail
+ * with "the transaction was abandoned after an earlier error", and the
+ * caller ends it with store_rollback (which it may call in any case).
+ * Reads inside see the transaction's own writes, full-text index included.
+ */
+int store_begin(struct store *st, struct fct_error *err) FCT_WUR;
+int store_commit(struct store *st, struct fct_error *err) FCT_WUR;
+/* Never fails from the caller's point of view; safe without a transaction. */
+void store_rollback(struct store *st);
+
+/*
+ * Copies the write-ahead log into the database file as far as readers
+ * allow, without waiting for anyone; the log is then reused (and truncated
+ * to 32 MB). The account worker calls it when idle, so that the copy never
+ * lands on the UI thread's commit (SQLite would otherwise do it in whichever
+ * handle commits past a 40 MB log). Outside a transaction only (BUG).
+ */
+int store_checkpoint(struct store *st, struct fct_error *err) FCT_WUR;
+
+/*
+ * Checks the cache in depth: SQLite's integrity check, foreign keys, and
+ * that the full-text index matches the rows. Slow (reads everything); for
+ * tests and `facteur` diagnostics, outside a transaction (BUG). 0 or -1
+ * with "cache 'PATH' is damaged: ...".
+ */
+int store_check(struct store *st, struct fct_error *err) FCT_WUR;
+/* Asserts the handle's invariants (BUG when broken); cheap. */
+void store_sanity(const struct store *st);
+
+/*
+ * SQL functions for store_msg_select conditions. Every handle has
+ * fct_header(headers, name): the unfolded value of the first header field
+ * called `name` (case-insensitive) in a raw header block, or NULL.
+ *
+ * store_register_function adds a boolean function of text arguments (SQL
+ * NULL arrives as a NULL pointer, numbers as their text) under `name` on
+ * this handle, so that a higher layer (query's fct_match) can be called from
+ * SQL without the store knowing it. nargs is 0 to STORE_FUNCTION_MAX_ARGS,
+ * or -1 for any count up to that. fn sets *result and returns 0, or fills
+ * its err and returns -1, which fails the statement with that message. arg
+ * is borrowed: it must outlive the handle. Registering a name again
+ * replaces it. Functions are callable from facteur's own statements only,
+ * never from the schema (triggers, views).
+ */
+#define STORE_FUNCTION_MAX_ARGS 8
+int store_register_function(struct store *st, const char *name, int nargs,
+    int (*fn)(int argc, const char *const *argv, bool *result, void *arg,
+	struct fct_error *err),
+    void *arg, struct fct_error *err) FCT_WUR;
+
+/* A folder as the cache knows it. Strings owned by the struct. */
+struct store_folder {
+	int64_t id;     /* 0 until stored */
+	char *name;     /* UTF-8, unique per account */
+	char *raw_name; /* as on the wire (modified UTF-7) */
+	char delimiter; /* '\0' when flat */
+	char *role;     /* "inbox", "sent", ... or NULL */
+	int ns;         /* 0 personal, 1 other users, 2 shared */
+	bool noselect;
+	char *rights;           /* MYRIGHTS, NULL for own folders */
+	uint32_t uidvalidity;   /* 0: never synced */
+	uint32_t uidnext;       /* every UID below it is in the cache */
+	uint64_t highestmodseq; /* 0: unknown or no CONDSTORE */
+	uint32_t total;         /* server's counts, from STATUS or sync */
+	uint32_t unseen;
+};
+
+#define STORE_FOLDER_INIT \
+	{                 \
+		0         \
+	}
+/* Frees the strings and zeroes *f (ready for reuse). */
+void store_folder_release(struct store_folder *f);
+
+/*
+ * Inserts or updates the folder called f->name: its listing attributes
+ * (raw_name, delimiter, role, ns, noselect, rights, total, unseen). The
+ * sync state (uidvalidity, uidnext, highestmodseq) is taken from f for a
+ * new folder and left untouched for an existing one. Sets f->id and reads
+ * the stored sync state back into f, so that f then shows the cache's view.
+ */
+int store_folder_put(struct store *st, struct store_folder *f,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Fills *f (released first, so it must be initialised) for `name`; the
+ * strings are owned by *f (store_folder_release). Returns 1 found, 0
+ * absent (*f then zeroed), -1.
+ */
+int store_folder_get(struct store *st, const char *name, struct store_folder *f,
+    struct fct_error *err) FCT_WUR;
+
+struct store_folder_list {
+	struct store_folder *v;
+	size_t n, alloc;
+};
+#define STORE_FOLDER_LIST_INIT \
+	{                      \
+		NULL, 0, 0     \
+	}
+/* Frees every folder and the array; *l is left empty, ready for reuse. */
+void store_folder_list_release(struct store_folder_list *l);
+
+/*
+ * Every folder, sorted by name (byte order), in *out: released first, so it
+ * must be initialised; owned by *out (store_folder_list_release).
+ */
+int store_folder_list(struct store *st, struct store_folder_list *out,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Removes folders (and their messages and bodies) whose names are not in
+ * keep[] (borrowed; n may be 0: removes every folder).
+ */
+int store_folder_prune(struct store *st, const char *const *keep, size_t n,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Records the sync state reached. Call it in the same transaction as the
+ * message writes it covers. An unknown folder_id is an error.
+ */
+int store_folder_set_state(struct store *st, int64_t folder_id,
+    uint32_t uidnext, uint64_t highestmodseq, struct fct_error *err) FCT_WUR;
+
+/*
+ * UIDVALIDITY changed (or first sync): drops every message of the folder
+ * (and their bodies), sets uidvalidity, and resets uidnext and
+ * highestmodseq to 0. An unknown folder_id is an error.
+ */
+int store_folder_reset(struct store *st, int64_t folder_id,
+    uint32_t uidvalidity, struct fct_error *err) FCT_WUR;
+
+/*
+ * A message's cached header data. Strings owned by the struct (borrowed
+ * from the store in a store_msg_select callback); any may be NULL.
+ */
+struct store_msg {
+	int64_t id; /* rowid, 0 until stored */
+	int64_t folder_id;
+	uint32_t uid;
+	uint64_t modseq;
+	unsigned flags; /* enum fct_flags */
+	char *keywords; /* " kw1 kw2 " (leading and trailing space) or NULL */
+	uint64_t size;  /* RFC822.SIZE */
+	int64_t internaldate; /* unix seconds */
+	int64_t date;         /* the Date header, unix seconds, 0 unknown */
+	char *subject;        /* decoded UTF-8 */
+	char *from_text;      /* decoded "Name <addr>, ..." */
+	char *to_text;
+	char *cc_text;
+	char *message_id;  /* without angle brackets */
+	char *in_reply_to; /* first msg-id, without brackets */
+	char *references;  /* msg-ids separated by spaces */
+	char *list_id;     /* decoded List-Id value */
+	char *headers;     /* the raw header block, for header: queries */
+	bool has_attachment;
+	char *parts; /* BODYSTRUCTURE summary, free text (e.g. JSON) */
+};
+
+#define STORE_MSG_INIT \
+	{              \
+		0      \
+	}
+/* Frees the strings and zeroes *m (ready for reuse). */
+void store_msg_release(struct store_msg *m);
+
+/*
+ * Inserts the message (folder_id, uid), or replaces every field of an
+ * existing one. The row keeps its id when replaced, and so its fetched
+ * body: a UID names one message for the life of a UIDVALIDITY. Updates the
+ * full-text index. Sets m->id. An unknown folder_id is an error.
+ */
+int store_msg_put(struct store *st, struct store_msg *m,
+    struct fct_error *err) FCT_WUR;
+
+/* Updates flags, keywords and modseq of a known message; absent is fine. */
+int store_msg_set_flags(struct store *st, int64_t folder_id, uint32_t uid,
+    unsigned flags, const char *keywords, uint64_t modseq,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Removes messages first..last (inclusive) of the folder, with their bodies
+ * and index entries. first > last removes nothing.
+ */
+int store_msg_expunge_range(struct store *st, int64_t folder_id, uint32_t first,
+    uint32_t last, struct fct_error *err) FCT_WUR;
+
+/*
+ * The folder's cached UIDs, ascending, in *uids (owned, free(); NULL when
+ * none) and their count in *n.
+ */
+int store_msg_uids(struct store *st, int64_t folder_id, uint32_t **uids,
+    size_t *n, struct fct_error *err) FCT_WUR;
+
+/*
+ * UID and flags of every cached message, for comparisons and resyncs,
+ * ascending by UID in *out (owned, store_uid_flags_free; NULL when none).
+ */
+struct store_uid_flags {
+	uint32_t uid;
+	unsigned flags;
+	char *keywords; /* owned, may be NULL */
+	uint64_t modseq;
+};
+int store_msg_flags_all(struct store *st, int64_t folder_id,
+    struct store_uid_flags **out, size_t *n, struct fct_error *err) FCT_WUR;
+/* Frees the n entries and the array, and sets *v to NULL; accepts NULL. */
+void store_uid_flags_free(struct store_uid_flags **v, size_t n);
+
+/*
+ * The message (folder_id, uid) in *m (released first, so it must be
+ * initialised; strings owned by *m, store_msg_release): 1 found, 0 absent
+ * (*m then zeroed), -1.
+ */
+int store_msg_get(struct store *st, int64_t folder_id, uint32_t uid,
+    struct store_msg *m, struct fct_error *err) FCT_WUR;
+
+/*
+ * Reads messages of a folder (folder_id 0: every folder) matching `where`,
+ * an SQL boolean expression over the columns of the messages `m` and their
+ * fetched bodies `b` (see doc/store.md for the list) with `?` placeholders
+ * bound in order from params (as produced by the query layer); NULL or ""
+ * matches every message. `where` is trusted SQL from facteur's query
+ * compiler, never user text; it must be one read-only expression, and the
+ * number of placeholders must equal nparams (else -1, nothing read). `order`
+ * is one of "date DESC" (the default when NULL), "date ASC", "internaldate
+ * DESC", "internaldate ASC", "uid ASC", "uid DESC", "size DESC", "size ASC",
+ * "subject ASC", "subject DESC", "from_text ASC", "from_text DESC"
+ * (case-insensitive); anything else is refused. At most `limit` rows (0:
+ * all). Calls fn for each row; the message and its strings are borrowed for
+ * the call only (copy what must last). fn returning non-zero stops the walk,
+ * and store_msg_select then returns 0; -1 means the store failed (a bad
+ * condition, an error from a registered function). fn must not write to the
+ * store through the same handle.
+ */
+struct store_param {
+	enum { STORE_PARAM_TEXT, STORE_PARAM_INT } type;
+	const char *text;
+	int64_t i;
+};
+int store_msg_select(struct store *st, int64_t folder_id, const char *where,
+    const struct store_param *params, size_t nparams, const char *order,
+    size_t limit, int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+struct query;
+
+/*
+ * Runs a query of the query language on the folder's messages (folder_id
+ * 0: every folder): compiled to SQL against this schema, with the query
+ * layer's own text matcher registered as the SQL function it calls, so
+ * that the cache and the in-memory matcher agree. q NULL matches every
+ * message. Same order, limit and callback contract as store_msg_select.
+ */
+int store_msg_query(struct store *st, int64_t folder_id, const struct query *q,
+    time_t now, const char *order, size_t limit,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * The raw message, when fetched: returns 1 with *data (owned, free(); NUL
+ * added after the len bytes for convenience) and *len, 0 when not fetched
+ * (*data NULL, *len 0), -1. Marks the body most recently used; outside a
+ * transaction that mark is best effort and never waits for a writer.
+ */
+int store_body_get(struct store *st, int64_t msg_id, char **data, size_t *len,
+    struct fct_error *err) FCT_WUR;
+/*
+ * Keeps the raw message (data, borrowed) and its text (for the full-text
+ * index; may be NULL) for the message whose rowid is msg_id, replacing an
+ * earlier body; then evicts the least recently used other bodies until the
+ * bodies take at most `budget` bytes (raw + text), 0 meaning no limit. The
+ * body just stored is never evicted, even when it alone exceeds the budget.
+ * An unknown msg_id is an error.
+ */
+int store_body_put(struct store *st, int64_t msg_id, const char *data,
+    size_t len, const char *text, uint64_t budget,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * The job queue: what the user asked for while the server was out of reach
+ * (flag, move, copy, delete, append ...), replayed in order on reconnect,
+ * each exactly once: a job is removed in the same transaction as the store
+ * changes that record its success.
+ */
+struct store_job {
+	int64_t id;    /* ascending: the replay order; never reused */
+	char *kind;    /* owned; "flag", "move", ... */
+	char *payload; /* owned; the job's arguments, opaque to the store */
+	unsigned attempts;
+	char *last_error; /* owned, may be NULL */
+	int64_t created;  /* unix seconds */
+};
+#define STORE_JOB_INIT \
+	{              \
+		0      \
+	}
+/* Frees the strings and zeroes *j (ready for reuse). */
+void store_job_release(struct store_job *j);
+
+/*
+ * Queues a job at the end of the line; its id in *id (may be NULL). Job
+ * writes are flushed to disk at commit even though the rest of the cache
+ * is not (doc/store.md): a queued job is the user's intent, which the
+ * server cannot give back after a power loss.
+ */
+int store_job_add(struct store *st, const char *kind, const char *payload,
+    int64_t *id, struct fct_error *err) FCT_WUR;
+/*
+ * The oldest job, in *j (released first, so it must be initialised; strings
+ * owned by *j, store_job_release): 1 found, 0 none, -1 error.
+ */
+int store_job_next(struct store *st, struct store_job *j,
+    struct fct_error *err) FCT_WUR;
+/* How many jobs wait. */
+int store_job_count(struct store *st, size_t *n, struct fct_error *err) FCT_WUR;
+/* Removes the job; an unknown id is an error. */
+int store_job_done(struct store *st, int64_t id, struct fct_error *err) FCT_WUR;
+/* Counts an attempt and keeps the reason; the job stays first in line. */
+int store_job_failed(struct store *st, int64_t id, const char *reason,
+    struct fct_error *err) FCT_WUR;
 
 #endif

@@ -1,6 +1,13 @@
 # cli: the non-interactive commands. Depends on everything but ui.
 noinst_LIBRARIES += libcli.a
 libcli_a_SOURCES = \
+	src/cli/account.c \
 	src/cli/cli.c \
 	src/cli/cmd_config.c \
-	src/cli/cmd_folders.c
+	src/cli/cmd_folders.c \
+	src/cli/cmd_job.c \
+	src/cli/cmd_list.c \
+	src/cli/cmd_search.c \
+	src/cli/cmd_sync.c \
+	src/cli/output.c
+libcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)

@@ -133,7 +133,8 @@ struct parser {
 	size_t ident_refs_alloc;
 };
 
-static config_setter set_text, set_path, set_email, set_url, set_password;
+static config_setter set_text, set_path, set_email, set_url, set_password,
+    set_sync_mode;
 
 static const struct config_key general_keys[] = {
 	{ { "cache_dir", "PATH",
@@ -177,6 +178,10 @@ static const struct config_key account_keys[] = {
 	{ { "ca_file", "PATH", NULL,
 	      "a PEM file of extra trusted certificate authorities" },
 	    set_path, ACCT(ca_file), CONFIG_PROTO_NONE },
+	{ { "sync", "MODE", "qresync",
+	      "the most a resync may use: qresync, condstore or classic "
+	      "(for servers whose extensions misbehave)" },
+	    set_sync_mode, ACCT(sync_mode), CONFIG_PROTO_NONE },
 };
 #undef ACCT
 
@@ -646,6 +651,33 @@ set_password(struct parser *p, const struct config_key *k, struct value *v,
 	    "'password' keeps the password in this file; consider "
 	    "'password_command' instead");
 	return set_text(p, k, v, target);
+}
+
+static bool
+set_sync_mode(struct parser *p, const struct config_key *k, struct value *v,
+    void *target)
+{
+	static const char *const names[] = { "qresync", "condstore",
+		"classic" };
+	enum config_sync_mode *member = field(target, k);
+	size_t i, best = 0, d, bestd = (size_t)-1;
+
+	for (i = 0; i < FCT_ARRAY_LEN(names); i++) {
+		if (strcmp(v->s, names[i]) == 0) {
+			*member = (enum config_sync_mode)i;
+			return true;
+		}
+		if ((d = fct_edit_distance(v->s, names[i])) < bestd) {
+			bestd = d;
+			best = i;
+		}
+	}
+	perror_at(p, value_col(v, 0),
+	    "unknown sync mode '%s': expected qresync, condstore or "
+	    "classic%s%s%s",
+	    v->s, bestd <= 3 ? " (did you mean '" : "",
+	    bestd <= 3 ? names[best] : "", bestd <= 3 ? "'?)" : "");
+	return false;
 }
 
 /*

@@ -2,8 +2,10 @@
 noinst_LIBRARIES += libimap.a
 libimap_a_SOURCES = \
 	src/imap/folders.c \
+	src/imap/mailbox.c \
 	src/imap/mutf7.c \
 	src/imap/mutf7.h \
+	src/imap/ops.c \
 	src/imap/private.h \
 	src/imap/session.c
 libimap_a_CPPFLAGS = $(AM_CPPFLAGS)

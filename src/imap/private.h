@@ -2,6 +2,8 @@
 #ifndef FACTEUR_IMAP_PRIVATE_H
 #define FACTEUR_IMAP_PRIVATE_H
 
+#include <stdio.h>
+
 #include "facteur/imap.h"
 
 /*
@@ -15,7 +17,10 @@ struct imap_session {
 	char *ca_file;                      /* owned, may be NULL */
 	struct mailimap_namespace_data *ns; /* owned, may be NULL */
 	bool ns_asked;
-	bool trusted; /* TLS is up and its certificate verified */
+	bool trusted;         /* TLS is up and its certificate verified */
+	bool qresync_enabled; /* ENABLE QRESYNC accepted */
+	bool broken; /* a stream or parse error: only closing is left */
+	FILE *trace; /* FACTEUR_IMAP_TRACE, or NULL */
 };
 
 /*
@@ -24,5 +29,12 @@ struct imap_session {
  */
 int imap_error(struct imap_session *s, int r, struct fct_error *err,
     const char *fmt, ...) FCT_PRINTF(4, 5);
+
+/*
+ * Collects into ch (may be NULL) the untagged news of the command that
+ * just ended: VANISHED ranges, EXPUNGE, EXISTS, HIGHESTMODSEQ. libetpan
+ * forgets them when the next command starts, so call it after every one.
+ */
+void imap_harvest(struct imap_session *s, struct imap_changes *ch);
 
 #endif

@@ -79,6 +79,49 @@ starttls(struct imap_session *s, struct fct_error *err)
 	return 0;
 }
 
+/*
+ * The protocol trace, when FACTEUR_IMAP_TRACE names a file: what was sent
+ * and received, with credentials (libetpan marks LOGIN and AUTHENTICATE as
+ * private) replaced by a placeholder. libetpan hands over raw chunks, not
+ * lines, so each chunk is prefixed where it starts.
+ */
+static void
+trace(mailimap *imap, int type, const char *buf, size_t len, void *arg)
+{
+	FILE *fp = arg;
+
+	switch (type) {
+	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
+		fputs("S: ", fp);
+		fwrite(buf, 1, len, fp);
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_SENT:
+		fputs("C: ", fp);
+		fwrite(buf, 1, len, fp);
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
+		fputs("C: <credentials hidden>\n", fp);
+		break;
+	default:
+		return;
+	}
+	if (len > 0 && buf[len - 1] != '\n')
+		fputc('\n', fp);
+	fflush(fp);
+}
+
+static void
+trace_start(struct imap_session *s)
+{
+	const char *path = getenv("FACTEUR_IMAP_TRACE");
+
+	if (path == NULL || *path == '\0')
+		return;
+	if ((s->trace = fopen(path, "ae")) == NULL)
+		return; /* a trace is a debugging aid, never a reason to fail */
+	mailimap_set_logger(s->imap, trace, s->trace);
+}
+
 int
 imap_session_open(const struct config_account *acct, struct imap_session **out,
     struct fct_error *err)
@@ -100,6 +143,7 @@ imap_session_open(const struct config_account *acct, struct imap_session **out,
 	s->ep.timeout = NET_DEFAULT_TIMEOUT;
 	if ((s->imap = mailimap_new(0, NULL)) == NULL)
 		fct_fatal("out of memory");
+	trace_start(s);
 	if (net_stream_open(&s->ep, &stream, err) != 0)
 		goto fail;
 	/* mailimap_connect takes the stream, even when it fails. */
@@ -150,6 +194,12 @@ imap_session_login(struct imap_session *s, const struct net_credential *cred,
 	return read_capabilities(s, err);
 }
 
+bool
+imap_session_broken(const struct imap_session *s)
+{
+	return s == NULL || s->broken || s->imap->imap_stream == NULL;
+}
+
 void
 imap_session_close(struct imap_session **sp)
 {
@@ -159,10 +209,12 @@ imap_session_close(struct imap_session **sp)
 		return;
 	if (s->imap != NULL) {
 		/* Say nothing more to a peer that failed verification. */
-		if (s->imap->imap_stream != NULL && s->trusted)
+		if (s->imap->imap_stream != NULL && s->trusted && !s->broken)
 			(void)mailimap_logout(s->imap);
 		mailimap_free(s->imap);
 	}
+	if (s->trace != NULL)
+		fclose(s->trace);
 	if (s->ns != NULL)
 		mailimap_namespace_data_free(s->ns);
 	free(s->host);
@@ -184,10 +236,13 @@ imap_error(struct imap_session *s, int r, struct fct_error *err,
 	switch (r) {
 	case MAILIMAP_ERROR_STREAM:
 	case MAILIMAP_ERROR_CONNECTION_REFUSED:
+		s->broken = true;
 		fct_error_set(err, "%s: connection to '%s' lost", what,
 		    s->ep.host);
 		break;
 	case MAILIMAP_ERROR_PARSE:
+		/* The stream is out of step (libetpan #90): reconnect. */
+		s->broken = true;
 		fct_error_set(err, "%s: unreadable answer from '%s'", what,
 		    s->ep.host);
 		break;

@@ -199,6 +199,37 @@ test_edit_distance(void **state)
 	assert_int_equal(fct_edit_distance("flaw", "lawn"), 2);
 }
 
+static void
+check_sanitize(const char *in, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	fct_utf8_sanitize(&sb, in);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+static void
+test_utf8_sanitize(void **state)
+{
+	(void)state;
+	check_sanitize("", "");
+	check_sanitize("plain Été 台北 \xf0\x9f\x98\x80",
+	    "plain Été 台北 \xf0\x9f\x98\x80");
+	/* a lone Latin-1 byte, a truncated sequence, an overlong '/', a
+	 * surrogate, a code point above U+10FFFF, a stray continuation */
+	check_sanitize("caf\xe9", "caf\xef\xbf\xbd");
+	check_sanitize("\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd");
+	check_sanitize("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");
+	check_sanitize("\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	check_sanitize("\xf4\x90\x80\x80",
+	    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	check_sanitize("a\x80"
+		       "b",
+	    "a\xef\xbf\xbd"
+	    "b");
+}
+
 int
 main(void)
 {
@@ -210,6 +241,7 @@ main(void)
 		cmocka_unit_test(test_run_line_command_long_line),
 		cmocka_unit_test(test_run_line_command_fails),
 		cmocka_unit_test(test_edit_distance),
+		cmocka_unit_test(test_utf8_sanitize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,111 @@
+/*
+ * What the commands that work on an account's cache share: finding the
+ * account and folder a command names, opening the cache, and bringing a
+ * folder up to date before reading it.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "facteur/cli.h"
+#include "facteur/sync.h"
+
+int
+cli_parse_target(struct cli_context *ctx, const char *spec,
+    const struct config_account **acct, const char **folder)
+{
+	const char *colon = strchr(spec, ':');
+	const struct config_account *a = NULL;
+	char *name;
+
+	if (colon != NULL) {
+		name = xstrndup(spec, (size_t)(colon - spec));
+		a = config_find_account(ctx->cfg, name);
+		free(name);
+	}
+	if (a != NULL) {
+		*acct = a;
+		*folder = colon + 1;
+	} else {
+		/* No account prefix: the first account, the whole is a folder. */
+		*acct = config_find_account(ctx->cfg, NULL);
+		*folder = spec;
+	}
+	if (*acct == NULL) {
+		fprintf(ctx->err, "facteur: no account in the configuration\n");
+		return -1;
+	}
+	if (**folder == '\0')
+		*folder = "INBOX";
+	return 0;
+}
+
+int
+cli_open_store(struct cli_context *ctx, const struct config_account *acct,
+    struct store **st)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	char *path = sync_store_path(ctx->cfg, acct);
+	int rc = store_open(path, st, &err);
+
+	if (rc != 0) {
+		fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
+		fct_error_release(&err);
+	}
+	free(path);
+	return rc;
+}
+
+static void
+progress(void *arg, const char *folder, uint32_t done, uint32_t total)
+{
+	struct cli_context *ctx = arg;
+
+	fprintf(ctx->err, "\r%s: %u/%u", folder, done, total);
+	if (done >= total)
+		fputc('\n', ctx->err);
+	fflush(ctx->err);
+}
+
+int
+cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
+    struct imap_session *s, struct store *st, const char *folder,
+    struct sync_stats *stats)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	bool tty = isatty(fileno(ctx->err));
+
+	if (sync_folder(s, st, folder, sync_mode_from_config(acct->sync_mode),
+		tty ? progress : NULL, ctx, stats, &err) != 0) {
+		fprintf(ctx->err,
+		    "facteur: account '%s': cannot sync '%s': %s\n", acct->name,
+		    folder, fct_error_msg(&err));
+		fct_error_release(&err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+cli_connect(struct cli_context *ctx, const struct config_account *acct,
+    struct store *st, struct imap_session **s)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+
+	if (acct->imap.proto != CONFIG_PROTO_IMAP) {
+		fprintf(ctx->err, "facteur: account '%s' has no IMAP server\n",
+		    acct->name);
+		return -1;
+	}
+	if (sync_connect(acct, s, &err) != 0 ||
+	    sync_folder_list(*s, st, &err) != 0) {
+		fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,
+		    fct_error_msg(&err));
+		fct_error_release(&err);
+		imap_session_close(s);
+		return -1;
+	}
+	return 0;
+}

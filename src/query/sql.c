@@ -1,0 +1,325 @@
+/*
+ * The SQL backend: a query as a WHERE expression for the store.
+ *
+ * Design. SQLite's LIKE folds ASCII only and GLOB not at all, and both
+ * would need their own escaping; instead every text test calls the store's
+ * match function (schema->match_fn), which is query_text_match() itself,
+ * so the store and the matcher cannot disagree on a single byte. The cost
+ * is a function call per row and term, which no index helps with; dates,
+ * sizes and flags stay plain comparisons that an index can serve.
+ *
+ * Every expression produced is 0 or 1, never NULL: the match function
+ * returns 0 for a NULL text, a missing text column is the constant 0, and
+ * the integer columns are NOT NULL by contract. So NOT needs no
+ * three-valued care and `not body:x` is true when the body is unknown,
+ * exactly as in query_match(). Values are always bound as parameters;
+ * only the schema's own expressions are written into the SQL.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facteur/core.h"
+#include "private.h"
+
+struct sql_out {
+	const struct query_sql_schema *schema;
+	time_t now;
+	struct strbuf sql;
+	struct query_sql_params params;
+	struct fct_error *err;
+};
+
+static void
+add_text_param(struct sql_out *o, const char *text)
+{
+	struct query_sql_params *p = &o->params;
+
+	FCT_ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n].type = QUERY_SQL_TEXT;
+	p->v[p->n].text = xstrdup(text);
+	p->v[p->n].value = 0;
+	p->n++;
+}
+
+static void
+add_int_param(struct sql_out *o, int64_t value)
+{
+	struct query_sql_params *p = &o->params;
+
+	FCT_ALLOC_GROW(p->v, p->n + 1, p->alloc);
+	p->v[p->n].type = QUERY_SQL_INT;
+	p->v[p->n].text = NULL;
+	p->v[p->n].value = value;
+	p->n++;
+}
+
+void
+query_sql_params_release(struct query_sql_params *params)
+{
+	size_t i;
+
+	for (i = 0; i < params->n; i++)
+		free(params->v[i].text);
+	free(params->v);
+	params->v = NULL;
+	params->n = params->alloc = 0;
+}
+
+/* Fails unless the schema has expr, needed by the term `what`. */
+static int
+need(struct sql_out *o, const char *expr, const char *what)
+{
+	if (expr != NULL)
+		return 0;
+	return fct_error_set(o->err,
+	    "cannot search with '%s' here: the store has no column for it",
+	    what);
+}
+
+/* match_fn(expr, ?), or 0 when the store has no such text. */
+static int
+emit_match(struct sql_out *o, const char *expr, const char *pattern)
+{
+	if (expr == NULL) {
+		strbuf_addch(&o->sql, '0');
+		return 0;
+	}
+	if (o->schema->match_fn == NULL)
+		return fct_error_set(o->err,
+		    "cannot search text here: the store has no match function");
+	strbuf_addf(&o->sql, "%s(%s, ?)", o->schema->match_fn, expr);
+	add_text_param(o, pattern);
+	return 0;
+}
+
+static const char *
+field_expr(const struct query_sql_schema *s, enum query_field field)
+{
+	switch (field) {
+	case QUERY_FIELD_FROM:
+		return s->from;
+	case QUERY_FIELD_TO:
+		return s->to;
+	case QUERY_FIELD_CC:
+		return s->cc;
+	case QUERY_FIELD_SUBJECT:
+		return s->subject;
+	case QUERY_FIELD_LIST:
+		return s->list_id;
+	case QUERY_FIELD_BODY:
+		return s->body;
+	case QUERY_FIELD_ANY:
+		break;
+	}
+	BUG("field_expr on field %d", (int)field);
+}
+
+static int
+emit_text(struct sql_out *o, const struct query_node *n)
+{
+	static const enum query_field any[] = {
+		QUERY_FIELD_SUBJECT,
+		QUERY_FIELD_FROM,
+		QUERY_FIELD_TO,
+		QUERY_FIELD_CC,
+		QUERY_FIELD_BODY,
+	};
+	size_t i;
+
+	if (n->field != QUERY_FIELD_ANY)
+		return emit_match(o, field_expr(o->schema, n->field),
+		    n->pattern);
+	strbuf_addch(&o->sql, '(');
+	for (i = 0; i < FCT_ARRAY_LEN(any); i++) {
+		if (i > 0)
+			strbuf_addstr(&o->sql, " OR ");
+		if (emit_match(o, field_expr(o->schema, any[i]), n->pattern) <
+		    0)
+			return -1;
+	}
+	strbuf_addch(&o->sql, ')');
+	return 0;
+}
+
+static int
+emit_header(struct sql_out *o, const struct query_node *n)
+{
+	const struct query_sql_schema *s = o->schema;
+
+	if (s->headers == NULL) {
+		strbuf_addch(&o->sql, '0');
+		return 0;
+	}
+	if (s->match_fn == NULL || s->header_fn == NULL)
+		return fct_error_set(o->err,
+		    "cannot search with 'header:' here: the store has no "
+		    "header function");
+	strbuf_addf(&o->sql, "%s(%s(%s, ?), ?)", s->match_fn, s->header_fn,
+	    s->headers);
+	add_text_param(o, n->name);
+	add_text_param(o, n->pattern);
+	return 0;
+}
+
+static int
+emit_keyword(struct sql_out *o, const struct query_node *n)
+{
+	struct strbuf pat = STRBUF_INIT;
+	char *text;
+	int r;
+
+	if (o->schema->keywords == NULL) {
+		strbuf_addch(&o->sql, '0');
+		return 0;
+	}
+	strbuf_addch(&pat, ' ');
+	query_pattern_add_literal(&pat, n->name, strlen(n->name));
+	strbuf_addch(&pat, ' ');
+	text =
+	    xasprintf("(' ' || coalesce(%s, '') || ' ')", o->schema->keywords);
+	r = emit_match(o, text, pat.buf);
+	free(text);
+	strbuf_release(&pat);
+	return r;
+}
+
+static int
+emit_size(struct sql_out *o, const struct query_node *n)
+{
+	const char *col = o->schema->size;
+	uint64_t lo, hi;
+
+	if (need(o, col, "size:") < 0)
+		return -1;
+	query_size_bounds(&n->size, &lo, &hi);
+	if (lo == 0 && hi == UINT64_MAX) {
+		strbuf_addch(&o->sql, '1');
+		return 0;
+	}
+	strbuf_addch(&o->sql, '(');
+	if (lo > 0) {
+		strbuf_addf(&o->sql, "%s >= ?", col);
+		add_int_param(o, (int64_t)lo);
+	}
+	if (lo > 0 && hi < UINT64_MAX)
+		strbuf_addstr(&o->sql, " AND ");
+	if (hi < UINT64_MAX) {
+		strbuf_addf(&o->sql, "%s <= ?", col);
+		add_int_param(o, (int64_t)hi);
+	}
+	strbuf_addch(&o->sql, ')');
+	return 0;
+}
+
+/* The term a date column serves, for the error message. */
+static const char *
+span_term(const struct query_node *n)
+{
+	if (n->op == QUERY_OP_DATE)
+		return "date:";
+	return n->age.older ? "older:" : "newer:";
+}
+
+static int
+emit_span(struct sql_out *o, const struct query_node *n)
+{
+	const char *col = o->schema->date;
+	struct query_span span;
+
+	if (need(o, col, span_term(n)) < 0)
+		return -1;
+	query_node_span(n, o->now, &span);
+	strbuf_addch(&o->sql, '(');
+	if (span.has_lo) {
+		strbuf_addf(&o->sql, "%s >= ?", col);
+		add_int_param(o, span.lo);
+	}
+	if (span.has_lo && span.has_hi)
+		strbuf_addstr(&o->sql, " AND ");
+	if (span.has_hi) {
+		strbuf_addf(&o->sql, "%s < ?", col);
+		add_int_param(o, span.hi);
+	}
+	strbuf_addch(&o->sql, ')');
+	return 0;
+}
+
+static int
+emit_node(struct sql_out *o, const struct query_node *n)
+{
+	const struct query_sql_schema *s = o->schema;
+	size_t i;
+
+	switch (n->op) {
+	case QUERY_OP_ALL:
+		strbuf_addch(&o->sql, '1');
+		return 0;
+	case QUERY_OP_AND:
+	case QUERY_OP_OR:
+		strbuf_addch(&o->sql, '(');
+		for (i = 0; i < n->nkids; i++) {
+			if (i > 0)
+				strbuf_addstr(&o->sql,
+				    n->op == QUERY_OP_AND ? " AND " : " OR ");
+			if (emit_node(o, n->kids[i]) < 0)
+				return -1;
+		}
+		strbuf_addch(&o->sql, ')');
+		return 0;
+	case QUERY_OP_NOT:
+		strbuf_addstr(&o->sql, "(NOT ");
+		if (emit_node(o, n->kids[0]) < 0)
+			return -1;
+		strbuf_addch(&o->sql, ')');
+		return 0;
+	case QUERY_OP_TEXT:
+		return emit_text(o, n);
+	case QUERY_OP_HEADER:
+		return emit_header(o, n);
+	case QUERY_OP_FLAG:
+		if (need(o, s->flags, "is:") < 0)
+			return -1;
+		strbuf_addf(&o->sql, "((%s & %u) %s 0)", s->flags, n->flag,
+		    n->flag_set ? "<>" : "=");
+		return 0;
+	case QUERY_OP_KEYWORD:
+		return emit_keyword(o, n);
+	case QUERY_OP_ATTACHMENT:
+		if (need(o, s->has_attachment, "has:") < 0)
+			return -1;
+		strbuf_addf(&o->sql, "(%s <> 0)", s->has_attachment);
+		return 0;
+	case QUERY_OP_SIZE:
+		return emit_size(o, n);
+	case QUERY_OP_DATE:
+	case QUERY_OP_AGE:
+		return emit_span(o, n);
+	}
+	BUG("bad query node op %d", (int)n->op);
+}
+
+int
+query_to_sql(const struct query *q, const struct query_sql_schema *schema,
+    time_t now, struct strbuf *where, struct query_sql_params *params,
+    struct fct_error *err)
+{
+	struct sql_out o = { schema, now, STRBUF_INIT, QUERY_SQL_PARAMS_INIT,
+		err };
+	size_t i;
+
+	if (emit_node(&o, q->root) < 0) {
+		strbuf_release(&o.sql);
+		query_sql_params_release(&o.params);
+		return -1;
+	}
+	strbuf_add(where, o.sql.buf, o.sql.len);
+	for (i = 0; i < o.params.n; i++) {
+		FCT_ALLOC_GROW(params->v, params->n + 1, params->alloc);
+		params->v[params->n++] = o.params.v[i];
+	}
+	free(o.params.v);
+	strbuf_release(&o.sql);
+	return 0;
+}

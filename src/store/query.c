@@ -1,0 +1,76 @@
+/*
+ * The query language run on the cache: one place that knows how the
+ * query layer's fields map to this schema, and that registers the query
+ * layer's matcher as the SQL function its compiled conditions call, so
+ * that SQL and the in-memory matcher can never disagree on what matches.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "facteur/query.h"
+#include "facteur/store.h"
+
+static const struct query_sql_schema schema = {
+	.from = "m.from_text",
+	.to = "m.to_text",
+	.cc = "m.cc_text",
+	.subject = "m.subject",
+	.list_id = "m.list_id",
+	.body = "b.text",
+	.headers = "m.headers",
+	.flags = "m.flags",
+	.keywords = "m.keywords",
+	.size = "m.size",
+	.date = "m.date",
+	.has_attachment = "m.has_attachment",
+	.match_fn = "fct_match",
+	.header_fn = "fct_header",
+};
+
+static int
+sql_match(int argc, const char *const *argv, bool *result, void *arg,
+    struct fct_error *err)
+{
+	/* query_text_match takes no NULL pattern; NULL text never matches. */
+	*result = argc == 2 && argv[0] != NULL && argv[1] != NULL &&
+	    query_text_match(argv[0], argv[1]);
+	return 0;
+}
+
+int
+store_msg_query(struct store *st, int64_t folder_id, const struct query *q,
+    time_t now, const char *order, size_t limit,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err)
+{
+	struct strbuf where = STRBUF_INIT;
+	struct query_sql_params qp = QUERY_SQL_PARAMS_INIT;
+	struct store_param *params = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (store_register_function(st, schema.match_fn, 2, sql_match, NULL,
+		err) != 0)
+		return -1;
+	if (q != NULL && query_to_sql(q, &schema, now, &where, &qp, err) != 0)
+		goto out;
+	if (qp.n > 0)
+		params = xcalloc(qp.n, sizeof *params);
+	for (i = 0; i < qp.n; i++) {
+		if (qp.v[i].type == QUERY_SQL_TEXT) {
+			params[i].type = STORE_PARAM_TEXT;
+			params[i].text = qp.v[i].text;
+		} else {
+			params[i].type = STORE_PARAM_INT;
+			params[i].i = qp.v[i].value;
+		}
+	}
+	rc = store_msg_select(st, folder_id, where.len > 0 ? where.buf : "1",
+	    params, qp.n, order, limit, fn, arg, err);
+out:
+	free(params);
+	query_sql_params_release(&qp);
+	strbuf_release(&where);
+	return rc;
+}

@@ -1,0 +1,464 @@
+/*
+ * One folder brought in step with the server.
+ *
+ * The store's folder row carries the sync state: UIDVALIDITY, UIDNEXT
+ * (every UID below it is cached) and HIGHESTMODSEQ (every change up to it
+ * is applied). That state is written last, in its own transaction, after
+ * every row it vouches for; everything before it is idempotent (a message
+ * put twice is the same row, a flag set twice is the same flag). So a sync
+ * killed at any instant resumes from the old state and converges.
+ *
+ * The three paths differ only in how they learn what changed:
+ *  - QRESYNC: UID FETCH 1:* (FLAGS) (CHANGEDSINCE modseq VANISHED) hands
+ *    back changed flags and expunged UIDs in one round trip (not SELECT
+ *    (QRESYNC ...): see imap_select);
+ *  - CONDSTORE: UID FETCH 1:* (FLAGS) (CHANGEDSINCE modseq) for flags,
+ *    expunges by comparing UID lists;
+ *  - classic: every flag fetched in batches, expunges by comparing UID
+ *    lists.
+ * New messages are the same everywhere: UIDs from UIDNEXT on. Expunges are
+ * looked for (UID SEARCH ALL) only when the cached count and the server's
+ * EXISTS disagree once everything else is applied.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "facteur/mime.h"
+#include "facteur/sync.h"
+
+/* The first batch of a cold folder is small, so that the newest screen
+ * lands at once; later batches amortise round trips. */
+#define FIRST_BATCH 100
+#define BATCH 1000
+#define FLAG_BATCH 5000
+
+struct sync_ctx {
+	struct imap_session *imap;
+	struct store *st;
+	struct store_folder folder;
+	struct sync_stats *stats;
+	sync_progress_fn progress;
+	void *progress_arg;
+	uint32_t done, goal;  /* for progress */
+	uint32_t first_new;   /* headers below it are of cached messages */
+	struct fct_error err; /* what a callback hit */
+	bool failed;
+};
+
+/* A FETCH answer: a whole new message, or a flag change. */
+static int
+on_msg(const struct imap_msg *im, void *arg)
+{
+	struct sync_ctx *c = arg;
+	struct store_msg m;
+	struct mime_summary sum = MIME_SUMMARY_INIT;
+	int rc;
+
+	/* UID FETCH n:* answers with the last message even when its UID is
+	 * below n: that one is cached already. */
+	if (!im->has_headers || im->uid < c->first_new) {
+		if (!im->has_flags)
+			return 0;
+		if (store_msg_set_flags(c->st, c->folder.id, im->uid, im->flags,
+			im->keywords, im->modseq, &c->err) != 0)
+			goto fail;
+		c->stats->changed++;
+		return 0;
+	}
+	memset(&m, 0, sizeof m);
+	m.folder_id = c->folder.id;
+	m.uid = im->uid;
+	m.modseq = im->modseq;
+	m.flags = im->flags;
+	m.keywords = (char *)im->keywords;
+	m.size = im->size;
+	m.internaldate = im->internaldate;
+	m.has_attachment = im->has_attachment;
+	m.parts = (char *)im->parts;
+	m.headers =
+	    xstrndup(im->header != NULL ? im->header : "", im->header_len);
+	/* A header GMime cannot read at all still gets a row: the message
+	 * exists, and its raw header stays searchable. */
+	if (mime_summary_parse(im->header != NULL ? im->header : "",
+		im->header_len, &sum, NULL) == 0) {
+		m.subject = sum.subject;
+		m.from_text = sum.from_text;
+		m.to_text = sum.to_text;
+		m.cc_text = sum.cc_text;
+		m.message_id = sum.message_id;
+		m.in_reply_to = sum.in_reply_to;
+		m.references = sum.references;
+		m.list_id = sum.list_id;
+		m.date = sum.date;
+	}
+	rc = store_msg_put(c->st, &m, &c->err);
+	free(m.headers);
+	mime_summary_release(&sum);
+	if (rc != 0)
+		goto fail;
+	c->stats->added++;
+	return 0;
+fail:
+	c->failed = true;
+	return -1;
+}
+
+/* The error of a failed step: the callback's when it was the cause. */
+static int
+step_failed(struct sync_ctx *c, struct fct_error *err)
+{
+	if (c->failed && c->err.msg != NULL) {
+		fct_error_set(err, "%s", c->err.msg);
+		fct_error_release(&c->err);
+	}
+	return -1;
+}
+
+static void
+report(struct sync_ctx *c)
+{
+	if (c->progress != NULL)
+		c->progress(c->progress_arg, c->folder.name, c->done, c->goal);
+}
+
+/* Applies the VANISHED ranges the server reported. */
+static int
+apply_vanished(struct sync_ctx *c, const struct imap_changes *ch,
+    struct fct_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < ch->vanished.n; i++)
+		if (store_msg_expunge_range(c->st, c->folder.id,
+			ch->vanished.v[i].first, ch->vanished.v[i].last,
+			err) != 0)
+			return -1;
+	/* Counted when the comparison below finds the store smaller. */
+	return 0;
+}
+
+/*
+ * Fetches the headers of uids[0..n) newest first, in batches that each
+ * commit on their own, with whatever the server says meanwhile.
+ */
+static int
+fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n,
+    enum imap_sync_mode mode, struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	unsigned what = IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS;
+	size_t end = n, batch = FIRST_BATCH, start;
+	int rc = -1;
+
+	if (mode != IMAP_SYNC_CLASSIC)
+		what |= IMAP_FETCH_MODSEQ;
+	while (end > 0) {
+		start = end > batch ? end - batch : 0;
+		if (store_begin(c->st, err) != 0)
+			goto out;
+		if (imap_fetch(c->imap, uids + start, end - start, 0, 0, what,
+			0, false, on_msg, c, &ch, err) != 0 ||
+		    apply_vanished(c, &ch, err) != 0 ||
+		    store_commit(c->st, err) != 0) {
+			store_rollback(c->st);
+			step_failed(c, err);
+			goto out;
+		}
+		imap_changes_release(&ch);
+		c->done += (uint32_t)(end - start);
+		report(c);
+		end = start;
+		batch = BATCH;
+	}
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	return rc;
+}
+
+/* Keeps the UIDs of `all` (ascending) that are >= from and not cached. */
+static void
+unknown_uids(const struct imap_uid_list *all, uint32_t from,
+    const uint32_t *known, size_t nknown, struct imap_uid_list *out)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < all->n; i++) {
+		if (all->v[i] < from)
+			continue;
+		while (k < nknown && known[k] < all->v[i])
+			k++;
+		if (k < nknown && known[k] == all->v[i])
+			continue;
+		imap_uid_list_add(out, all->v[i]);
+	}
+}
+
+/* Removes cached messages the server no longer has (both ascending). */
+static int
+expunge_missing(struct sync_ctx *c, const struct imap_uid_list *server,
+    struct fct_error *err)
+{
+	uint32_t *known = NULL;
+	size_t nknown = 0, i, s = 0;
+	int rc = -1;
+
+	if (store_msg_uids(c->st, c->folder.id, &known, &nknown, err) != 0)
+		return -1;
+	if (store_begin(c->st, err) != 0)
+		goto out;
+	for (i = 0; i < nknown; i++) {
+		while (s < server->n && server->v[s] < known[i])
+			s++;
+		if (s < server->n && server->v[s] == known[i])
+			continue;
+		if (store_msg_expunge_range(c->st, c->folder.id, known[i],
+			known[i], err) != 0) {
+			store_rollback(c->st);
+			goto out;
+		}
+	}
+	if (store_commit(c->st, err) != 0) {
+		store_rollback(c->st);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(known);
+	return rc;
+}
+
+/* Refreshes the flags of every cached message, in UID batches. */
+static int
+refresh_all_flags(struct sync_ctx *c, struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	uint32_t *known = NULL;
+	size_t nknown = 0, i, n;
+	int rc = -1;
+
+	if (store_msg_uids(c->st, c->folder.id, &known, &nknown, err) != 0)
+		return -1;
+	for (i = 0; i < nknown; i += n) {
+		n = nknown - i < FLAG_BATCH ? nknown - i : FLAG_BATCH;
+		if (store_begin(c->st, err) != 0)
+			goto out;
+		if (imap_fetch(c->imap, known + i, n, 0, 0, IMAP_FETCH_FLAGS, 0,
+			false, on_msg, c, &ch, err) != 0 ||
+		    apply_vanished(c, &ch, err) != 0 ||
+		    store_commit(c->st, err) != 0) {
+			store_rollback(c->st);
+			step_failed(c, err);
+			goto out;
+		}
+		imap_changes_release(&ch);
+	}
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	free(known);
+	return rc;
+}
+
+static int
+count_cached(struct sync_ctx *c, size_t *n, struct fct_error *err)
+{
+	uint32_t *known = NULL;
+
+	if (store_msg_uids(c->st, c->folder.id, &known, n, err) != 0)
+		return -1;
+	free(known);
+	return 0;
+}
+
+/*
+ * New mail, and expunges the other paths could not see: everything from
+ * UIDNEXT on, then a UID comparison when the counts disagree.
+ */
+static int
+fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
+    enum imap_sync_mode mode, struct fct_error *err)
+{
+	struct imap_uid_list all = IMAP_UID_LIST_INIT,
+			     fresh = IMAP_UID_LIST_INIT;
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	uint32_t *known = NULL;
+	size_t nknown = 0, cached;
+	int rc = -1;
+
+	if (count_cached(c, &cached, err) != 0)
+		goto out;
+	if (c->folder.uidnext != 0 && ms->uidnext > c->folder.uidnext &&
+	    ms->exists >= cached && ms->exists - cached <= BATCH) {
+		/* A little new mail: one round trip, no UID list. */
+		c->first_new = c->folder.uidnext;
+		if (store_begin(c->st, err) != 0)
+			goto out;
+		if (imap_fetch(c->imap, NULL, 0, c->folder.uidnext, 0,
+			IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS |
+			    (mode != IMAP_SYNC_CLASSIC ? IMAP_FETCH_MODSEQ : 0),
+			0, false, on_msg, c, &ch, err) != 0 ||
+		    apply_vanished(c, &ch, err) != 0 ||
+		    store_commit(c->st, err) != 0) {
+			store_rollback(c->st);
+			step_failed(c, err);
+			goto out;
+		}
+		c->first_new = 0;
+	} else if (ms->uidnext == 0 || ms->uidnext > c->folder.uidnext ||
+	    c->folder.uidnext == 0) {
+		if (imap_search_all(c->imap, &all, &ch, err) != 0 ||
+		    store_msg_uids(c->st, c->folder.id, &known, &nknown, err) !=
+			0)
+			goto out;
+		unknown_uids(&all, c->folder.uidnext, known, nknown, &fresh);
+		c->goal = (uint32_t)fresh.n;
+		if (fetch_new(c, fresh.v, fresh.n, mode, err) != 0)
+			goto out;
+		if (store_begin(c->st, err) != 0)
+			goto out;
+		if (apply_vanished(c, &ch, err) != 0 ||
+		    store_commit(c->st, err) != 0) {
+			store_rollback(c->st);
+			goto out;
+		}
+	}
+	if (count_cached(c, &cached, err) != 0)
+		goto out;
+	if (cached != ms->exists) {
+		if (all.n == 0 &&
+		    imap_search_all(c->imap, &all, NULL, err) != 0)
+			goto out;
+		if (expunge_missing(c, &all, err) != 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	imap_uid_list_release(&all);
+	imap_uid_list_release(&fresh);
+	imap_changes_release(&ch);
+	free(known);
+	return rc;
+}
+
+int
+sync_folder(struct imap_session *s, struct store *st, const char *name,
+    enum imap_sync_mode want, sync_progress_fn progress, void *arg,
+    struct sync_stats *stats, struct fct_error *err)
+{
+	struct sync_ctx c;
+	struct imap_mailbox_state ms;
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	enum imap_sync_mode mode;
+	uint64_t modseq;
+	size_t before, cached;
+	int found, rc = -1;
+
+	memset(&c, 0, sizeof c);
+	memset(stats, 0, sizeof *stats);
+	c.imap = s;
+	c.st = st;
+	c.stats = stats;
+	c.progress = progress;
+	c.progress_arg = arg;
+	if ((found = store_folder_get(st, name, &c.folder, err)) < 0)
+		return -1;
+	if (found == 0)
+		return fct_error_set(err,
+		    "no folder '%s' (sync the folder list "
+		    "first)",
+		    name);
+	if (c.folder.noselect) {
+		store_folder_release(&c.folder);
+		return fct_error_set(err, "folder '%s' holds no messages",
+		    name);
+	}
+	mode = imap_session_sync_mode(s, want);
+	stats->mode = mode;
+	if (count_cached(&c, &before, err) != 0)
+		goto out;
+	if (store_begin(st, err) != 0)
+		goto out;
+	if (imap_select(s, c.folder.raw_name, mode, &ms, &ch, err) != 0) {
+		store_rollback(st);
+		step_failed(&c, err);
+		goto out;
+	}
+	if (ms.uidvalidity != c.folder.uidvalidity) {
+		/* New folder, or UIDs renumbered: what we have means nothing. */
+		stats->reset = c.folder.uidvalidity != 0;
+		stats->cold = true;
+		if (store_folder_reset(st, c.folder.id, ms.uidvalidity, err) !=
+		    0) {
+			store_rollback(st);
+			goto out;
+		}
+		c.folder.uidvalidity = ms.uidvalidity;
+		c.folder.uidnext = 0;
+		c.folder.highestmodseq = 0;
+		imap_changes_release(&ch);
+	} else if (apply_vanished(&c, &ch, err) != 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (store_commit(st, err) != 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (c.folder.uidnext == 0) {
+		stats->cold = true;
+		/* A cold sync cut short left rows behind: refresh them. */
+		if (refresh_all_flags(&c, err) != 0)
+			goto out;
+	} else if (mode != IMAP_SYNC_CLASSIC) {
+		/* CHANGEDSINCE, and with QRESYNC VANISHED too: only when the
+		 * folder's mod-sequence moved at all. */
+		if (c.folder.highestmodseq == 0 ||
+		    ms.highestmodseq != c.folder.highestmodseq) {
+			if (store_begin(st, err) != 0)
+				goto out;
+			imap_changes_release(&ch);
+			if (imap_fetch(s, NULL, 0, 1, c.folder.uidnext - 1,
+				IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ,
+				c.folder.highestmodseq,
+				mode == IMAP_SYNC_QRESYNC &&
+				    c.folder.highestmodseq != 0,
+				on_msg, &c, &ch, err) != 0 ||
+			    apply_vanished(&c, &ch, err) != 0 ||
+			    store_commit(st, err) != 0) {
+				store_rollback(st);
+				step_failed(&c, err);
+				goto out;
+			}
+		}
+	} else if (mode == IMAP_SYNC_CLASSIC) {
+		if (refresh_all_flags(&c, err) != 0)
+			goto out;
+	}
+	if (fetch_tail(&c, &ms, mode, err) != 0)
+		goto out;
+	/* Everything the state vouches for is in: commit the state. */
+	modseq = mode == IMAP_SYNC_CLASSIC ? 0 : ms.highestmodseq;
+	if (store_begin(st, err) != 0)
+		goto out;
+	if (store_folder_set_state(st, c.folder.id,
+		ms.uidnext != 0 ? ms.uidnext : c.folder.uidnext, modseq,
+		err) != 0 ||
+	    store_commit(st, err) != 0) {
+		store_rollback(st);
+		goto out;
+	}
+	if (count_cached(&c, &cached, err) != 0)
+		goto out;
+	stats->total = (uint32_t)cached;
+	if (!stats->reset && before + stats->added > cached)
+		stats->expunged = (unsigned)(before + stats->added - cached);
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	fct_error_release(&c.err);
+	store_folder_release(&c.folder);
+	return rc;
+}

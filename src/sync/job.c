@@ -1,0 +1,267 @@
+/*
+ * Jobs: what the user asks of the server (flag, move, copy, delete). A job
+ * is first written to the store's queue, then run; it leaves the queue only
+ * once the server said yes, so a job made offline, or interrupted by a
+ * crash or a dropped connection, runs on the next connection, in order.
+ *
+ * Replaying is safe because every job is idempotent on the server: flags
+ * set twice are the same flags, and a UID MOVE of UIDs already gone moves
+ * nothing. NEEDSWORK: a COPY cut between the server's answer and the queue
+ * update is copied again on replay.
+ *
+ * The payload is one "key=value" per line: folder, uids (IMAP set
+ * syntax), and per kind op/flags/keywords or dest. Folder names are UTF-8
+ * as in the store; a line break in any value is refused when the job is
+ * made.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facteur/sync.h"
+
+static const struct {
+	const char *word;
+	unsigned flag;
+} flag_words[] = {
+	{ "seen", FCT_FLAG_SEEN },
+	{ "answered", FCT_FLAG_ANSWERED },
+	{ "flagged", FCT_FLAG_FLAGGED },
+	{ "deleted", FCT_FLAG_DELETED },
+	{ "draft", FCT_FLAG_DRAFT },
+};
+
+unsigned
+sync_flag_from_word(const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < FCT_ARRAY_LEN(flag_words); i++)
+		if (strcmp(word, flag_words[i].word) == 0)
+			return flag_words[i].flag;
+	return 0;
+}
+
+static void
+add_uid_set(struct strbuf *sb, const uint32_t *uids, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i = j + 1) {
+		for (j = i; j + 1 < n && uids[j + 1] == uids[j] + 1; j++)
+			;
+		if (i > 0)
+			strbuf_addch(sb, ',');
+		if (j > i)
+			strbuf_addf(sb, "%u:%u", uids[i], uids[j]);
+		else
+			strbuf_addf(sb, "%u", uids[i]);
+	}
+}
+
+static int
+uid_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+sync_job_make(struct strbuf *payload, const struct sync_job_spec *j,
+    struct fct_error *err)
+{
+	uint32_t *uids;
+
+	if (j->nuids == 0)
+		return fct_error_set(err, "no message given");
+	if (strpbrk(j->folder, "\r\n") != NULL ||
+	    (j->dest != NULL && strpbrk(j->dest, "\r\n") != NULL) ||
+	    (j->keywords != NULL && strpbrk(j->keywords, "\r\n") != NULL))
+		return fct_error_set(err,
+		    "line break in a folder name or "
+		    "keyword");
+	uids = xreallocarray(NULL, j->nuids, sizeof *uids);
+	memcpy(uids, j->uids, j->nuids * sizeof *uids);
+	qsort(uids, j->nuids, sizeof *uids, uid_cmp);
+	strbuf_addf(payload, "folder=%s\nuids=", j->folder);
+	add_uid_set(payload, uids, j->nuids);
+	strbuf_addch(payload, '\n');
+	free(uids);
+	if (j->dest != NULL)
+		strbuf_addf(payload, "dest=%s\n", j->dest);
+	if (j->op != '\0')
+		strbuf_addf(payload, "op=%c\nflags=%u\n", j->op, j->flags);
+	if (j->keywords != NULL)
+		strbuf_addf(payload, "keywords=%s\n", j->keywords);
+	return 0;
+}
+
+/* The value of `key` in the payload, in *out (owned), or NULL. */
+static char *
+payload_get(const char *payload, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *p = payload, *end;
+
+	while (*p != '\0') {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > klen && strncmp(p, key, klen) == 0 &&
+		    p[klen] == '=')
+			return xstrndup(p + klen + 1,
+			    (size_t)(end - p) - klen - 1);
+		p = *end == '\n' ? end + 1 : end;
+	}
+	return NULL;
+}
+
+static int
+parse_uids(const char *set, struct imap_uid_list *out)
+{
+	unsigned long a, b;
+	char *end;
+
+	while (*set != '\0') {
+		errno = 0;
+		a = strtoul(set, &end, 10);
+		if (end == set || errno != 0 || a == 0 || a > UINT32_MAX)
+			return -1;
+		b = a;
+		if (*end == ':') {
+			set = end + 1;
+			b = strtoul(set, &end, 10);
+			if (end == set || errno != 0 || b < a || b > UINT32_MAX)
+				return -1;
+		}
+		/* A job names the user's selection: keep it sane. */
+		if (b - a > 1000000 || out->n > 1000000)
+			return -1;
+		for (; a <= b; a++)
+			imap_uid_list_add(out, (uint32_t)a);
+		if (*end == ',')
+			end++;
+		else if (*end != '\0')
+			return -1;
+		set = end;
+	}
+	return out->n > 0 ? 0 : -1;
+}
+
+static int
+raw_name(struct store *st, const char *name, char **raw, struct fct_error *err)
+{
+	struct store_folder f = { 0 };
+	int found = store_folder_get(st, name, &f, err);
+
+	if (found < 0)
+		return -1;
+	if (found == 0)
+		return fct_error_set(err, "no folder '%s'", name);
+	*raw = xstrdup(f.raw_name);
+	store_folder_release(&f);
+	return 0;
+}
+
+int
+sync_job_run(struct imap_session *s, struct store *st,
+    const struct store_job *job, struct imap_copyuid *cu, struct fct_error *err)
+{
+	struct imap_uid_list uids = IMAP_UID_LIST_INIT;
+	struct imap_mailbox_state ms;
+	char *folder = payload_get(job->payload, "folder");
+	char *set = payload_get(job->payload, "uids");
+	char *dest = payload_get(job->payload, "dest");
+	char *op = payload_get(job->payload, "op");
+	char *flags = payload_get(job->payload, "flags");
+	char *keywords = payload_get(job->payload, "keywords");
+	char *raw = NULL, *draw = NULL;
+	int rc = -1;
+
+	if (folder == NULL || set == NULL || parse_uids(set, &uids) != 0) {
+		fct_error_set(err, "job %lld is malformed", (long long)job->id);
+		goto out;
+	}
+	if (raw_name(st, folder, &raw, err) != 0)
+		goto out;
+	if (imap_select(s, raw, IMAP_SYNC_CLASSIC, &ms, NULL, err) != 0)
+		goto out;
+	if (strcmp(job->kind, "flag") == 0) {
+		if (op == NULL || flags == NULL || (*op != '+' && *op != '-')) {
+			fct_error_set(err, "job %lld is malformed",
+			    (long long)job->id);
+			goto out;
+		}
+		rc = imap_store_flags(s, uids.v, uids.n, *op,
+		    (unsigned)strtoul(flags, NULL, 10), keywords, NULL, err);
+	} else if (strcmp(job->kind, "move") == 0 ||
+	    strcmp(job->kind, "copy") == 0) {
+		if (dest == NULL || raw_name(st, dest, &draw, err) != 0) {
+			if (dest == NULL)
+				fct_error_set(err, "job %lld is malformed",
+				    (long long)job->id);
+			goto out;
+		}
+		rc = imap_copy(s, uids.v, uids.n, draw,
+		    strcmp(job->kind, "move") == 0, cu, NULL, err);
+	} else
+		fct_error_set(err, "unknown job kind '%s'", job->kind);
+out:
+	imap_uid_list_release(&uids);
+	free(folder);
+	free(set);
+	free(dest);
+	free(op);
+	free(flags);
+	free(keywords);
+	free(raw);
+	free(draw);
+	return rc;
+}
+
+int
+sync_jobs_run(struct imap_session *s, struct store *st, sync_job_fn fn,
+    void *arg, struct fct_error *err)
+{
+	struct store_job job = { 0 };
+	struct imap_copyuid cu = IMAP_COPYUID_INIT;
+	struct fct_error jerr = FCT_ERROR_INIT;
+	int found, rc = 0;
+
+	for (;;) {
+		if ((found = store_job_next(st, &job, err)) < 0) {
+			rc = -1;
+			break;
+		}
+		if (found == 0)
+			break;
+		if (sync_job_run(s, st, &job, &cu, &jerr) != 0 &&
+		    imap_session_broken(s)) {
+			/* The connection failed, not the job: it stays first
+			 * in line for the next connection. */
+			if (store_job_failed(st, job.id, fct_error_msg(&jerr),
+				err) == 0)
+				fct_error_set(err, "%s", fct_error_msg(&jerr));
+			rc = -1;
+			break;
+		}
+		/* Done, or refused by the server for good (a read-only
+		 * folder, a vanished destination): either way it leaves the
+		 * queue, and the caller hears why. */
+		if (fn != NULL)
+			fn(arg, &job, jerr.msg, &cu);
+		if (store_job_done(st, job.id, err) != 0) {
+			rc = -1;
+			break;
+		}
+		fct_error_release(&jerr);
+		imap_copyuid_release(&cu);
+	}
+	fct_error_release(&jerr);
+	imap_copyuid_release(&cu);
+	store_job_release(&job);
+	return rc;
+}

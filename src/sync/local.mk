@@ -1,0 +1,7 @@
+# sync: keeps the store in step with the servers. Depends on imap, store,
+# mime, query, net, core.
+noinst_LIBRARIES += libsync.a
+libsync_a_SOURCES = \
+	src/sync/account.c \
+	src/sync/folder.c \
+	src/sync/job.c
