@@ -95,6 +95,7 @@ int fct_error_set(struct fct_error *err, const char *fmt, ...) FCT_PRINTF(2, 3);
 /* Prefixes the recorded message with "prefix: ". Returns -1. */
 int fct_error_prefix(struct fct_error *err, const char *fmt, ...)
     FCT_PRINTF(2, 3);
+/* Frees the message; err may be NULL. */
 void fct_error_release(struct fct_error *err);
 /* The message, or "unknown error" when none was recorded; borrowed. */
 const char *fct_error_msg(const struct fct_error *err);

@@ -118,7 +118,17 @@ enum imap_sync_mode {
 /* "classic", "condstore", "qresync"; static. */
 const char *imap_sync_mode_name(enum imap_sync_mode mode);
 
-/* The best mode the server offers, capped at `want`. */
+/*
+ * Sends ENABLE QRESYNC (RFC 5161: only before a folder is selected) when
+ * the server offers QRESYNC and CONDSTORE; a no-op otherwise. From then
+ * on the server reports expunges as VANISHED, which every command here
+ * harvests.
+ */
+int imap_session_enable_qresync(struct imap_session *s,
+    struct fct_error *err) FCT_WUR;
+
+/* The best mode the session can use, capped at `want` (QRESYNC only once
+ * enabled). */
 enum imap_sync_mode imap_session_sync_mode(struct imap_session *s,
     enum imap_sync_mode want);
 
@@ -178,18 +188,18 @@ struct imap_changes {
 	bool has_exists;
 	uint32_t exists;
 	uint64_t highestmodseq; /* from a HIGHESTMODSEQ response code, or 0 */
+	unsigned fetched;       /* unsolicited FETCH responses (flags changed
+				   elsewhere); counted by imap_idle_done,
+				   imap_noop and imap_status */
 };
-#define IMAP_CHANGES_INIT                          \
-	{                                          \
-		{ NULL, 0, 0 }, false, false, 0, 0 \
+#define IMAP_CHANGES_INIT                             \
+	{                                             \
+		{ NULL, 0, 0 }, false, false, 0, 0, 0 \
 	}
 void imap_changes_release(struct imap_changes *ch);
 
-/*
- * Selects the folder (raw name), with CONDSTORE unless mode is classic;
- * in QRESYNC mode ENABLE QRESYNC is sent first (once per session), so that
- * later fetches may ask for VANISHED.
- */
+/* Selects the folder (raw name), with CONDSTORE unless mode is
+ * classic. */
 int imap_select(struct imap_session *s, const char *raw_name,
     enum imap_sync_mode mode, struct imap_mailbox_state *st,
     struct imap_changes *ch, struct fct_error *err) FCT_WUR;
@@ -243,6 +253,14 @@ int imap_copy(struct imap_session *s, const uint32_t *uids, size_t n,
     const char *dest_raw, bool move, struct imap_copyuid *cu,
     struct imap_changes *ch, struct fct_error *err) FCT_WUR;
 
+/*
+ * Removes exactly these messages of the selected folder, which must be
+ * marked \Deleted already (UID EXPUNGE, RFC 4315). Refused without
+ * UIDPLUS rather than expunging other deleted mail too.
+ */
+int imap_expunge(struct imap_session *s, const uint32_t *uids, size_t n,
+    struct imap_changes *ch, struct fct_error *err) FCT_WUR;
+
 struct query_imap_key;
 
 /* UID SEARCH with a key tree from the query layer, ascending. */
@@ -253,5 +271,55 @@ int imap_search(struct imap_session *s, const struct query_imap_key *key,
 /* UID SEARCH ALL, ascending, appended to out. */
 int imap_search_all(struct imap_session *s, struct imap_uid_list *out,
     struct imap_changes *ch, struct fct_error *err) FCT_WUR;
+
+/*
+ * Waiting for news (src/imap/idle.c), for the account worker. The worker
+ * that owns the session makes every call but imap_session_cancel.
+ *
+ * IDLE: imap_idle_start (the folder to watch is selected) returns once the
+ * server's "+" came, keeping any untagged data that came first (libetpan
+ * #393 does not). Then poll() imap_idle_fd() for reading, but only when
+ * imap_idle_pending() is false: bytes already buffered wake no poll(). When
+ * the descriptor is readable, or to send another command, imap_idle_done
+ * ends the IDLE and reports what came (EXISTS, EXPUNGE, VANISHED and FETCH
+ * counts) in ch. RFC 2177 asks for a new IDLE at least every 29 minutes.
+ * Between start and done no other command may be sent (BUG).
+ */
+bool imap_has_idle(struct imap_session *s);
+int imap_idle_start(struct imap_session *s, struct fct_error *err) FCT_WUR;
+/* The socket under the session (also under TLS), or -1 when closed. */
+int imap_idle_fd(struct imap_session *s);
+/* True when news is already buffered: skip poll() and end the IDLE. */
+bool imap_idle_pending(struct imap_session *s);
+int imap_idle_done(struct imap_session *s, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/* NOOP, to poll servers without IDLE; the news goes to ch (may be NULL). */
+int imap_noop(struct imap_session *s, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * STATUS (MESSAGES UNSEEN) of the folder `raw_name` (`name` is its UTF-8
+ * form, for messages). News of the selected folder that came with the
+ * answer goes to ch (may be NULL).
+ */
+int imap_status(struct imap_session *s, const char *name, const char *raw_name,
+    uint32_t *total, uint32_t *unseen, struct imap_changes *ch,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * The message count of the selected folder as the server last reported it
+ * (EXISTS, less the EXPUNGEs since); false when no folder is selected.
+ */
+bool imap_selected_exists(struct imap_session *s, uint32_t *exists);
+
+/*
+ * Makes the read or write the owner is blocked in fail at once, and every
+ * later one too: the session is then broken and can only be closed. The
+ * one call that another thread may make, as long as the owner does not
+ * close the session meanwhile (the caller arranges that, e.g. with a
+ * mutex held while the owner detaches the session before closing it).
+ */
+void imap_session_cancel(struct imap_session *s);
 
 #endif

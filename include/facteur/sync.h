@@ -102,4 +102,148 @@ int sync_jobs_run(struct imap_session *s, struct store *st, sync_job_fn fn,
 /* The config's sync mode as the IMAP layer's cap. */
 enum imap_sync_mode sync_mode_from_config(enum config_sync_mode m);
 
+/*
+ * Account workers (src/sync/worker.c): one thread per account that owns
+ * the account's IMAP session and a store handle of its own, and talks to
+ * the rest of the program only through two queues of typed messages
+ * (include/facteur/core_queue.h). Requests go in through the worker's own
+ * queue (sync_worker_post); events come out on a queue the caller owns,
+ * which several workers may share.
+ *
+ * What a worker does: connect (verified TLS, then the secret, then login),
+ * refresh the folder list, replay the store's job queue, sync every folder
+ * (the watched one, INBOX unless a folder was opened, first), then wait for
+ * news: IDLE on the watched folder, or NOOP every poll_interval_s when the
+ * server has no IDLE, with STATUS of every folder every status_interval_s
+ * (the counts go to the store; a folder whose counts moved is synced).
+ * After any stream or parse error or time-out the session is dropped, an
+ * offline event says why, and the worker retries after an exponential
+ * back-off (backoff_min_ms doubling to backoff_max_ms, with jitter, reset
+ * by a successful login), resuming what it was doing: a sync pass goes on
+ * from the folder it was in; a job that was cut off stays first in line.
+ *
+ * Threads: sync_worker_start, sync_worker_post, sync_worker_stop and
+ * sync_worker_free may be called from any thread (free by the owner only,
+ * once). The configuration is shared read-only and must outlive the
+ * worker, as must the events queue.
+ */
+struct fct_queue;
+struct sync_worker;
+
+/* What the owner asks; fct_msg types on the worker's queue. */
+enum sync_request {
+	SYNC_REQ_SYNC_ALL = 1, /* sync every folder again */
+	SYNC_REQ_SYNC_FOLDER,  /* sync this folder now */
+	SYNC_REQ_OPEN_FOLDER,  /* sync it, then watch it instead of INBOX */
+	SYNC_REQ_RUN_JOBS,     /* replay the store's job queue now */
+	SYNC_REQ_STOP,         /* sent by sync_worker_stop */
+};
+
+/* What a worker reports; fct_msg types on the events queue, each with a
+ * struct sync_event payload. */
+enum sync_event_type {
+	SYNC_EV_STATE = 1,      /* the account's state changed */
+	SYNC_EV_FOLDER_CHANGED, /* a folder's messages or counts changed */
+	SYNC_EV_NEW_MAIL,       /* messages arrived in a known folder */
+	SYNC_EV_FOLDER_FAILED,  /* one folder could not be synced */
+	SYNC_EV_JOB_DONE,       /* a queued job succeeded */
+	SYNC_EV_JOB_FAILED,     /* the server refused a queued job */
+};
+
+enum sync_state {
+	SYNC_STATE_CONNECTING = 0,
+	SYNC_STATE_ONLINE,   /* logged in */
+	SYNC_STATE_SYNCING,  /* folder, done of total messages */
+	SYNC_STATE_IDLE,     /* up to date, watching folder (push or poll) */
+	SYNC_STATE_OFFLINE,  /* reason: no usable connection (unreachable,
+				lost, timed out, TLS or certificate refused) */
+	SYNC_STATE_ERROR,    /* reason: refused otherwise (the secret, the
+				login, the cache, IDLE) */
+	SYNC_STATE_RETRYING, /* the next attempt comes in retry_ms */
+	SYNC_STATE_STOPPED,  /* the worker ended: its last event */
+};
+
+/* "connecting", "online", "syncing", "idle", "offline", "error",
+ * "retrying", "stopped"; static. */
+const char *sync_state_name(enum sync_state state);
+
+/*
+ * An event. Which fields are set depends on the type (and for
+ * SYNC_EV_STATE on the state); strings not set are NULL.
+ */
+struct sync_event {
+	char *account;         /* owned; always set */
+	enum sync_state state; /* SYNC_EV_STATE */
+	char *folder;          /* owned; SYNCING, IDLE, FOLDER_*, NEW_MAIL */
+	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED */
+	uint32_t done, total; /* SYNCING: messages fetched of those to fetch */
+	unsigned count;       /* NEW_MAIL: how many arrived */
+	unsigned retry_ms;    /* RETRYING */
+	bool push;            /* IDLE: true for IDLE, false for NOOP polling */
+	int64_t job_id;       /* JOB_* */
+	char *job_kind;       /* owned; JOB_* */
+};
+
+/* Frees an event (a fct_msg payload free function); accepts NULL. */
+void sync_event_free(void *ev);
+
+struct sync_worker_options {
+	unsigned idle_restart_s;    /* a new IDLE at least this often */
+	unsigned poll_interval_s;   /* NOOP period without IDLE */
+	unsigned status_interval_s; /* STATUS period for the counts */
+	unsigned backoff_min_ms;    /* first retry delay */
+	unsigned backoff_max_ms;    /* longest retry delay */
+	unsigned stop_grace_ms;     /* how long a stop waits for a polite
+				       LOGOUT before cancelling the stream */
+};
+
+/* RFC 2177 asks for a new IDLE within 29 minutes. */
+#define SYNC_WORKER_OPTIONS_INIT                               \
+	{                                                      \
+		25 * 60, 60, 5 * 60, 1000, 5 * 60 * 1000, 1000 \
+	}
+
+/*
+ * Starts the worker of `acct` (an IMAP account of cfg), posting events to
+ * `events`. opt may be NULL for the defaults. *out is owned
+ * (sync_worker_free). Fails only when a queue or thread cannot be made;
+ * everything about the server is reported through events.
+ */
+int sync_worker_start(const struct config *cfg,
+    const struct config_account *acct, const struct sync_worker_options *opt,
+    struct fct_queue *events, struct sync_worker **out,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Asks the worker for something. folder (copied) names a folder of the
+ * store for SYNC_REQ_SYNC_FOLDER and SYNC_REQ_OPEN_FOLDER, and is NULL
+ * otherwise. Never blocks.
+ */
+void sync_worker_post(struct sync_worker *w, enum sync_request req,
+    const char *folder);
+
+/* Asks the worker to end; never blocks. Its last event is STOPPED. */
+void sync_worker_stop(struct sync_worker *w);
+
+/*
+ * Stops the worker when that was not asked yet, gives it stop_grace_ms to
+ * end politely, then cancels its connection, joins the thread and frees;
+ * accepts NULL; sets *wp to NULL. Returns within the grace period plus the
+ * time a blocked connect, TLS handshake or password command takes to give
+ * up (NEEDSWORK: these cannot be cancelled yet).
+ */
+void sync_worker_free(struct sync_worker **wp);
+
+/* The account's name; borrowed from the configuration. */
+const char *sync_worker_account(const struct sync_worker *w);
+
+/*
+ * The back-off before retry number `attempt` (0 for the first): min_ms
+ * doubled attempt times, capped at max_ms, then "equal jitter": half of it
+ * fixed and half drawn from rnd, so that accounts that failed together
+ * spread out. Pure; for the worker and its tests.
+ */
+unsigned sync_backoff_ms(unsigned attempt, unsigned min_ms, unsigned max_ms,
+    uint32_t rnd);
+
 #endif

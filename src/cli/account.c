@@ -88,19 +88,34 @@ cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
 	return 0;
 }
 
+static void
+replayed(void *arg, const struct store_job *job, const char *reason,
+    const struct imap_copyuid *cu)
+{
+	struct cli_context *ctx = arg;
+
+	if (reason != NULL)
+		fprintf(ctx->err, "facteur: queued %s refused: %s\n", job->kind,
+		    reason);
+}
+
 int
 cli_connect(struct cli_context *ctx, const struct config_account *acct,
     struct store *st, struct imap_session **s)
 {
 	struct fct_error err = FCT_ERROR_INIT;
+	size_t pending = 0;
 
 	if (acct->imap.proto != CONFIG_PROTO_IMAP) {
 		fprintf(ctx->err, "facteur: account '%s' has no IMAP server\n",
 		    acct->name);
 		return -1;
 	}
+	/* Online again: what was queued offline goes first, in order. */
 	if (sync_connect(acct, s, &err) != 0 ||
-	    sync_folder_list(*s, st, &err) != 0) {
+	    sync_folder_list(*s, st, &err) != 0 ||
+	    store_job_count(st, &pending, &err) != 0 ||
+	    (pending > 0 && sync_jobs_run(*s, st, replayed, ctx, &err) != 0)) {
 		fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,
 		    fct_error_msg(&err));
 		fct_error_release(&err);

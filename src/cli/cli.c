@@ -10,20 +10,24 @@
 
 extern const struct cli_command cli_cmd_config;
 extern const struct cli_command cli_cmd_copy;
+extern const struct cli_command cli_cmd_delete;
 extern const struct cli_command cli_cmd_flag;
 extern const struct cli_command cli_cmd_folders;
 extern const struct cli_command cli_cmd_move;
 extern const struct cli_command cli_cmd_search;
 extern const struct cli_command cli_cmd_list;
 extern const struct cli_command cli_cmd_sync;
+extern const struct cli_command cli_cmd_watch;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
 	&cli_cmd_sync,
+	&cli_cmd_watch,
 	&cli_cmd_list,
 	&cli_cmd_search,
 	&cli_cmd_move,
 	&cli_cmd_copy,
+	&cli_cmd_delete,
 	&cli_cmd_flag,
 	&cli_cmd_config,
 	NULL,

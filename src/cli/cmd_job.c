@@ -212,6 +212,85 @@ cmd_copy(struct cli_context *ctx, int argc, char **argv)
 	return cmd_copy_or_move(ctx, argc, argv, false);
 }
 
+/* The account's Trash (role "trash") in *name (owned), or -1. */
+static int
+trash_folder(struct cli_context *ctx, const struct config_account *acct,
+    char **name)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder_list l = { NULL, 0, 0 };
+	struct store *st = NULL;
+	size_t i;
+
+	*name = NULL;
+	if (cli_open_store(ctx, acct, &st) != 0)
+		return -1;
+	if (store_folder_list(st, &l, &err) != 0)
+		fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
+	for (i = 0; i < l.n && *name == NULL; i++)
+		if (l.v[i].role != NULL && strcmp(l.v[i].role, "trash") == 0)
+			*name = xstrdup(l.v[i].name);
+	fct_error_release(&err);
+	store_folder_list_release(&l);
+	store_close(&st);
+	if (*name == NULL)
+		fprintf(ctx->err,
+		    "facteur: account '%s' has no Trash folder "
+		    "(sync it first, or use move)\n",
+		    acct->name);
+	return *name != NULL ? 0 : -1;
+}
+
+/*
+ * `facteur delete`: to Trash; in Trash itself, gone for good (only the
+ * messages named: UID EXPUNGE).
+ */
+static int
+cmd_delete(struct cli_context *ctx, int argc, char **argv)
+{
+	const struct config_account *acct;
+	struct sync_job_spec spec = { 0 };
+	uint32_t *uids;
+	const char *folder;
+	char *trash = NULL;
+	bool offline = offline_flag(&argc, argv);
+	int i, status = CLI_FAILED;
+
+	if (argc < 3) {
+		fprintf(ctx->err,
+		    "usage: facteur delete [ACCOUNT:]FOLDER UID... "
+		    "[--offline]\n");
+		return CLI_USAGE;
+	}
+	if (cli_load_config(ctx) != 0 ||
+	    cli_parse_target(ctx, argv[1], &acct, &folder) != 0)
+		return CLI_FAILED;
+	uids = xcalloc((size_t)argc, sizeof *uids);
+	for (i = 2; i < argc; i++) {
+		if (parse_uid(argv[i], &uids[i - 2]) != 0) {
+			fprintf(ctx->err, "facteur: bad UID '%s'\n", argv[i]);
+			status = CLI_USAGE;
+			goto out;
+		}
+	}
+	if (trash_folder(ctx, acct, &trash) != 0)
+		goto out;
+	spec.folder = folder;
+	spec.uids = uids;
+	spec.nuids = (size_t)(argc - 2);
+	if (strcmp(folder, trash) == 0)
+		status =
+		    run_job(ctx, acct, "expunge", &spec, "te", NULL, offline);
+	else {
+		spec.dest = trash;
+		status = run_job(ctx, acct, "move", &spec, "rte", "i", offline);
+	}
+out:
+	free(trash);
+	free(uids);
+	return status;
+}
+
 /*
  * One change, "+seen" or "-$Work": a system flag into *flags, or a keyword
  * appended to kw as " kw1 kw2 ".
@@ -312,6 +391,13 @@ const struct cli_command cli_cmd_copy = {
 	.args = "[ACCOUNT:]FOLDER UID... DEST [--offline]",
 	.help = "copy messages to another folder (prints old and new UIDs)",
 	.exec = cmd_copy,
+};
+
+const struct cli_command cli_cmd_delete = {
+	.name = "delete",
+	.args = "[ACCOUNT:]FOLDER UID... [--offline]",
+	.help = "move messages to Trash; in Trash, remove them for good",
+	.exec = cmd_delete,
 };
 
 const struct cli_command cli_cmd_flag = {

@@ -11,3 +11,5 @@ libcli_a_SOURCES = \
 	src/cli/cmd_sync.c \
 	src/cli/output.c
 libcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
+# `facteur watch`: the account workers' events, one line each.
+libcli_a_SOURCES += src/cli/cmd_watch.c

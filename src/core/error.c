@@ -43,6 +43,8 @@ fct_error_prefix(struct fct_error *err, const char *fmt, ...)
 void
 fct_error_release(struct fct_error *err)
 {
+	if (err == NULL)
+		return;
 	free(err->msg);
 	err->msg = NULL;
 }

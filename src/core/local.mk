@@ -6,3 +6,5 @@ libcore_a_SOURCES = \
 	src/core/strbuf.c \
 	src/core/util.c \
 	src/core/xmalloc.c
+# The message queue between threads (worker requests and events).
+libcore_a_SOURCES += src/core/queue.c

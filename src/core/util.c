@@ -41,6 +41,7 @@ fct_run_line_command(const char *command, char **out, struct fct_error *err)
 	int fds[2], status;
 	pid_t pid;
 	char buf[4096];
+	sigset_t mask;
 	ssize_t n;
 	char *nl;
 
@@ -55,6 +56,10 @@ fct_run_line_command(const char *command, char **out, struct fct_error *err)
 		return fct_error_set(err, "cannot run '%s': %s", command,
 		    strerror(errno));
 	case 0:
+		/* The command must not inherit facteur's signal set-up: a
+		 * worker thread blocks signals, and SIGPIPE is ignored. */
+		sigemptyset(&mask);
+		sigprocmask(SIG_SETMASK, &mask, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(fds[1], STDOUT_FILENO) < 0)
 			_exit(127);

@@ -9,3 +9,5 @@ libimap_a_SOURCES = \
 	src/imap/private.h \
 	src/imap/session.c
 libimap_a_CPPFLAGS = $(AM_CPPFLAGS)
+# IDLE, NOOP and STATUS for the account workers.
+libimap_a_SOURCES += src/imap/idle.c

@@ -38,8 +38,7 @@ imap_sync_mode_name(enum imap_sync_mode mode)
 enum imap_sync_mode
 imap_session_sync_mode(struct imap_session *s, enum imap_sync_mode want)
 {
-	if (want >= IMAP_SYNC_QRESYNC && mailimap_has_qresync(s->imap) &&
-	    mailimap_has_condstore(s->imap))
+	if (want >= IMAP_SYNC_QRESYNC && s->qresync_enabled)
 		return IMAP_SYNC_QRESYNC;
 	if (want >= IMAP_SYNC_CONDSTORE && mailimap_has_condstore(s->imap))
 		return IMAP_SYNC_CONDSTORE;
@@ -132,8 +131,8 @@ imap_harvest(struct imap_session *s, struct imap_changes *ch)
 	}
 }
 
-static int
-enable_qresync(struct imap_session *s, struct fct_error *err)
+int
+imap_session_enable_qresync(struct imap_session *s, struct fct_error *err)
 {
 	struct mailimap_capability_data *want, *got = NULL;
 	struct mailimap_capability *cap;
@@ -141,7 +140,8 @@ enable_qresync(struct imap_session *s, struct fct_error *err)
 	char *name;
 	int r;
 
-	if (s->qresync_enabled)
+	if (s->qresync_enabled || !mailimap_has_qresync(s->imap) ||
+	    !mailimap_has_condstore(s->imap))
 		return 0;
 	if ((caps = clist_new()) == NULL)
 		fct_fatal("out of memory");
@@ -428,8 +428,6 @@ imap_select(struct imap_session *s, const char *raw_name,
 	memset(st, 0, sizeof *st);
 	if (strpbrk(raw_name, "\r\n") != NULL)
 		return fct_error_set(err, "bad folder name '%s'", raw_name);
-	if (mode == IMAP_SYNC_QRESYNC && enable_qresync(s, err) != 0)
-		return -1;
 	/*
 	 * Not mailimap_select_qresync: libetpan 1.9.4 sends its parameters
 	 * without the parentheses RFC 7162 requires ("SELECT box QRESYNC

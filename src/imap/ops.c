@@ -181,13 +181,33 @@ imap_copy(struct imap_session *s, const uint32_t *uids, size_t n,
 		    "originals");
 	if (!uidplus)
 		return 0;
+	if (imap_expunge(s, uids, n, ch, err) != 0)
+		return fct_error_prefix(err,
+		    "copied, but cannot remove the "
+		    "originals");
+	return 0;
+}
+
+int
+imap_expunge(struct imap_session *s, const uint32_t *uids, size_t n,
+    struct imap_changes *ch, struct fct_error *err)
+{
+	struct mailimap_set *set;
+	int r;
+
+	if (n == 0)
+		return 0;
+	/* A plain EXPUNGE would also remove whatever else is marked
+	 * \Deleted: without UIDPLUS, do nothing rather than that. */
+	if (!mailimap_has_extension(s->imap, "UIDPLUS"))
+		return fct_error_set(err,
+		    "the server cannot expunge single "
+		    "messages (no UIDPLUS)");
 	set = uid_set(uids, n);
 	r = mailimap_uid_expunge(s->imap, set);
 	mailimap_set_free(set);
 	if (r != MAILIMAP_NO_ERROR)
-		return imap_error(s, r, err,
-		    "copied, but cannot expunge the "
-		    "originals");
+		return imap_error(s, r, err, "cannot expunge messages");
 	imap_harvest(s, ch);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct imap_session {
 	bool trusted;         /* TLS is up and its certificate verified */
 	bool qresync_enabled; /* ENABLE QRESYNC accepted */
 	bool broken; /* a stream or parse error: only closing is left */
+	bool idling; /* IDLE continuation seen, DONE not sent (idle.c) */
 	FILE *trace; /* FACTEUR_IMAP_TRACE, or NULL */
 };
 
@@ -36,5 +37,13 @@ int imap_error(struct imap_session *s, int r, struct fct_error *err,
  * forgets them when the next command starts, so call it after every one.
  */
 void imap_harvest(struct imap_session *s, struct imap_changes *ch);
+
+/*
+ * For unit tests: a session on an open stream (plain, to a scripted peer),
+ * its greeting read, as if logged in. The stream transfers; *out is owned
+ * (imap_session_close).
+ */
+int imap_session_attach(mailstream *stream, const char *host,
+    struct imap_session **out, struct fct_error *err) FCT_WUR;
 
 #endif

@@ -208,9 +208,16 @@ imap_session_close(struct imap_session **sp)
 	if (s == NULL)
 		return;
 	if (s->imap != NULL) {
-		/* Say nothing more to a peer that failed verification. */
-		if (s->imap->imap_stream != NULL && s->trusted && !s->broken)
+		/* Say nothing more to a peer that failed verification, nor
+		 * on a broken stream or in the middle of IDLE. */
+		if (s->imap->imap_stream != NULL && s->trusted && !s->broken &&
+		    !s->idling)
 			(void)mailimap_logout(s->imap);
+		if (s->imap->imap_stream != NULL) {
+			/* mailimap_free would send LOGOUT itself. */
+			mailstream_close(s->imap->imap_stream);
+			s->imap->imap_stream = NULL;
+		}
 		mailimap_free(s->imap);
 	}
 	if (s->trace != NULL)
@@ -258,4 +265,30 @@ imap_error(struct imap_session *s, int r, struct fct_error *err,
 	}
 	free(what);
 	return -1;
+}
+
+int
+imap_session_attach(mailstream *stream, const char *host,
+    struct imap_session **out, struct fct_error *err)
+{
+	struct imap_session *s = xcalloc(1, sizeof *s);
+	int r;
+
+	*out = NULL;
+	s->host = xstrdup(host);
+	s->ep.host = s->host;
+	s->ep.timeout = NET_DEFAULT_TIMEOUT;
+	if ((s->imap = mailimap_new(0, NULL)) == NULL)
+		fct_fatal("out of memory");
+	r = mailimap_connect(s->imap, stream);
+	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
+	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {
+		imap_error(s, r, err, "no IMAP greeting from '%s'", host);
+		imap_session_close(&s);
+		return -1;
+	}
+	s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	s->trusted = true;
+	*out = s;
+	return 0;
 }

@@ -51,6 +51,9 @@ sync_connect(const struct config_account *acct, struct imap_session **out,
 	rc = net_credential_get(acct, &cred, err);
 	if (rc == 0)
 		rc = imap_session_login(*out, &cred, err);
+	/* Before any SELECT, or the server refuses it. */
+	if (rc == 0 && acct->sync_mode == CONFIG_SYNC_QRESYNC)
+		rc = imap_session_enable_qresync(*out, err);
 	net_credential_release(&cred);
 	if (rc != 0)
 		imap_session_close(out);
@@ -62,13 +65,26 @@ sync_folder_list(struct imap_session *s, struct store *st,
     struct fct_error *err)
 {
 	struct imap_folder_list list = IMAP_FOLDER_LIST_INIT;
-	struct store_folder sf;
+	struct store_folder sf, old = STORE_FOLDER_INIT;
 	const char **keep = NULL;
 	size_t i;
-	int rc = -1;
+	int rc = -1, found;
 
 	if (imap_list_folders(s, &list, err) != 0)
 		goto out;
+	/* What a shared mailbox allows decides what the UI and the commands
+	 * offer, before any job is made. */
+	for (i = 0; i < list.n; i++) {
+		if (list.v[i].ns == IMAP_NS_PERSONAL || list.v[i].noselect ||
+		    imap_folder_myrights(s, &list.v[i], err) == 0)
+			continue;
+		if (imap_session_broken(s))
+			goto out;
+		/* Refused: assume nothing is allowed rather than everything. */
+		free(list.v[i].rights);
+		list.v[i].rights = xstrdup("");
+		fct_error_release(err);
+	}
 	if (list.n > 0)
 		keep = xcalloc(list.n, sizeof *keep);
 	if (store_begin(st, err) != 0)
@@ -85,6 +101,16 @@ sync_folder_list(struct imap_session *s, struct store *st,
 		sf.noselect = list.v[i].noselect;
 		sf.rights = list.v[i].rights;
 		keep[i] = list.v[i].name;
+		/* LIST says nothing of the counts: keep the last STATUS's
+		 * rather than showing zeros until the next one. */
+		if ((found = store_folder_get(st, sf.name, &old, err)) < 0) {
+			store_rollback(st);
+			goto out;
+		}
+		if (found > 0) {
+			sf.total = old.total;
+			sf.unseen = old.unseen;
+		}
 		if (store_folder_put(st, &sf, err) != 0) {
 			store_rollback(st);
 			goto out;
@@ -98,6 +124,7 @@ sync_folder_list(struct imap_session *s, struct store *st,
 	rc = 0;
 out:
 	free(keep);
+	store_folder_release(&old);
 	imap_folder_list_release(&list);
 	return rc;
 }

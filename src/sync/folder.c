@@ -379,13 +379,10 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	stats->mode = mode;
 	if (count_cached(&c, &before, err) != 0)
 		goto out;
-	if (store_begin(st, err) != 0)
+	/* SELECT writes nothing: no transaction needed around it. */
+	if (imap_select(s, c.folder.raw_name, mode, &ms, &ch, err) != 0 ||
+	    store_begin(st, err) != 0)
 		goto out;
-	if (imap_select(s, c.folder.raw_name, mode, &ms, &ch, err) != 0) {
-		store_rollback(st);
-		step_failed(&c, err);
-		goto out;
-	}
 	if (ms.uidvalidity != c.folder.uidvalidity) {
 		/* New folder, or UIDs renumbered: what we have means nothing. */
 		stats->reset = c.folder.uidvalidity != 0;

@@ -207,6 +207,12 @@ sync_job_run(struct imap_session *s, struct store *st,
 		}
 		rc = imap_copy(s, uids.v, uids.n, draw,
 		    strcmp(job->kind, "move") == 0, cu, NULL, err);
+	} else if (strcmp(job->kind, "expunge") == 0) {
+		/* Deleting in Trash: gone for good, and only these. */
+		rc = imap_store_flags(s, uids.v, uids.n, '+', FCT_FLAG_DELETED,
+		    NULL, NULL, err);
+		if (rc == 0)
+			rc = imap_expunge(s, uids.v, uids.n, NULL, err);
 	} else
 		fct_error_set(err, "unknown job kind '%s'", job->kind);
 out:

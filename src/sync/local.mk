@@ -5,3 +5,5 @@ libsync_a_SOURCES = \
 	src/sync/account.c \
 	src/sync/folder.c \
 	src/sync/job.c
+# The account workers: one thread per account, queues in and out.
+libsync_a_SOURCES += src/sync/worker.c

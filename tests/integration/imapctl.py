@@ -14,6 +14,7 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
+import base64
 import imaplib
 import os
 import re
@@ -33,7 +34,28 @@ def connect(user):
     return m
 
 
+def mutf7(name):
+    """RFC 3501 5.1.3 modified UTF-7, written from the RFC for the tests."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            data = "".join(run).encode("utf-16-be")
+            b64 = base64.b64encode(data).decode().rstrip("=")
+            out.append("&" + b64.replace("/", ",") + "-")
+            run.clear()
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7e:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    return "".join(out)
+
+
 def quote(folder):
+    folder = mutf7(folder)
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 

@@ -2,3 +2,7 @@
 TESTS += tests/integration/folders.sh tests/integration/sync.sh
 # The test bed itself, checked from outside with curl, swaks and openssl.
 TESTS += tests/integration/testbed.sh
+# Changing mail: move, copy, flag, offline jobs, rights, search.
+TESTS += tests/integration/jobs.sh
+# The account worker through `facteur watch`, with a proxy it can break.
+TESTS += tests/integration/watch.sh

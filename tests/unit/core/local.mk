@@ -18,3 +18,9 @@ tests_unit_core_test_util_SOURCES = tests/unit/core/test_util.c
 tests_unit_core_test_util_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_core_test_util_LDADD = libcore.a $(CMOCKA_LIBS)
 TESTS += tests/unit/core/test_util
+
+check_PROGRAMS += tests/unit/core/test_queue
+tests_unit_core_test_queue_SOURCES = tests/unit/core/test_queue.c
+tests_unit_core_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_core_test_queue_LDADD = libcore.a $(CMOCKA_LIBS) $(AX_PTHREAD_LIBS)
+TESTS += tests/unit/core/test_queue

@@ -5,3 +5,11 @@ tests_unit_imap_test_mutf7_SOURCES = tests/unit/imap/test_mutf7.c
 tests_unit_imap_test_mutf7_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/imap
 tests_unit_imap_test_mutf7_LDADD = libimap.a libcore.a $(CMOCKA_LIBS)
 TESTS += tests/unit/imap/test_mutf7
+
+# IDLE, NOOP, STATUS and cancel against a scripted peer on a socketpair.
+check_PROGRAMS += tests/unit/imap/test_idle
+tests_unit_imap_test_idle_SOURCES = tests/unit/imap/test_idle.c
+tests_unit_imap_test_idle_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/imap
+tests_unit_imap_test_idle_LDADD = libimap.a libnet.a libcore.a $(CMOCKA_LIBS) \
+	$(LIBETPAN_LIBS) $(OPENSSL_LIBS) $(AX_PTHREAD_LIBS)
+TESTS += tests/unit/imap/test_idle

@@ -1,0 +1,1003 @@
+/*
+ * The account worker: one thread per account that owns the account's IMAP
+ * session and a store handle of its own, and talks to everyone else only
+ * through queues (include/facteur/sync.h).
+ *
+ * Design. The thread runs a loop of small steps, checking its request
+ * queue between any two of them, so that a request (open a folder, stop)
+ * never waits behind more than one folder's sync. Each step is the first
+ * thing owed, in this order:
+ *   1. no session: connect (open, verify, secret, login), refresh the
+ *      folder list; on failure, back off and retry;
+ *   2. jobs owed: replay the store's job queue (sync_jobs_run);
+ *   3. folders asked for (sync requests, the opened folder, folders whose
+ *      STATUS counts moved): sync the first;
+ *   4. a sync pass owed (after each connect, or asked): sync its next
+ *      folder, the watched one first;
+ *   5. a STATUS round due: the counts of every folder, into the store;
+ *   6. nothing owed: wait for news on the watched folder (IDLE, or NOOP
+ *      polling) until a request, the server or a timer ends the wait.
+ * What is owed is plain state in struct sync_worker, kept across
+ * reconnects: a pass cut short by a broken connection resumes at the
+ * folder it was in, and the job queue lives in the store. Every step that
+ * fails with a broken session drops it, reports why and backs off; a step
+ * that fails otherwise (a folder the server refuses, a busy cache) is
+ * reported and skipped.
+ *
+ * Threads. Nothing is shared with the owner but the two queues and the
+ * lock-protected fields below, which exist only so that a stop can cancel
+ * a blocked read: the worker publishes its session in `live` once logged
+ * in and withdraws it (under the lock) before closing it, so the owner's
+ * imap_session_cancel never touches a freed session. The thread starts
+ * with every asynchronous signal blocked: signals are the main thread's.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "facteur/core_queue.h"
+#include "facteur/net.h"
+#include "facteur/sync.h"
+
+/* A folder name list, in order, without repeats. */
+struct name_list {
+	char **v;
+	size_t n, alloc;
+};
+
+/* What the last STATUS said of a folder. */
+struct counts {
+	char *name; /* owned */
+	uint32_t total, unseen;
+	bool known; /* a STATUS was seen since the worker started */
+};
+
+struct sync_worker {
+	/* Set before the thread starts; read-only afterwards. */
+	const struct config *cfg;
+	const struct config_account *acct;
+	struct sync_worker_options opt;
+	struct fct_queue *events;   /* borrowed; the owner's */
+	struct fct_queue *requests; /* owned */
+	pthread_t thread;
+
+	/* Under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct imap_session *live; /* the session, while cancellable */
+	bool stopping;             /* a stop was asked */
+	bool cancelled;            /* the grace ran out: cancel at once */
+	bool finished;             /* the thread is about to return */
+
+	/* The worker thread's own. */
+	struct store *st;
+	struct imap_session *s;
+	char *watch;      /* the folder waited on; owned */
+	bool watch_asked; /* watch came from SYNC_REQ_OPEN_FOLDER */
+	char *selected;   /* the folder the session has selected, or NULL */
+	uint32_t known_exists;   /* watch's count after its last sync */
+	uint32_t odd_exists;     /* an EXISTS a sync could not match */
+	int64_t watch_failed_ms; /* when syncing watch last failed, or 0 */
+	struct name_list asked;  /* folders to sync first */
+	struct name_list pass;   /* the sync pass: folders left */
+	bool pass_owed;          /* start a new pass on the next step */
+	bool jobs_owed;
+	int64_t next_status_ms; /* 0: after the pass */
+	struct counts *counts;  /* the last STATUS of each folder */
+	size_t ncounts, counts_alloc;
+	bool no_idle;           /* the server refused IDLE: poll */
+	enum sync_state posted; /* the last state reported */
+	char *posted_folder;    /* with it, for IDLE; owned */
+	unsigned attempt;       /* failed connections in a row */
+	uint64_t rng;
+};
+
+/* Steps' results. */
+enum step {
+	STEP_OK = 0,
+	STEP_BROKEN, /* the session is gone: back off and reconnect */
+	STEP_STOP,   /* a stop was asked */
+};
+
+static const char *const state_names[] = {
+	[SYNC_STATE_CONNECTING] = "connecting",
+	[SYNC_STATE_ONLINE] = "online",
+	[SYNC_STATE_SYNCING] = "syncing",
+	[SYNC_STATE_IDLE] = "idle",
+	[SYNC_STATE_OFFLINE] = "offline",
+	[SYNC_STATE_ERROR] = "error",
+	[SYNC_STATE_RETRYING] = "retrying",
+	[SYNC_STATE_STOPPED] = "stopped",
+};
+
+const char *
+sync_state_name(enum sync_state state)
+{
+	if ((size_t)state >= FCT_ARRAY_LEN(state_names))
+		BUG("bad sync state %d", (int)state);
+	return state_names[state];
+}
+
+unsigned
+sync_backoff_ms(unsigned attempt, unsigned min_ms, unsigned max_ms,
+    uint32_t rnd)
+{
+	uint64_t d = min_ms > 0 ? min_ms : 1;
+	unsigned i;
+
+	for (i = 0; i < attempt && d < max_ms; i++)
+		d *= 2;
+	if (d > max_ms)
+		d = max_ms;
+	return (unsigned)(d - d / 2 + rnd % (d / 2 + 1));
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* xorshift64*: jitter needs spread, not secrecy. */
+static uint32_t
+next_random(struct sync_worker *w)
+{
+	w->rng ^= w->rng >> 12;
+	w->rng ^= w->rng << 25;
+	w->rng ^= w->rng >> 27;
+	return (uint32_t)((w->rng * 0x2545F4914F6CDD1DULL) >> 32);
+}
+
+static void
+lock(struct sync_worker *w)
+{
+	if (pthread_mutex_lock(&w->lock) != 0)
+		BUG("cannot lock a worker");
+}
+
+static void
+unlock(struct sync_worker *w)
+{
+	if (pthread_mutex_unlock(&w->lock) != 0)
+		BUG("cannot unlock a worker");
+}
+
+static bool
+stop_asked(struct sync_worker *w)
+{
+	bool stop;
+
+	lock(w);
+	stop = w->stopping;
+	unlock(w);
+	return stop;
+}
+
+static void
+names_add(struct name_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0)
+			return;
+	FCT_ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n++] = xstrdup(name);
+}
+
+/* Removes and frees the first name. */
+static void
+names_shift(struct name_list *l)
+{
+	free(l->v[0]);
+	memmove(l->v, l->v + 1, (l->n - 1) * sizeof *l->v);
+	l->n--;
+}
+
+static void
+names_release(struct name_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* --- Events ----------------------------------------------------------- */
+
+void
+sync_event_free(void *p)
+{
+	struct sync_event *ev = p;
+
+	if (ev == NULL)
+		return;
+	free(ev->account);
+	free(ev->folder);
+	free(ev->reason);
+	free(ev->job_kind);
+	free(ev);
+}
+
+static struct sync_event *
+event_new(struct sync_worker *w, const char *folder, const char *reason)
+{
+	struct sync_event *ev = xcalloc(1, sizeof *ev);
+
+	ev->account = xstrdup(w->acct->name);
+	ev->folder = folder != NULL ? xstrdup(folder) : NULL;
+	ev->reason = reason != NULL ? xstrdup(reason) : NULL;
+	return ev;
+}
+
+static void
+post(struct sync_worker *w, enum sync_event_type type, struct sync_event *ev)
+{
+	fct_queue_post(w->events, type, ev, sync_event_free);
+}
+
+static void
+post_state(struct sync_worker *w, enum sync_state state, const char *folder,
+    const char *reason)
+{
+	struct sync_event *ev = event_new(w, folder, reason);
+
+	ev->state = state;
+	post(w, SYNC_EV_STATE, ev);
+	w->posted = state;
+	free(w->posted_folder);
+	w->posted_folder = folder != NULL ? xstrdup(folder) : NULL;
+}
+
+static void
+post_folder(struct sync_worker *w, enum sync_event_type type,
+    const char *folder, const char *reason, unsigned count)
+{
+	struct sync_event *ev = event_new(w, folder, reason);
+
+	ev->count = count;
+	post(w, type, ev);
+}
+
+static void
+progress(void *arg, const char *folder, uint32_t done, uint32_t total)
+{
+	struct sync_worker *w = arg;
+	struct sync_event *ev = event_new(w, folder, NULL);
+
+	ev->state = SYNC_STATE_SYNCING;
+	ev->done = done;
+	ev->total = total;
+	post(w, SYNC_EV_STATE, ev);
+	w->posted = SYNC_STATE_SYNCING;
+}
+
+/* --- Requests --------------------------------------------------------- */
+
+/* Applies every waiting request; STEP_STOP when one was a stop. */
+static enum step
+take_requests(struct sync_worker *w)
+{
+	struct fct_msg *m;
+	enum step rc = STEP_OK;
+
+	while ((m = fct_queue_pop(w->requests)) != NULL) {
+		switch ((enum sync_request)m->type) {
+		case SYNC_REQ_SYNC_ALL:
+			w->pass_owed = true;
+			break;
+		case SYNC_REQ_SYNC_FOLDER:
+			if (m->payload != NULL)
+				names_add(&w->asked, m->payload);
+			break;
+		case SYNC_REQ_OPEN_FOLDER:
+			if (m->payload == NULL)
+				break;
+			free(w->watch);
+			w->watch = xstrdup(m->payload);
+			w->watch_asked = true;
+			names_add(&w->asked, m->payload);
+			break;
+		case SYNC_REQ_RUN_JOBS:
+			w->jobs_owed = true;
+			break;
+		case SYNC_REQ_STOP:
+			rc = STEP_STOP;
+			break;
+		default:
+			BUG("bad worker request %d", m->type);
+		}
+		fct_msg_free(&m);
+	}
+	if (rc == STEP_OK && stop_asked(w))
+		rc = STEP_STOP;
+	return rc;
+}
+
+/*
+ * Waits up to timeout_ms (-1: for ever) for a request or for fd (when not
+ * -1) to become readable. Returns 1 when fd woke it, 0 otherwise.
+ */
+static int
+wait_for(struct sync_worker *w, int fd, int64_t timeout_ms)
+{
+	struct pollfd pfd[2];
+	int n = 1, r;
+
+	pfd[0].fd = fct_queue_fd(w->requests);
+	pfd[0].events = POLLIN;
+	if (fd >= 0) {
+		pfd[1].fd = fd;
+		pfd[1].events = POLLIN;
+		n = 2;
+	}
+	if (timeout_ms > 24 * 3600 * 1000)
+		timeout_ms = 24 * 3600 * 1000;
+	do {
+		r = poll(pfd, (nfds_t)n, (int)timeout_ms);
+	} while (r < 0 && errno == EINTR);
+	if (r < 0)
+		BUG("poll failed: %s", strerror(errno));
+	return n == 2 && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) ? 1
+									 : 0;
+}
+
+/* --- The session ------------------------------------------------------ */
+
+/* Withdraws the session from cancellation, then closes it. */
+static void
+drop_session(struct sync_worker *w)
+{
+	lock(w);
+	w->live = NULL;
+	unlock(w);
+	imap_session_close(&w->s);
+	free(w->selected);
+	w->selected = NULL;
+}
+
+/* Drops a broken session and says why. */
+static enum step
+broken(struct sync_worker *w, const struct fct_error *err)
+{
+	/* A stop cancels the stream: that is no news to the owner. */
+	if (!stop_asked(w))
+		post_state(w, SYNC_STATE_OFFLINE, NULL, fct_error_msg(err));
+	drop_session(w);
+	return STEP_BROKEN;
+}
+
+/* The inbox by role, else by name; INBOX when the store has no list yet. */
+static void
+choose_watch(struct sync_worker *w)
+{
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	size_t i;
+
+	if (w->watch_asked)
+		return;
+	free(w->watch);
+	w->watch = NULL;
+	if (store_folder_list(w->st, &l, &err) == 0)
+		for (i = 0; i < l.n && w->watch == NULL; i++)
+			if (l.v[i].role != NULL &&
+			    strcmp(l.v[i].role, "inbox") == 0)
+				w->watch = xstrdup(l.v[i].name);
+	if (w->watch == NULL)
+		w->watch = xstrdup("INBOX");
+	store_folder_list_release(&l);
+	fct_error_release(&err);
+}
+
+static enum step
+connect_account(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct net_credential cred = NET_CREDENTIAL_INIT;
+	struct imap_session *s = NULL;
+	enum step rc = STEP_BROKEN;
+	bool cancel;
+
+	post_state(w, SYNC_STATE_CONNECTING, NULL, NULL);
+	if (imap_session_open(w->acct, &s, &err) != 0) {
+		post_state(w, SYNC_STATE_OFFLINE, NULL, fct_error_msg(&err));
+		goto out;
+	}
+	/* The secret is fetched only once the server proved who it is. */
+	if (net_credential_get(w->acct, &cred, &err) != 0 ||
+	    imap_session_login(s, &cred, &err) != 0) {
+		post_state(w,
+		    imap_session_broken(s) ? SYNC_STATE_OFFLINE
+					   : SYNC_STATE_ERROR,
+		    NULL, fct_error_msg(&err));
+		goto out;
+	}
+	lock(w);
+	w->live = s;
+	cancel = w->cancelled;
+	unlock(w);
+	if (cancel)
+		imap_session_cancel(s);
+	w->s = s;
+	s = NULL;
+	w->attempt = 0;
+	post_state(w, SYNC_STATE_ONLINE, NULL, NULL);
+	if (sync_folder_list(w->s, w->st, &err) != 0) {
+		if (imap_session_broken(w->s)) {
+			rc = broken(w, &err);
+			goto out;
+		}
+		post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+	}
+	choose_watch(w);
+	/* Catch up with whatever happened while away. */
+	if (w->pass.n == 0)
+		w->pass_owed = true;
+	w->jobs_owed = true;
+	w->next_status_ms = 0;
+	rc = STEP_OK;
+out:
+	net_credential_release(&cred);
+	imap_session_close(&s);
+	fct_error_release(&err);
+	return rc;
+}
+
+/*
+ * Sleeps the back-off before the next attempt, unless a request comes
+ * first (then the attempt is made at once: someone is waiting for it).
+ */
+static enum step
+back_off(struct sync_worker *w)
+{
+	unsigned delay = sync_backoff_ms(w->attempt, w->opt.backoff_min_ms,
+	    w->opt.backoff_max_ms, next_random(w));
+	struct sync_event *ev;
+	int64_t deadline = now_ms() + delay, left;
+
+	if (stop_asked(w))
+		return STEP_STOP;
+	ev = event_new(w, NULL, NULL);
+	if (w->attempt < 64)
+		w->attempt++;
+	ev->state = SYNC_STATE_RETRYING;
+	ev->retry_ms = delay;
+	post(w, SYNC_EV_STATE, ev);
+	w->posted = SYNC_STATE_RETRYING;
+	while ((left = deadline - now_ms()) > 0) {
+		if (fct_queue_len(w->requests) > 0 || stop_asked(w))
+			return take_requests(w);
+		wait_for(w, -1, left);
+	}
+	return STEP_OK;
+}
+
+/* --- Steps ------------------------------------------------------------ */
+
+static void
+job_result(void *arg, const struct store_job *job, const char *reason,
+    const struct imap_copyuid *cu)
+{
+	struct sync_worker *w = arg;
+	struct sync_event *ev = event_new(w, NULL, reason);
+
+	ev->job_id = job->id;
+	ev->job_kind = xstrdup(job->kind);
+	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
+}
+
+static enum step
+run_jobs(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	enum step rc = STEP_OK;
+
+	w->jobs_owed = false;
+	if (sync_jobs_run(w->s, w->st, job_result, w, &err) != 0) {
+		if (imap_session_broken(w->s)) {
+			/* The job stays first in line for the next
+			 * connection. */
+			w->jobs_owed = true;
+			rc = broken(w, &err);
+		} else
+			post_state(w, SYNC_STATE_ERROR, NULL,
+			    fct_error_msg(&err));
+	}
+	/* Jobs select the folders they change. */
+	free(w->selected);
+	w->selected = NULL;
+	fct_error_release(&err);
+	return rc;
+}
+
+/*
+ * What the watched folder's count is now vouched for: the messages the
+ * sync left in the cache. A server that announced more meanwhile (mail
+ * arriving during the sync) then looks like news, and the folder is synced
+ * again. Should a second sync end with the same mismatch, the server's
+ * count is taken as it is, rather than syncing for ever.
+ */
+static void
+settle_exists(struct sync_worker *w, const struct sync_stats *stats)
+{
+	uint32_t exists;
+
+	w->known_exists = stats->total;
+	if (!imap_selected_exists(w->s, &exists) || exists == stats->total) {
+		w->odd_exists = 0;
+		return;
+	}
+	if (exists == w->odd_exists)
+		w->known_exists = exists;
+	w->odd_exists = exists;
+}
+
+static enum step
+sync_one(struct sync_worker *w, const char *name)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_stats stats;
+	enum step rc = STEP_OK;
+
+	progress(w, name, 0, 0);
+	free(w->selected);
+	w->selected = NULL;
+	if (sync_folder(w->s, w->st, name,
+		sync_mode_from_config(w->acct->sync_mode), progress, w, &stats,
+		&err) != 0) {
+		if (imap_session_broken(w->s))
+			rc = broken(w, &err);
+		else {
+			post_folder(w, SYNC_EV_FOLDER_FAILED, name,
+			    fct_error_msg(&err), 0);
+			if (strcmp(name, w->watch) == 0)
+				w->watch_failed_ms = now_ms();
+		}
+		fct_error_release(&err);
+		return rc;
+	}
+	w->selected = xstrdup(name);
+	if (strcmp(name, w->watch) == 0) {
+		w->watch_failed_ms = 0;
+		settle_exists(w, &stats);
+	}
+	if (stats.added > 0 || stats.changed > 0 || stats.expunged > 0 ||
+	    stats.reset)
+		post_folder(w, SYNC_EV_FOLDER_CHANGED, name, NULL, 0);
+	/* A first fill is not news; what arrives after it is. */
+	if (!stats.cold && stats.added > 0)
+		post_folder(w, SYNC_EV_NEW_MAIL, name, NULL, stats.added);
+	return rc;
+}
+
+/* Fills the pass with every selectable folder, the watched one first. */
+static void
+start_pass(struct sync_worker *w)
+{
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	size_t i;
+
+	w->pass_owed = false;
+	names_release(&w->pass);
+	names_add(&w->pass, w->watch);
+	if (store_folder_list(w->st, &l, &err) != 0) {
+		post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+		fct_error_release(&err);
+		return;
+	}
+	for (i = 0; i < l.n; i++)
+		if (!l.v[i].noselect)
+			names_add(&w->pass, l.v[i].name);
+	store_folder_list_release(&l);
+}
+
+static struct counts *
+counts_of(struct sync_worker *w, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < w->ncounts; i++)
+		if (strcmp(w->counts[i].name, name) == 0)
+			return &w->counts[i];
+	FCT_ALLOC_GROW(w->counts, w->ncounts + 1, w->counts_alloc);
+	memset(&w->counts[w->ncounts], 0, sizeof *w->counts);
+	w->counts[w->ncounts].name = xstrdup(name);
+	return &w->counts[w->ncounts++];
+}
+
+/*
+ * STATUS of every selectable folder: the counts go to the store, and a
+ * folder whose counts moved since the last round is synced (the selected
+ * one hears of its news from IDLE instead).
+ */
+static enum step
+status_round(struct sync_worker *w)
+{
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder *f;
+	struct counts *c;
+	uint32_t total, unseen;
+	enum step rc = STEP_OK;
+	size_t i;
+
+	w->next_status_ms = now_ms() + (int64_t)w->opt.status_interval_s * 1000;
+	if (store_folder_list(w->st, &l, &err) != 0) {
+		post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+		goto out;
+	}
+	for (i = 0; i < l.n; i++) {
+		f = &l.v[i];
+		if (f->noselect)
+			continue;
+		if (imap_status(w->s, f->name, f->raw_name, &total, &unseen,
+			&ch, &err) != 0) {
+			if (imap_session_broken(w->s)) {
+				rc = broken(w, &err);
+				goto out;
+			}
+			post_folder(w, SYNC_EV_FOLDER_FAILED, f->name,
+			    fct_error_msg(&err), 0);
+			fct_error_release(&err);
+			continue;
+		}
+		c = counts_of(w, f->name);
+		if (c->known && (c->total != total || c->unseen != unseen) &&
+		    (w->selected == NULL || strcmp(f->name, w->selected) != 0))
+			names_add(&w->asked, f->name);
+		c->known = true;
+		c->total = total;
+		c->unseen = unseen;
+		if (f->total != total || f->unseen != unseen) {
+			f->total = total;
+			f->unseen = unseen;
+			if (store_folder_put(w->st, f, &err) != 0) {
+				post_folder(w, SYNC_EV_FOLDER_FAILED, f->name,
+				    fct_error_msg(&err), 0);
+				fct_error_release(&err);
+				continue;
+			}
+			post_folder(w, SYNC_EV_FOLDER_CHANGED, f->name, NULL,
+			    0);
+		}
+	}
+out:
+	imap_changes_release(&ch);
+	store_folder_list_release(&l);
+	fct_error_release(&err);
+	return rc;
+}
+
+/* News for the selected, watched folder in what a command reported. */
+static bool
+news(struct sync_worker *w, const struct imap_changes *ch)
+{
+	uint32_t exists;
+
+	if (ch->expunged || ch->vanished.n > 0 || ch->fetched > 0)
+		return true;
+	return imap_selected_exists(w->s, &exists) && exists != w->known_exists;
+}
+
+/*
+ * Nothing owed: waits on the watched folder until news, a request or a
+ * timer. News puts the folder in w->asked for the next step.
+ */
+static enum step
+wait_for_news(struct sync_worker *w)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	bool push = imap_has_idle(w->s) && !w->no_idle;
+	int64_t deadline, status_at = w->next_status_ms;
+	enum step rc = STEP_OK;
+	int64_t retry_at;
+
+	if (w->selected == NULL || strcmp(w->selected, w->watch) != 0) {
+		/* A folder that failed to sync is tried again only after a
+		 * poll interval, or when asked. */
+		retry_at =
+		    w->watch_failed_ms + (int64_t)w->opt.poll_interval_s * 1000;
+		if (w->watch_failed_ms != 0 && retry_at > now_ms()) {
+			wait_for(w, -1, retry_at - now_ms());
+			if (retry_at > now_ms())
+				return STEP_OK;
+		}
+		names_add(&w->asked, w->watch);
+		return STEP_OK;
+	}
+	if (news(w, &ch)) {
+		/* News came with the last answer (a STATUS round). */
+		names_add(&w->asked, w->watch);
+		return STEP_OK;
+	}
+	if (store_checkpoint(w->st, &err) != 0)
+		fct_error_release(&err); /* best effort: retried next time */
+	if (w->posted != SYNC_STATE_IDLE || w->posted_folder == NULL ||
+	    strcmp(w->posted_folder, w->watch) != 0) {
+		struct sync_event *ev = event_new(w, w->watch, NULL);
+
+		ev->state = SYNC_STATE_IDLE;
+		ev->push = push;
+		post(w, SYNC_EV_STATE, ev);
+		w->posted = SYNC_STATE_IDLE;
+		free(w->posted_folder);
+		w->posted_folder = xstrdup(w->watch);
+	}
+	deadline = now_ms() +
+	    (int64_t)(push ? w->opt.idle_restart_s : w->opt.poll_interval_s) *
+		1000;
+	if (status_at > 0 && status_at < deadline)
+		deadline = status_at;
+	if (!push) {
+		wait_for(w, -1, deadline - now_ms());
+		if (fct_queue_len(w->requests) > 0 || stop_asked(w) ||
+		    now_ms() < deadline)
+			goto out; /* a request: see to it first */
+		if (imap_noop(w->s, &ch, &err) != 0)
+			goto failed;
+		goto harvest;
+	}
+	if (imap_idle_start(w->s, &err) != 0) {
+		if (imap_session_broken(w->s))
+			goto failed;
+		/* Refused although announced: poll from now on. */
+		w->no_idle = true;
+		post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+		goto out;
+	}
+	while (!imap_idle_pending(w->s) && now_ms() < deadline &&
+	    fct_queue_len(w->requests) == 0 && !stop_asked(w))
+		if (wait_for(w, imap_idle_fd(w->s), deadline - now_ms()))
+			break; /* the server spoke */
+	if (imap_idle_done(w->s, &ch, &err) != 0) {
+		if (imap_session_broken(w->s))
+			goto failed;
+		post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+		goto out;
+	}
+harvest:
+	if (news(w, &ch))
+		names_add(&w->asked, w->watch);
+	goto out;
+failed:
+	rc = broken(w, &err);
+out:
+	imap_changes_release(&ch);
+	fct_error_release(&err);
+	return rc;
+}
+
+/* One step of the loop described at the top. */
+static enum step
+step(struct sync_worker *w)
+{
+	enum step rc;
+	char *name;
+
+	if (w->s == NULL) {
+		if ((rc = connect_account(w)) != STEP_OK)
+			return rc;
+		return STEP_OK;
+	}
+	if (w->jobs_owed)
+		return run_jobs(w);
+	if (w->asked.n > 0) {
+		name = xstrdup(w->asked.v[0]);
+		rc = sync_one(w, name);
+		/* Left for the next connection when that broke it. */
+		if (rc != STEP_BROKEN)
+			names_shift(&w->asked);
+		free(name);
+		return rc;
+	}
+	if (w->pass_owed)
+		start_pass(w);
+	if (w->pass.n > 0) {
+		name = xstrdup(w->pass.v[0]);
+		rc = sync_one(w, name);
+		if (rc != STEP_BROKEN)
+			names_shift(&w->pass);
+		free(name);
+		return rc;
+	}
+	if (w->next_status_ms <= now_ms())
+		return status_round(w);
+	return wait_for_news(w);
+}
+
+static enum step
+open_store(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	char *path = sync_store_path(w->cfg, w->acct);
+	int r = store_open(path, &w->st, &err);
+
+	free(path);
+	if (r == 0)
+		return STEP_OK;
+	post_state(w, SYNC_STATE_ERROR, NULL, fct_error_msg(&err));
+	fct_error_release(&err);
+	return STEP_BROKEN;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct sync_worker *w = arg;
+	enum step rc = STEP_OK;
+
+	while (rc != STEP_STOP) {
+		if ((rc = take_requests(w)) == STEP_STOP)
+			break;
+		if (w->st == NULL)
+			rc = open_store(w);
+		else
+			rc = step(w);
+		if (rc == STEP_BROKEN)
+			rc = back_off(w);
+	}
+	drop_session(w);
+	store_close(&w->st);
+	post_state(w, SYNC_STATE_STOPPED, NULL, NULL);
+	lock(w);
+	w->finished = true;
+	pthread_cond_broadcast(&w->cond);
+	unlock(w);
+	return NULL;
+}
+
+/* --- The owner's side ------------------------------------------------- */
+
+int
+sync_worker_start(const struct config *cfg, const struct config_account *acct,
+    const struct sync_worker_options *opt, struct fct_queue *events,
+    struct sync_worker **out, struct fct_error *err)
+{
+	static const struct sync_worker_options defaults =
+	    SYNC_WORKER_OPTIONS_INIT;
+	struct sync_worker *w;
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int r;
+
+	*out = NULL;
+	if (acct->imap.proto != CONFIG_PROTO_IMAP)
+		return fct_error_set(err, "account '%s' has no IMAP server",
+		    acct->name);
+	w = xcalloc(1, sizeof *w);
+	w->cfg = cfg;
+	w->acct = acct;
+	w->opt = opt != NULL ? *opt : defaults;
+	if (w->opt.backoff_max_ms < w->opt.backoff_min_ms)
+		w->opt.backoff_max_ms = w->opt.backoff_min_ms;
+	w->events = events;
+	w->watch = xstrdup("INBOX");
+	w->posted = SYNC_STATE_STOPPED;
+	w->rng = (uint64_t)now_ms() ^ ((uint64_t)(uintptr_t)w << 16) ^
+	    0x9E3779B97F4A7C15ULL;
+	if (fct_queue_new(&w->requests, err) != 0) {
+		free(w->watch);
+		free(w);
+		return -1;
+	}
+	if (pthread_mutex_init(&w->lock, NULL) != 0 ||
+	    pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&w->cond, &ca) != 0)
+		fct_fatal("cannot initialise a worker's lock");
+	pthread_condattr_destroy(&ca);
+	/* The thread inherits the mask: it never takes a signal. */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		fct_queue_free(&w->requests);
+		free(w->watch);
+		free(w);
+		return fct_error_set(err, "cannot start the worker of '%s': %s",
+		    acct->name, strerror(r));
+	}
+	*out = w;
+	return 0;
+}
+
+void
+sync_worker_post(struct sync_worker *w, enum sync_request req,
+    const char *folder)
+{
+	if (req == SYNC_REQ_STOP) {
+		sync_worker_stop(w);
+		return;
+	}
+	fct_queue_post(w->requests, (int)req,
+	    folder != NULL ? xstrdup(folder) : NULL, NULL);
+}
+
+void
+sync_worker_stop(struct sync_worker *w)
+{
+	bool first;
+
+	lock(w);
+	first = !w->stopping;
+	w->stopping = true;
+	unlock(w);
+	if (first)
+		fct_queue_post(w->requests, SYNC_REQ_STOP, NULL, NULL);
+}
+
+const char *
+sync_worker_account(const struct sync_worker *w)
+{
+	return w->acct->name;
+}
+
+void
+sync_worker_free(struct sync_worker **wp)
+{
+	struct sync_worker *w = *wp;
+	struct timespec until;
+	size_t i;
+
+	if (w == NULL)
+		return;
+	sync_worker_stop(w);
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += w->opt.stop_grace_ms / 1000;
+	until.tv_nsec += (long)(w->opt.stop_grace_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	lock(w);
+	while (!w->finished &&
+	    pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
+		;
+	if (!w->finished) {
+		/* Blocked on the network: make its read fail now, and any
+		 * session it logs in later too. */
+		w->cancelled = true;
+		if (w->live != NULL)
+			imap_session_cancel(w->live);
+	}
+	unlock(w);
+	if (pthread_join(w->thread, NULL) != 0)
+		BUG("cannot join the worker of '%s'", w->acct->name);
+	fct_queue_free(&w->requests);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	names_release(&w->asked);
+	names_release(&w->pass);
+	for (i = 0; i < w->ncounts; i++)
+		free(w->counts[i].name);
+	free(w->counts);
+	free(w->watch);
+	free(w->selected);
+	free(w->posted_folder);
+	free(w);
+	*wp = NULL;
+}
