@@ -17,6 +17,7 @@ include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
 include tests/unit/store/local.mk
 include tests/unit/query/local.mk
+include tests/unit/mime/local.mk
 include tests/unit/sync/local.mk
 include tests/unit/cli/local.mk
 include tests/servers/local.mk

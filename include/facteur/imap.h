@@ -153,6 +153,9 @@ struct imap_msg {
 	const char *header;   /* raw header block, not NUL-terminated */
 	size_t header_len;
 	bool has_attachment; /* from BODYSTRUCTURE */
+	const char *body;    /* IMAP_FETCH_BODY: the raw message, not
+				NUL-terminated; NULL when not sent */
+	size_t body_len;
 	const char *parts;   /* BODYSTRUCTURE summary, e.g.
 				"multipart/mixed(text/plain,application/pdf)" */
 };
@@ -208,6 +211,7 @@ enum imap_fetch_what {
 	IMAP_FETCH_FLAGS = 1 << 0,
 	IMAP_FETCH_HEADERS = 1 << 1, /* size, dates, structure, header */
 	IMAP_FETCH_MODSEQ = 1 << 2,
+	IMAP_FETCH_BODY = 1 << 3, /* BODY.PEEK[]: the whole message */
 };
 
 /*

@@ -52,4 +52,13 @@ int mime_summary_parse(const char *raw, size_t len, struct mime_summary *out,
     struct fct_error *err) FCT_WUR;
 void mime_summary_release(struct mime_summary *s);
 
+/*
+ * Appends the searchable text of a whole raw message to out: its
+ * text/plain parts decoded to UTF-8, or the words of its HTML when it has
+ * no plain text; attachments left out; at most 1 MiB. Fails only when the
+ * message cannot be parsed at all.
+ */
+int mime_body_text(const char *raw, size_t len, struct strbuf *out,
+    struct fct_error *err) FCT_WUR;
+
 #endif

@@ -99,6 +99,18 @@ typedef void (*sync_job_fn)(void *arg, const struct store_job *job,
 int sync_jobs_run(struct imap_session *s, struct store *st, sync_job_fn fn,
     void *arg, struct fct_error *err) FCT_WUR;
 
+/* What fetched bodies may take in the cache, raw and text together. */
+#define SYNC_BODY_BUDGET ((uint64_t)512 * 1024 * 1024)
+
+/*
+ * Fetches the whole messages uids[0..n) of the folder `name` (UTF-8),
+ * without marking them seen, and keeps them with their searchable text in
+ * the cache within `budget` bytes. *fetched counts the bodies stored.
+ */
+int sync_fetch_bodies(struct imap_session *s, struct store *st,
+    const char *name, const uint32_t *uids, size_t n, uint64_t budget,
+    unsigned *fetched, struct fct_error *err) FCT_WUR;
+
 /* The config's sync mode as the IMAP layer's cap. */
 enum imap_sync_mode sync_mode_from_config(enum config_sync_mode m);
 

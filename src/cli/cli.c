@@ -11,6 +11,7 @@
 extern const struct cli_command cli_cmd_config;
 extern const struct cli_command cli_cmd_copy;
 extern const struct cli_command cli_cmd_delete;
+extern const struct cli_command cli_cmd_fetch;
 extern const struct cli_command cli_cmd_flag;
 extern const struct cli_command cli_cmd_folders;
 extern const struct cli_command cli_cmd_move;
@@ -25,6 +26,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_watch,
 	&cli_cmd_list,
 	&cli_cmd_search,
+	&cli_cmd_fetch,
 	&cli_cmd_move,
 	&cli_cmd_copy,
 	&cli_cmd_delete,

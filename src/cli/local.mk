@@ -4,6 +4,7 @@ libcli_a_SOURCES = \
 	src/cli/account.c \
 	src/cli/cli.c \
 	src/cli/cmd_config.c \
+	src/cli/cmd_fetch.c \
 	src/cli/cmd_folders.c \
 	src/cli/cmd_job.c \
 	src/cli/cmd_list.c \

@@ -322,6 +322,20 @@ summarise_body(const struct mailimap_body *b, struct strbuf *sb, int depth)
 	    (dsp == NULL || strcasecmp(dsp->dsp_type, "inline") != 0);
 }
 
+static bool
+is_header_section(const struct mailimap_msg_att_body_section *bs)
+{
+	const struct mailimap_section_spec *spec;
+
+	if (bs->sec_section == NULL ||
+	    (spec = bs->sec_section->sec_spec) == NULL)
+		return false;
+	return spec->sec_type == MAILIMAP_SECTION_SPEC_SECTION_MSGTEXT &&
+	    spec->sec_data.sec_msgtext != NULL &&
+	    spec->sec_data.sec_msgtext->sec_type ==
+	    MAILIMAP_SECTION_MSGTEXT_HEADER;
+}
+
 /* Decodes one FETCH answer and hands it to fn. */
 static int
 deliver(const struct mailimap_msg_att *att, imap_msg_fn fn, void *arg)
@@ -366,6 +380,19 @@ deliver(const struct mailimap_msg_att *att, imap_msg_fn fn, void *arg)
 			case MAILIMAP_MSG_ATT_BODY_SECTION:
 				if (st->att_data.att_body_section == NULL)
 					break;
+				/* BODY[HEADER] is the header; any other
+				 * section we ask for is BODY[], the whole
+				 * message. */
+				if (!is_header_section(
+					st->att_data.att_body_section)) {
+					m.body = st->att_data.att_body_section
+						     ->sec_body_part;
+					m.body_len = m.body != NULL
+					    ? st->att_data.att_body_section
+						  ->sec_length
+					    : 0;
+					break;
+				}
 				m.has_headers = true;
 				m.header =
 				    st->att_data.att_body_section->sec_body_part;
@@ -492,6 +519,12 @@ make_fetch_type(unsigned what)
 	if (what & IMAP_FETCH_MODSEQ)
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_modseq());
+	if (what & IMAP_FETCH_BODY) {
+		if ((section = mailimap_section_new(NULL)) == NULL)
+			fct_fatal("out of memory");
+		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
+		    mailimap_fetch_att_new_body_peek_section(section));
+	}
 	if (what & IMAP_FETCH_HEADERS) {
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_rfc822_size());

@@ -2,5 +2,6 @@
 noinst_LIBRARIES += libmime.a
 libmime_a_SOURCES = \
 	src/mime/summary.c \
+	src/mime/text.c \
 	src/mime/version.c
 libmime_a_CPPFLAGS = $(AM_CPPFLAGS) $(GMIME_CFLAGS) $(LIBXML_CFLAGS)

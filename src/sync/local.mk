@@ -3,6 +3,7 @@
 noinst_LIBRARIES += libsync.a
 libsync_a_SOURCES = \
 	src/sync/account.c \
+	src/sync/body.c \
 	src/sync/folder.c \
 	src/sync/job.c
 # The account workers: one thread per account, queues in and out.

@@ -138,6 +138,24 @@ run -c "$tmp/alice.conf" search 'subject:(unclosed' --offline
 expect_eq "bad query: exit status" 1 "$rc"
 expect_match "bad query: says where" "bad query: 1:[0-9]+: " "$err"
 
+# --- bodies on demand: fetched once, unseen stays unseen, text searchable ---
+ctl alice dump "$src" >"$tmp/flags-before"
+run -c "$tmp/alice.conf" search 'body:"voici la facture"' --offline
+expect_eq "body search before fetch: nothing" "" "$out"
+run -c "$tmp/alice.conf" fetch "t:$src"
+expect_eq "fetch: exit status" 0 "$rc"
+expect_eq "fetch: every message" "$(wc -l <"$tmp/flags-before")" "$out"
+run -c "$tmp/alice.conf" fetch "t:$src"
+expect_eq "fetch again: nothing left to fetch" 0 "$out"
+ctl alice dump "$src" >"$tmp/flags-after"
+if cmp -s "$tmp/flags-before" "$tmp/flags-after"; then
+	ok "fetch: flags unchanged (BODY.PEEK)"
+else
+	fail "fetch changed flags: $(diff "$tmp/flags-before" "$tmp/flags-after")"
+fi
+run -c "$tmp/alice.conf" search 'body:"voici la facture"' --offline
+expect_match "body search after fetch: finds it" "^t	$src	[0-9]+	2026-11-25T" "$out"
+
 # --- JSON output is JSON ---
 run -c "$tmp/alice.conf" list "t:$src" --offline --json --query from:léa
 expect_eq "json: exit status" 0 "$rc"
