@@ -71,3 +71,40 @@ finish() {
 	fi
 	exit 0
 }
+
+# --- helpers for tests against the test bed (after tb_require) ---
+
+# Another IMAP client, and Dovecot's admin tool on the bed's config.
+ctl() { python3 "$top_srcdir/tests/integration/imapctl.py" "$@"; }
+doveadm_() { doveadm -c "$FCT_TB_DOVECOT_CONF" "$@"; }
+
+# tb_conf NAME USER [URL [EXTRA-LINE]]: writes $tmp/NAME.conf, USER's
+# account "t" (IMAPS by default) with a cache of its own in $tmp.
+tb_conf() {
+	cat >"$tmp/$1.conf" <<EOC
+[general]
+cache_dir = $tmp/cache-$1
+
+[account t]
+email = $2@example.test
+imap = ${3:-imaps://127.0.0.1:$FCT_TB_IMAPS_PORT}
+password_command = cat $FCT_TB_DIR/pw-$2
+ca_file = $FCT_TB_CA
+${4:-}
+EOC
+}
+
+# same_as_server CONF USER FOLDER WHAT: the cache of $tmp/CONF.conf holds
+# exactly the server's UIDs and flags for FOLDER, by the server's own word.
+same_as_server() {
+	"$FACTEUR" -c "$tmp/$1.conf" list "t:$3" --offline >"$tmp/list" ||
+		fail "$4: list failed"
+	cut -f1,5 "$tmp/list" | sort -n >"$tmp/cache"
+	ctl "$2" dump "$3" >"$tmp/server"
+	if cmp -s "$tmp/cache" "$tmp/server"; then
+		ok "$4: cache equals server in '$3' ($(wc -l <"$tmp/server") messages)"
+	else
+		fail "$4: cache differs from server in '$3':
+$(diff "$tmp/server" "$tmp/cache" | head -20)"
+	fi
+}

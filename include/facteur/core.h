@@ -146,6 +146,9 @@ char *fct_expand_home(const char *path);
 int fct_run_line_command(const char *command, char **out,
     struct fct_error *err) FCT_WUR;
 
+/* qsort/bsearch comparison of two uint32_t (UIDs). */
+int fct_u32_cmp(const void *a, const void *b);
+
 /* Levenshtein distance, for "did you mean" hints. */
 size_t fct_edit_distance(const char *a, const char *b);
 

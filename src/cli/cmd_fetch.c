@@ -24,22 +24,14 @@ collect_uid(const struct store_msg *m, void *arg)
 	return 0;
 }
 
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Keeps the UIDs of want that are also in have (both sorted here). */
 static void
 intersect(struct imap_uid_list *want, struct imap_uid_list *have)
 {
 	size_t i, j = 0, k = 0;
 
-	qsort(want->v, want->n, sizeof *want->v, uid_cmp);
-	qsort(have->v, have->n, sizeof *have->v, uid_cmp);
+	qsort(want->v, want->n, sizeof *want->v, fct_u32_cmp);
+	qsort(have->v, have->n, sizeof *have->v, fct_u32_cmp);
 	for (i = 0; i < want->n; i++) {
 		while (j < have->n && have->v[j] < want->v[i])
 			j++;

@@ -88,6 +88,26 @@ parse_uid(const char *s, uint32_t *uid)
 	return 0;
 }
 
+/*
+ * Parses argv[from..to) as UIDs into a new array (owned, free()), or
+ * prints which one is wrong and returns NULL.
+ */
+static uint32_t *
+parse_uid_args(struct cli_context *ctx, char **argv, int from, int to)
+{
+	uint32_t *uids = xcalloc((size_t)(to - from + 1), sizeof *uids);
+	int i;
+
+	for (i = from; i < to; i++) {
+		if (parse_uid(argv[i], &uids[i - from]) != 0) {
+			fprintf(ctx->err, "facteur: bad UID '%s'\n", argv[i]);
+			free(uids);
+			return NULL;
+		}
+	}
+	return uids;
+}
+
 /* Queues the job, then runs the queue and resyncs the folders touched. */
 static int
 run_job(struct cli_context *ctx, const struct config_account *acct,
@@ -168,7 +188,7 @@ cmd_copy_or_move(struct cli_context *ctx, int argc, char **argv, bool move)
 	uint32_t *uids = NULL;
 	const char *folder;
 	bool offline = offline_flag(&argc, argv);
-	int i, status;
+	int status;
 
 	if (argc < 4) {
 		fprintf(ctx->err,
@@ -180,14 +200,8 @@ cmd_copy_or_move(struct cli_context *ctx, int argc, char **argv, bool move)
 	if (cli_load_config(ctx) != 0 ||
 	    cli_parse_target(ctx, argv[1], &acct, &folder) != 0)
 		return CLI_FAILED;
-	uids = xcalloc((size_t)argc, sizeof *uids);
-	for (i = 2; i < argc - 1; i++) {
-		if (parse_uid(argv[i], &uids[i - 2]) != 0) {
-			fprintf(ctx->err, "facteur: bad UID '%s'\n", argv[i]);
-			free(uids);
-			return CLI_USAGE;
-		}
-	}
+	if ((uids = parse_uid_args(ctx, argv, 2, argc - 1)) == NULL)
+		return CLI_USAGE;
 	spec.folder = folder;
 	spec.uids = uids;
 	spec.nuids = (size_t)(argc - 3);
@@ -254,7 +268,7 @@ cmd_delete(struct cli_context *ctx, int argc, char **argv)
 	const char *folder;
 	char *trash = NULL;
 	bool offline = offline_flag(&argc, argv);
-	int i, status = CLI_FAILED;
+	int status = CLI_FAILED;
 
 	if (argc < 3) {
 		fprintf(ctx->err,
@@ -265,14 +279,8 @@ cmd_delete(struct cli_context *ctx, int argc, char **argv)
 	if (cli_load_config(ctx) != 0 ||
 	    cli_parse_target(ctx, argv[1], &acct, &folder) != 0)
 		return CLI_FAILED;
-	uids = xcalloc((size_t)argc, sizeof *uids);
-	for (i = 2; i < argc; i++) {
-		if (parse_uid(argv[i], &uids[i - 2]) != 0) {
-			fprintf(ctx->err, "facteur: bad UID '%s'\n", argv[i]);
-			status = CLI_USAGE;
-			goto out;
-		}
-	}
+	if ((uids = parse_uid_args(ctx, argv, 2, argc)) == NULL)
+		return CLI_USAGE;
 	if (trash_folder(ctx, acct, &trash) != 0)
 		goto out;
 	spec.folder = folder;

@@ -42,14 +42,6 @@ folder_name(const struct store_folder_list *l, int64_t id)
 }
 
 static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
 print_hit(const struct store_msg *m, void *arg)
 {
 	struct search_state *ss = arg;
@@ -61,7 +53,7 @@ print_hit(const struct store_msg *m, void *arg)
 
 	if (ss->server != NULL &&
 	    bsearch(&m->uid, ss->server->v, ss->server->n,
-		sizeof *ss->server->v, uid_cmp) == NULL)
+		sizeof *ss->server->v, fct_u32_cmp) == NULL)
 		return 0;
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -104,6 +105,14 @@ fct_run_line_command(const char *command, char **out, struct fct_error *err)
 	}
 	*out = strbuf_detach(&sb, NULL);
 	return 0;
+}
+
+int
+fct_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 size_t

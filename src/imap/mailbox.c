@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "facteur/imap.h"
+#include "facteur/query.h"
 #include "private.h"
 
 /* Bounds on what a hostile BODYSTRUCTURE can make us build. */
@@ -577,35 +578,11 @@ imap_fetch(struct imap_session *s, const uint32_t *uids, size_t n,
 	return rc;
 }
 
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 imap_search_all(struct imap_session *s, struct imap_uid_list *out,
     struct imap_changes *ch, struct fct_error *err)
 {
-	struct mailimap_search_key *key;
-	clist *result = NULL;
-	clistiter *it;
-	size_t from = out->n;
-	int r;
+	const struct query_imap_key all = { .type = QUERY_IMAP_ALL };
 
-	if ((key = mailimap_search_key_new_all()) == NULL)
-		fct_fatal("out of memory");
-	r = mailimap_uid_search(s->imap, NULL, key, &result);
-	mailimap_search_key_free(key);
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_error(s, r, err, "cannot search the folder");
-	imap_harvest(s, ch);
-	for (it = clist_begin(result); it != NULL; it = clist_next(it))
-		imap_uid_list_add(out, *(uint32_t *)clist_content(it));
-	mailimap_search_result_free(result);
-	if (out->n > from)
-		qsort(out->v + from, out->n - from, sizeof *out->v, uid_cmp);
-	return 0;
+	return imap_search(s, &all, out, ch, err);
 }

@@ -323,14 +323,6 @@ convert(const struct query_imap_key *k, int depth)
 	return NULL;
 }
 
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 imap_search(struct imap_session *s, const struct query_imap_key *key,
     struct imap_uid_list *out, struct imap_changes *ch, struct fct_error *err)
@@ -362,6 +354,7 @@ imap_search(struct imap_session *s, const struct query_imap_key *key,
 		imap_uid_list_add(out, *(uint32_t *)clist_content(it));
 	mailimap_search_result_free(result);
 	if (out->n > from)
-		qsort(out->v + from, out->n - from, sizeof *out->v, uid_cmp);
+		qsort(out->v + from, out->n - from, sizeof *out->v,
+		    fct_u32_cmp);
 	return 0;
 }

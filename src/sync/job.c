@@ -61,14 +61,6 @@ add_uid_set(struct strbuf *sb, const uint32_t *uids, size_t n)
 	}
 }
 
-static int
-uid_cmp(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 int
 sync_job_make(struct strbuf *payload, const struct sync_job_spec *j,
     struct fct_error *err)
@@ -85,7 +77,7 @@ sync_job_make(struct strbuf *payload, const struct sync_job_spec *j,
 		    "keyword");
 	uids = xreallocarray(NULL, j->nuids, sizeof *uids);
 	memcpy(uids, j->uids, j->nuids * sizeof *uids);
-	qsort(uids, j->nuids, sizeof *uids, uid_cmp);
+	qsort(uids, j->nuids, sizeof *uids, fct_u32_cmp);
 	strbuf_addf(payload, "folder=%s\nuids=", j->folder);
 	add_uid_set(payload, uids, j->nuids);
 	strbuf_addch(payload, '\n');

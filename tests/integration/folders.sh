@@ -8,18 +8,6 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
 
-# conf NAME USER URL [EXTRA-LINE]: writes $tmp/NAME.conf for USER.
-conf() {
-	cat >"$tmp/$1.conf" <<EOC
-[account t]
-email = $2@example.test
-imap = $3
-password_command = cat $FCT_TB_DIR/pw-$2
-ca_file = $FCT_TB_CA
-${4:-}
-EOC
-}
-
 # --- alice, IMAPS: role folders, and the shared support mailbox ---
 run -c "$FCT_TB_DIR/alice.conf" folders
 expect_eq "alice: exit status" 0 "$rc"
@@ -68,7 +56,7 @@ unseen=$(printf '%s\n' "$out" | grep 'Projets/台北' | cut -f5)
     fail "carol: unseen $unseen of 42"
 
 # --- STARTTLS on imap:// against Dovecot, and the account argument ---
-conf starttls alice "imap://127.0.0.1:$FCT_TB_IMAP_PORT"
+tb_conf starttls alice "imap://127.0.0.1:$FCT_TB_IMAP_PORT"
 run -c "$tmp/starttls.conf" folders t
 expect_eq "STARTTLS: exit status" 0 "$rc"
 expect_match "STARTTLS: lists INBOX" '^t	INBOX	inbox	' "$out"
@@ -77,7 +65,7 @@ expect_eq "unknown account: exit status" 1 "$rc"
 expect_match "unknown account: says so" "no account 'nosuch'" "$err"
 
 # --- a host name the certificate does carry: localhost ---
-conf byname alice "imaps://localhost:$FCT_TB_IMAPS_PORT"
+tb_conf byname alice "imaps://localhost:$FCT_TB_IMAPS_PORT"
 run -c "$tmp/byname.conf" folders
 expect_eq "localhost: exit status" 0 "$rc"
 
@@ -100,22 +88,22 @@ no_login_seen() {
 	fi
 }
 
-conf selfsigned alice "imaps://127.0.0.1:$FCT_TB_SELFSIGNED_PORT"
+tb_conf selfsigned alice "imaps://127.0.0.1:$FCT_TB_SELFSIGNED_PORT"
 run -c "$tmp/selfsigned.conf" folders
 refused "self-signed" "certificate of '127.0.0.1' rejected: self.signed certificate"
 no_login_seen selfsigned
 
-conf wronghost alice "imaps://localhost:$FCT_TB_WRONGHOST_PORT"
+tb_conf wronghost alice "imaps://localhost:$FCT_TB_WRONGHOST_PORT"
 run -c "$tmp/wronghost.conf" folders
 refused "wrong host" "certificate of 'localhost' rejected: hostname mismatch"
 no_login_seen wronghost
 
-conf expired alice "imaps://127.0.0.1:$FCT_TB_EXPIRED_PORT"
+tb_conf expired alice "imaps://127.0.0.1:$FCT_TB_EXPIRED_PORT"
 run -c "$tmp/expired.conf" folders
 refused "expired" "rejected: certificate has expired"
 no_login_seen expired
 
-conf nostarttls alice "imap://127.0.0.1:$FCT_TB_NOSTARTTLS_PORT"
+tb_conf nostarttls alice "imap://127.0.0.1:$FCT_TB_NOSTARTTLS_PORT"
 run -c "$tmp/nostarttls.conf" folders
 refused "no STARTTLS" "offers no STARTTLS"
 no_login_seen nostarttls
@@ -130,7 +118,7 @@ EOC
 run -c "$tmp/noca.conf" folders
 refused "unknown CA" "rejected: unable to get local issuer certificate"
 
-conf wrongpw alice "imaps://127.0.0.1:$FCT_TB_IMAPS_PORT"
+tb_conf wrongpw alice "imaps://127.0.0.1:$FCT_TB_IMAPS_PORT"
 sed -i "s|^password_command = .*|password_command = echo not-the-password|" \
     "$tmp/wrongpw.conf"
 run -c "$tmp/wrongpw.conf" folders
@@ -140,7 +128,7 @@ sed -i "s|^password_command = .*|password_command = exit 3|" "$tmp/wrongpw.conf"
 run -c "$tmp/wrongpw.conf" folders
 refused "failing password command" "cannot get the password of account 't': .*exit status 3"
 
-conf closed alice "imaps://127.0.0.1:1"
+tb_conf closed alice "imaps://127.0.0.1:1"
 run -c "$tmp/closed.conf" folders
 refused "closed port" "cannot connect to '127.0.0.1' port 1: Connection refused"
 

@@ -8,38 +8,7 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
 
-ctl() { python3 "$top_srcdir/tests/integration/imapctl.py" "$@"; }
-doveadm_() { doveadm -c "$FCT_TB_DOVECOT_CONF" "$@"; }
-
-# conf NAME USER: USER's account with its own cache.
-conf() {
-	cat >"$tmp/$1.conf" <<EOC
-[general]
-cache_dir = $tmp/cache-$1
-
-[account t]
-email = $2@example.test
-imap = imaps://127.0.0.1:$FCT_TB_IMAPS_PORT
-password_command = cat $FCT_TB_DIR/pw-$2
-ca_file = $FCT_TB_CA
-EOC
-}
-
-# same FOLDER WHAT: alice's cache equals the server, UID by UID.
-same() {
-	"$FACTEUR" -c "$tmp/alice.conf" list "t:$1" --offline >"$tmp/list" ||
-		fail "$2: list failed"
-	cut -f1,5 "$tmp/list" | sort -n >"$tmp/cache"
-	ctl alice dump "$1" >"$tmp/server"
-	if cmp -s "$tmp/cache" "$tmp/server"; then
-		ok "$2: cache equals server in '$1'"
-	else
-		fail "$2: cache differs from server in '$1':
-$(diff "$tmp/server" "$tmp/cache" | head -10)"
-	fi
-}
-
-conf alice alice
+tb_conf alice alice
 src=Jobs-src dst='Jobs/Été 2026'
 doveadm_ mailbox delete -r -u alice@example.test "$src" Jobs 2>/dev/null || true
 doveadm_ mailbox create -u alice@example.test "$dst"
@@ -67,22 +36,22 @@ expect_eq "move: three UID pairs" "3	1
 expect_eq "move: gone from the source" "" \
     "$(ctl alice dump "$src" | cut -f1 | grep -xE '3|4|5' || true)"
 expect_eq "move: in the destination" 3 "$(ctl alice dump "$dst" | wc -l)"
-same "$src" "move"
-same "$dst" "move"
+same_as_server alice alice "$src" "move"
+same_as_server alice alice "$dst" "move"
 
 # --- copy keeps the original ---
 run -c "$tmp/alice.conf" copy "t:$src" 6 "$dst"
 expect_eq "copy: exit status" 0 "$rc"
 expect_eq "copy: UID pair" "6	4" "$out"
 expect_match "copy: original kept" '^6	' "$(ctl alice dump "$src")"
-same "$dst" "copy"
+same_as_server alice alice "$dst" "copy"
 
 # --- flags and keywords, added and removed in one command ---
 ctl alice store "$src" 7,8 '+(\Seen)'
 run -c "$tmp/alice.conf" flag "t:$src" 7 8 +flagged '+$Work' -seen
 expect_eq "flag: exit status" 0 "$rc"
 expect_match "flag: server has them" '^7	flagged \$Work$' "$(ctl alice dump "$src")"
-same "$src" "flag"
+same_as_server alice alice "$src" "flag"
 run -c "$tmp/alice.conf" flag "t:$src" 7 +nonsense\(
 expect_eq "flag: bad keyword refused" 2 "$rc"
 
@@ -99,8 +68,8 @@ expect_eq "replayed: moved away" "" "$(ctl alice dump "$src" | grep '^9	' || tru
 # Flagged first, then moved: the copy in the destination is flagged.
 expect_match "replayed in order" ' flagged$' "$(ctl alice dump "$dst" | tail -n 1)"
 run -c "$tmp/alice.conf" sync "t:$src"
-same "$src" "replayed"
-same "$dst" "replayed"
+same_as_server alice alice "$src" "replayed"
+same_as_server alice alice "$dst" "replayed"
 run -c "$tmp/alice.conf" sync "t:$src"
 expect_eq "replayed once: nothing left" "" "$err"
 
@@ -115,10 +84,10 @@ tuid=$(printf '%s\n' "$out" | cut -f2)
 run -c "$tmp/alice.conf" delete "t:Trash" "$tuid"
 expect_eq "delete in Trash: exit status" 0 "$rc"
 expect_eq "delete in Trash: gone" "" "$(ctl alice dump Trash | grep "^$tuid	" || true)"
-same Trash "delete"
+same_as_server alice alice Trash "delete"
 
 # --- a read-only shared mailbox refuses before any job exists ---
-conf bob bob
+tb_conf bob bob
 run -c "$tmp/bob.conf" flag "t:Shared/support@example.test" 1 +flagged
 expect_eq "read-only: exit status" 1 "$rc"
 expect_match "read-only: says why" "rights there are 'lrs' \(read-only\)" "$err"

@@ -9,38 +9,6 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
 
-ctl() { python3 "$top_srcdir/tests/integration/imapctl.py" "$@"; }
-doveadm_() { doveadm -c "$FCT_TB_DOVECOT_CONF" "$@"; }
-
-# conf MODE: carol's account with that sync mode and its own cache.
-conf() {
-	cat >"$tmp/$1.conf" <<EOC
-[general]
-cache_dir = $tmp/cache-$1
-
-[account t]
-email = carol@example.test
-imap = imaps://127.0.0.1:$FCT_TB_IMAPS_PORT
-password_command = cat $FCT_TB_DIR/pw-carol
-ca_file = $FCT_TB_CA
-sync = $1
-EOC
-}
-
-# same FOLDER MODE WHAT: the cache equals the server, UID by UID.
-same() {
-	"$FACTEUR" -c "$tmp/$2.conf" list "t:$1" --offline >"$tmp/list" ||
-		fail "$3: list failed"
-	cut -f1,5 "$tmp/list" | sort -n >"$tmp/cache"
-	ctl carol dump "$1" >"$tmp/server"
-	if cmp -s "$tmp/cache" "$tmp/server"; then
-		ok "$3: cache equals server ($(wc -l <"$tmp/server") messages)"
-	else
-		fail "$3: cache differs from server:
-$(diff "$tmp/server" "$tmp/cache" | head -20)"
-	fi
-}
-
 # sync_line MODE FOLDER: runs a sync of one folder, sets $line.
 sync_line() {
 	run -c "$tmp/$1.conf" sync "t:$2"
@@ -60,13 +28,13 @@ EOM
 
 for mode in qresync condstore classic; do
 	f="Sync-$mode"
-	conf "$mode"
+	tb_conf "$mode" carol "" "sync = $mode"
 	doveadm_ mailbox delete -r -u carol@example.test "$f" 2>/dev/null || true
 	"$FCT_TB_SCRIPTS/seed" carol "$f" 300 --seed 7 >/dev/null
 
 	sync_line "$mode" "$f"
 	expect_eq "$mode: cold sync" "t	$f	$mode	300	0	0	300" "$line"
-	same "$f" "$mode" "$mode: cold"
+	same_as_server "$mode" carol "$f" "$mode: cold"
 
 	ctl carol store "$f" 1:50 '+(\Seen)'
 	ctl carol store "$f" 100:120 '-(\Seen)'
@@ -76,7 +44,7 @@ for mode in qresync condstore classic; do
 
 	sync_line "$mode" "$f"
 	expect_match "$mode: resync counts" "^t	$f	$mode	3	[0-9]+	12	291\$" "$line"
-	same "$f" "$mode" "$mode: after changes"
+	same_as_server "$mode" carol "$f" "$mode: after changes"
 
 	sync_line "$mode" "$f"
 	case $mode in
@@ -93,13 +61,13 @@ for mode in qresync condstore classic; do
 	"$FCT_TB_SCRIPTS/seed" carol "$f" 5 --seed 8 >/dev/null
 	sync_line "$mode" "$f"
 	expect_eq "$mode: after UIDVALIDITY change" "t	$f	$mode	5	0	0	5" "$line"
-	same "$f" "$mode" "$mode: after UIDVALIDITY change"
+	same_as_server "$mode" carol "$f" "$mode: after UIDVALIDITY change"
 done
 
 # Kill a cold sync of a bigger folder at random instants; whatever is
 # left, the next sync converges on the server.
 f=Sync-killed
-conf qresync
+tb_conf qresync carol "" "sync = qresync"
 rm -rf "$tmp/cache-qresync"
 doveadm_ mailbox delete -r -u carol@example.test "$f" 2>/dev/null || true
 "$FCT_TB_SCRIPTS/seed" carol "$f" 3000 --seed 9 >/dev/null
@@ -118,7 +86,7 @@ while [ "$i" -lt 12 ]; do
 	i=$((i + 1))
 done
 sync_line qresync "$f"
-same "$f" qresync "killed 12 times"
+same_as_server qresync carol "$f" "killed 12 times"
 count=$("$FACTEUR" -c "$tmp/qresync.conf" list "t:$f" --offline | wc -l)
 expect_eq "killed: every message once" "$(ctl carol dump "$f" | wc -l)" "$count"
 
