@@ -156,8 +156,8 @@ struct imap_msg {
 	const char *body;    /* IMAP_FETCH_BODY: the raw message, not
 				NUL-terminated; NULL when not sent */
 	size_t body_len;
-	const char *parts;   /* BODYSTRUCTURE summary, e.g.
-				"multipart/mixed(text/plain,application/pdf)" */
+	const char *parts; /* BODYSTRUCTURE summary, e.g.
+			      "multipart/mixed(text/plain,application/pdf)" */
 };
 
 typedef int (*imap_msg_fn)(const struct imap_msg *m, void *arg);
@@ -200,6 +200,14 @@ struct imap_changes {
 		{ NULL, 0, 0 }, false, false, 0, 0, 0 \
 	}
 void imap_changes_release(struct imap_changes *ch);
+
+/*
+ * STATUS (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ) of a folder, without
+ * selecting it: when nothing moved since the last sync, this one round
+ * trip is all a resync needs. readonly is not known this way (false).
+ */
+int imap_mailbox_status(struct imap_session *s, const char *raw_name,
+    struct imap_mailbox_state *st, struct fct_error *err) FCT_WUR;
 
 /* Selects the folder (raw name), with CONDSTORE unless mode is
  * classic. */

@@ -479,6 +479,74 @@ imap_select(struct imap_session *s, const char *raw_name,
 	return 0;
 }
 
+int
+imap_mailbox_status(struct imap_session *s, const char *raw_name,
+    struct imap_mailbox_state *st, struct fct_error *err)
+{
+	static const int wanted[] = { MAILIMAP_STATUS_ATT_MESSAGES,
+		MAILIMAP_STATUS_ATT_UIDNEXT, MAILIMAP_STATUS_ATT_UIDVALIDITY,
+		MAILIMAP_STATUS_ATT_HIGHESTMODSEQ };
+	struct mailimap_status_att_list *atts;
+	struct mailimap_mailbox_data_status *data = NULL;
+	struct mailimap_status_info *si;
+	struct mailimap_extension_data *ext;
+	clistiter *it;
+	size_t i;
+	int r;
+
+	memset(st, 0, sizeof *st);
+	if (strpbrk(raw_name, "\r\n") != NULL)
+		return fct_error_set(err, "bad folder name '%s'", raw_name);
+	if ((atts = mailimap_status_att_list_new_empty()) == NULL)
+		fct_fatal("out of memory");
+	for (i = 0; i < FCT_ARRAY_LEN(wanted); i++) {
+		if (wanted[i] == MAILIMAP_STATUS_ATT_HIGHESTMODSEQ &&
+		    !mailimap_has_condstore(s->imap))
+			continue;
+		if (mailimap_status_att_list_add(atts, wanted[i]) !=
+		    MAILIMAP_NO_ERROR)
+			fct_fatal("out of memory");
+	}
+	r = mailimap_status(s->imap, raw_name, atts, &data);
+	mailimap_status_att_list_free(atts);
+	if (r != MAILIMAP_NO_ERROR)
+		return imap_error(s, r, err, "cannot get the status of '%s'",
+		    raw_name);
+	for (it = clist_begin(data->st_info_list); it != NULL;
+	     it = clist_next(it)) {
+		si = clist_content(it);
+		switch (si->st_att) {
+		case MAILIMAP_STATUS_ATT_MESSAGES:
+			st->exists = si->st_value;
+			break;
+		case MAILIMAP_STATUS_ATT_UIDNEXT:
+			st->uidnext = si->st_value;
+			break;
+		case MAILIMAP_STATUS_ATT_UIDVALIDITY:
+			st->uidvalidity = si->st_value;
+			break;
+		case MAILIMAP_STATUS_ATT_EXTENSION:
+			/* HIGHESTMODSEQ is 64 bits: libetpan keeps it as
+			 * CONDSTORE extension data. */
+			ext = si->st_ext_data;
+			if (ext != NULL && ext->ext_data != NULL &&
+			    ext->ext_extension->ext_id ==
+				MAILIMAP_EXTENSION_CONDSTORE &&
+			    ext->ext_type ==
+				MAILIMAP_CONDSTORE_TYPE_STATUS_INFO)
+				st->highestmodseq =
+				    ((struct mailimap_condstore_status_info *)
+					    ext->ext_data)
+					->cs_highestmodseq_value;
+			break;
+		default:
+			break;
+		}
+	}
+	mailimap_mailbox_data_status_free(data);
+	return 0;
+}
+
 static struct mailimap_set *
 make_set(const uint32_t *uids, size_t n, uint32_t first, uint32_t last)
 {

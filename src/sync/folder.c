@@ -178,6 +178,34 @@ out:
 	return rc;
 }
 
+/* UID FETCH of the UIDs just below UIDNEXT: the newest screen, at once. */
+static int
+fetch_top(struct sync_ctx *c, const struct imap_mailbox_state *ms,
+    enum imap_sync_mode mode, struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	uint32_t first =
+	    ms->uidnext > FIRST_BATCH ? ms->uidnext - FIRST_BATCH : 1;
+	int rc = -1;
+
+	if (store_begin(c->st, err) != 0)
+		return -1;
+	if (imap_fetch(c->imap, NULL, 0, first, ms->uidnext - 1,
+		IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS |
+		    (mode != IMAP_SYNC_CLASSIC ? IMAP_FETCH_MODSEQ : 0),
+		0, false, on_msg, c, &ch, err) != 0 ||
+	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
+		store_rollback(c->st);
+		step_failed(c, err);
+		goto out;
+	}
+	report(c);
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	return rc;
+}
+
 /* Keeps the UIDs of `all` (ascending) that are >= from and not cached. */
 static void
 unknown_uids(const struct imap_uid_list *all, uint32_t from,
@@ -309,6 +337,14 @@ fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 		c->first_new = 0;
 	} else if (ms->uidnext == 0 || ms->uidnext > c->folder.uidnext ||
 	    c->folder.uidnext == 0) {
+		/*
+		 * A cold folder: the newest screen first, straight from the
+		 * top of the UID range, before even asking for the list of
+		 * UIDs (on a large folder that list alone takes a while).
+		 */
+		if (c->folder.uidnext == 0 && ms->uidnext > 1 &&
+		    fetch_top(c, ms, mode, err) != 0)
+			goto out;
 		if (imap_search_all(c->imap, &all, &ch, err) != 0 ||
 		    store_msg_uids(c->st, c->folder.id, &known, &nknown, err) !=
 			0)
@@ -379,6 +415,25 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	stats->mode = mode;
 	if (count_cached(&c, &before, err) != 0)
 		goto out;
+	/*
+	 * Nothing moved? STATUS tells without a SELECT, which on a large
+	 * folder is most of the server's work: same UIDVALIDITY, UIDNEXT and
+	 * HIGHESTMODSEQ, and as many messages as cached. (Not in the classic
+	 * way: without mod-sequences, flag changes leave no trace there.)
+	 */
+	if (mode != IMAP_SYNC_CLASSIC && c.folder.uidnext != 0 &&
+	    c.folder.highestmodseq != 0) {
+		if (imap_mailbox_status(s, c.folder.raw_name, &ms, err) != 0)
+			goto out;
+		if (ms.uidvalidity == c.folder.uidvalidity &&
+		    ms.uidnext == c.folder.uidnext &&
+		    ms.highestmodseq == c.folder.highestmodseq &&
+		    ms.exists == before) {
+			stats->total = (uint32_t)before;
+			rc = 0;
+			goto out;
+		}
+	}
 	/* SELECT writes nothing: no transaction needed around it. */
 	if (imap_select(s, c.folder.raw_name, mode, &ms, &ch, err) != 0 ||
 	    store_begin(st, err) != 0)
