@@ -15,6 +15,8 @@ UNIT_CPPFLAGS = $(AM_CPPFLAGS) $(CMOCKA_CFLAGS)
 include tests/unit/core/local.mk
 include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
+include tests/unit/pop/local.mk
+include tests/unit/smtp/local.mk
 include tests/unit/store/local.mk
 include tests/unit/query/local.mk
 include tests/unit/mime/local.mk

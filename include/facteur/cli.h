@@ -75,9 +75,14 @@ int cli_parse_target(struct cli_context *ctx, const char *spec,
 int cli_open_store(struct cli_context *ctx, const struct config_account *acct,
     struct store **st) FCT_WUR;
 
-/* Connects, logs in and refreshes the folder list in the cache. */
+/*
+ * Connects and logs in, refreshes the folder list in the cache unless it
+ * already knows every folder of `folders` (NULL-terminated; NULL means
+ * refresh), and runs the jobs queued offline.
+ */
 int cli_connect(struct cli_context *ctx, const struct config_account *acct,
-    struct store *st, struct imap_session **s) FCT_WUR;
+    struct store *st, const char *const *folders,
+    struct imap_session **s) FCT_WUR;
 
 /* Syncs one folder, with progress on a terminal. */
 int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,

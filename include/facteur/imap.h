@@ -82,6 +82,13 @@ int imap_session_login(struct imap_session *s,
  */
 bool imap_session_broken(const struct imap_session *s);
 
+/*
+ * Whether the server announced capability `name` (case-insensitive, e.g.
+ * "IDLE", "QRESYNC"), as of its last CAPABILITY: after login once logged
+ * in. For `facteur check` and the like; the protocol code asks itself.
+ */
+bool imap_session_has_capability(struct imap_session *s, const char *name);
+
 /* Sends LOGOUT when possible and frees; accepts NULL. */
 void imap_session_close(struct imap_session **sp);
 

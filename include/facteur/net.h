@@ -11,6 +11,7 @@
 #define FACTEUR_NET_NET_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <libetpan/libetpan.h>
 
@@ -71,6 +72,18 @@ void net_tls_setup_cb(struct mailstream_ssl_context *ctx, void *data);
 
 /* Applies ep's timeout to every later read and write on s. */
 void net_stream_set_timeout(mailstream *s, const struct net_endpoint *ep);
+
+/*
+ * Protocol traces (FACTEUR_IMAP_TRACE, FACTEUR_SMTP_TRACE, ...). net_trace_open
+ * opens the file the environment variable `var` names for appending; NULL
+ * when unset or unusable (a trace never makes a session fail). The FILE is
+ * owned by the caller (fclose). net_trace_chunk writes one chunk from a
+ * libetpan logger callback as "S: ..." or "C: ..." lines; chunks libetpan
+ * marks private (credentials) become "C: <credentials hidden>". Call both
+ * from the thread that owns the session.
+ */
+FILE *net_trace_open(const char *var);
+void net_trace_chunk(FILE *fp, int log_type, const char *buf, size_t len);
 
 enum net_cred_kind {
 	NET_CRED_PASSWORD, /* a password or an app password */

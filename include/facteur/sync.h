@@ -50,13 +50,21 @@ typedef void (*sync_progress_fn)(void *arg, const char *folder, uint32_t done,
 /*
  * Synchronises the folder called `name` (UTF-8, as in the store's folder
  * list). `want` caps the method; the server's extensions decide the rest.
+ * Unless flags has SYNC_F_SELECT, a folder STATUS shows unchanged is not
+ * selected at all.
  * A cold folder is fetched newest first in bounded batches, each its own
  * transaction, so the first screen is in the store at once; the folder's
  * sync state is committed last, with the rows it vouches for.
  */
+enum sync_flags {
+	/* Leave the folder selected (to IDLE on it next), even when STATUS
+	 * shows nothing to do. */
+	SYNC_F_SELECT = 1 << 0,
+};
+
 int sync_folder(struct imap_session *s, struct store *st, const char *name,
-    enum imap_sync_mode want, sync_progress_fn progress, void *arg,
-    struct sync_stats *stats, struct fct_error *err) FCT_WUR;
+    enum imap_sync_mode want, unsigned flags, sync_progress_fn progress,
+    void *arg, struct sync_stats *stats, struct fct_error *err) FCT_WUR;
 
 /*
  * Jobs. The caller describes a change with a sync_job_spec, turns it into

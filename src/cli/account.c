@@ -78,7 +78,7 @@ cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
 	bool tty = isatty(fileno(ctx->err));
 
 	if (sync_folder(s, st, folder, sync_mode_from_config(acct->sync_mode),
-		tty ? progress : NULL, ctx, stats, &err) != 0) {
+		0, tty ? progress : NULL, ctx, stats, &err) != 0) {
 		fprintf(ctx->err,
 		    "facteur: account '%s': cannot sync '%s': %s\n", acct->name,
 		    folder, fct_error_msg(&err));
@@ -99,9 +99,25 @@ replayed(void *arg, const struct store_job *job, const char *reason,
 		    reason);
 }
 
+/* Does the cache know every folder named (a NULL-terminated list)? */
+static bool
+all_known(struct store *st, const char *const *folders)
+{
+	struct store_folder f = STORE_FOLDER_INIT;
+	bool known = folders != NULL;
+	int found;
+
+	for (; known && *folders != NULL; folders++) {
+		found = store_folder_get(st, *folders, &f, NULL);
+		known = found == 1;
+	}
+	store_folder_release(&f);
+	return known;
+}
+
 int
 cli_connect(struct cli_context *ctx, const struct config_account *acct,
-    struct store *st, struct imap_session **s)
+    struct store *st, const char *const *folders, struct imap_session **s)
 {
 	struct fct_error err = FCT_ERROR_INIT;
 	size_t pending = 0;
@@ -112,8 +128,11 @@ cli_connect(struct cli_context *ctx, const struct config_account *acct,
 		return -1;
 	}
 	/* Online again: what was queued offline goes first, in order. */
+	/* LIST only when the cache lacks a folder the command needs: besides
+	 * its own cost, it makes Dovecot's next SELECT of a large folder
+	 * re-read its index (doc/benchmarks.md). */
 	if (sync_connect(acct, s, &err) != 0 ||
-	    sync_folder_list(*s, st, &err) != 0 ||
+	    (!all_known(st, folders) && sync_folder_list(*s, st, &err) != 0) ||
 	    store_job_count(st, &pending, &err) != 0 ||
 	    (pending > 0 && sync_jobs_run(*s, st, replayed, ctx, &err) != 0)) {
 		fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,

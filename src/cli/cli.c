@@ -8,6 +8,7 @@
 
 #include "facteur/cli.h"
 
+extern const struct cli_command cli_cmd_check;
 extern const struct cli_command cli_cmd_config;
 extern const struct cli_command cli_cmd_copy;
 extern const struct cli_command cli_cmd_delete;
@@ -22,6 +23,7 @@ extern const struct cli_command cli_cmd_watch;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
+	&cli_cmd_check,
 	&cli_cmd_sync,
 	&cli_cmd_watch,
 	&cli_cmd_list,

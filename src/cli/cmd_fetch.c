@@ -92,7 +92,8 @@ cmd_fetch(struct cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (cli_open_store(ctx, acct, &st) != 0 ||
-	    cli_connect(ctx, acct, st, &s) != 0 ||
+	    cli_connect(ctx, acct, st, (const char *const[]){ folder, NULL },
+		&s) != 0 ||
 	    cli_sync_folder(ctx, acct, s, st, folder, &stats) != 0)
 		goto out;
 	if (store_folder_get(st, folder, &f, &err) <= 0)

@@ -6,6 +6,7 @@
  *
  * Folders come out in the order a person scans them: the role folders in
  * a fixed order, then the user's own by name, then the shared mailboxes.
+ * A POP3 account has just its INBOX, with the count STAT reports.
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "facteur/cli.h"
 #include "facteur/imap.h"
 #include "facteur/net.h"
+#include "facteur/pop.h"
 
 static int
 folder_rank(const struct imap_folder *f)
@@ -54,6 +56,35 @@ print_folder(struct cli_context *ctx, const struct config_account *acct,
 	fputc('\n', ctx->out);
 }
 
+/*
+ * A POP3 server has one mailbox, shown as INBOX: its message count from
+ * STAT; no unseen count (POP3 has no flags) and no rights.
+ */
+static int
+pop_folders_of(struct cli_context *ctx, const struct config_account *acct,
+    struct fct_error *err)
+{
+	struct net_credential cred = NET_CREDENTIAL_INIT;
+	struct pop_session *s = NULL;
+	uint64_t size;
+	uint32_t count;
+	int rc = -1;
+
+	if (pop_session_open(acct, &s, err) != 0 ||
+	    net_credential_get(acct, &cred, err) != 0 ||
+	    pop_session_login(s, &cred, err) != 0 ||
+	    pop_stat(s, &count, &size, err) != 0)
+		goto out;
+	cli_put_field(ctx->out, acct->name);
+	fprintf(ctx->out, "\tINBOX\t%s\t%u\t-\t-\n",
+	    imap_role_name(IMAP_ROLE_INBOX), count);
+	rc = 0;
+out:
+	net_credential_release(&cred);
+	pop_session_close(&s);
+	return rc;
+}
+
 static int
 folders_of(struct cli_context *ctx, const struct config_account *acct,
     struct fct_error *err)
@@ -65,13 +96,8 @@ folders_of(struct cli_context *ctx, const struct config_account *acct,
 	size_t i;
 	int rc = -1;
 
-	if (acct->imap.proto != CONFIG_PROTO_IMAP) {
-		fct_error_set(err,
-		    "account '%s' has no IMAP server (POP3 "
-		    "accounts have no folders on the server)",
-		    acct->name);
-		goto out;
-	}
+	if (acct->imap.proto != CONFIG_PROTO_IMAP)
+		return pop_folders_of(ctx, acct, err);
 	/* Connect and verify first: a secret is fetched only for a peer
 	 * that proved who it is. */
 	if (imap_session_open(acct, &s, err) != 0 ||

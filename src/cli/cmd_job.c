@@ -125,7 +125,10 @@ run_job(struct cli_context *ctx, const struct config_account *acct,
 
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
-	if (!offline && cli_connect(ctx, acct, st, &s) != 0)
+	if (!offline &&
+	    cli_connect(ctx, acct, st,
+		(const char *const[]){ spec->folder, spec->dest, NULL },
+		&s) != 0)
 		goto out;
 	if (check_rights(ctx, st, spec->folder, need, kind) != 0 ||
 	    (spec->dest != NULL &&

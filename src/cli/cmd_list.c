@@ -210,7 +210,8 @@ cmd_list(struct cli_context *ctx, int argc, char **argv)
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
 	if (!o.offline &&
-	    (cli_connect(ctx, acct, st, &s) != 0 ||
+	    (cli_connect(ctx, acct, st, (const char *const[]){ folder, NULL },
+		 &s) != 0 ||
 		cli_sync_folder(ctx, acct, s, st, folder, &stats) != 0))
 		goto out;
 	if ((found = store_folder_get(st, folder, &f, &err)) <= 0) {

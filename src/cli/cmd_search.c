@@ -108,7 +108,10 @@ search_account(struct cli_context *ctx, const struct config_account *acct,
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
 	if (!o->offline) {
-		if (cli_connect(ctx, acct, st, &s) != 0)
+		if (cli_connect(ctx, acct, st,
+			folder != NULL ? (const char *const[]){ folder, NULL }
+				       : NULL,
+			&s) != 0)
 			goto out;
 		if (folder != NULL &&
 		    cli_sync_folder(ctx, acct, s, st, folder, &stats) != 0)

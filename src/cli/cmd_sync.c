@@ -24,7 +24,9 @@ sync_account(struct cli_context *ctx, const struct config_account *acct,
 	int rc = -1, failed = 0;
 
 	if (cli_open_store(ctx, acct, &st) != 0 ||
-	    cli_connect(ctx, acct, st, &s) != 0)
+	    cli_connect(ctx, acct, st,
+		only != NULL ? (const char *const[]){ only, NULL } : NULL,
+		&s) != 0)
 		goto out;
 	if (store_folder_list(st, &folders, &err) != 0) {
 		fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));

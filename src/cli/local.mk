@@ -14,3 +14,5 @@ libcli_a_SOURCES = \
 libcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 # `facteur watch`: the account workers' events, one line each.
 libcli_a_SOURCES += src/cli/cmd_watch.c
+# `facteur check`: every server of each account, connected and logged in.
+libcli_a_SOURCES += src/cli/cmd_check.c

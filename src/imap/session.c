@@ -200,6 +200,12 @@ imap_session_broken(const struct imap_session *s)
 	return s == NULL || s->broken || s->imap->imap_stream == NULL;
 }
 
+bool
+imap_session_has_capability(struct imap_session *s, const char *name)
+{
+	return mailimap_has_extension(s->imap, name) != 0;
+}
+
 void
 imap_session_close(struct imap_session **sp)
 {

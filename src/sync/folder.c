@@ -381,8 +381,8 @@ out:
 
 int
 sync_folder(struct imap_session *s, struct store *st, const char *name,
-    enum imap_sync_mode want, sync_progress_fn progress, void *arg,
-    struct sync_stats *stats, struct fct_error *err)
+    enum imap_sync_mode want, unsigned flags, sync_progress_fn progress,
+    void *arg, struct sync_stats *stats, struct fct_error *err)
 {
 	struct sync_ctx c;
 	struct imap_mailbox_state ms;
@@ -421,8 +421,8 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	 * HIGHESTMODSEQ, and as many messages as cached. (Not in the classic
 	 * way: without mod-sequences, flag changes leave no trace there.)
 	 */
-	if (mode != IMAP_SYNC_CLASSIC && c.folder.uidnext != 0 &&
-	    c.folder.highestmodseq != 0) {
+	if (!(flags & SYNC_F_SELECT) && mode != IMAP_SYNC_CLASSIC &&
+	    c.folder.uidnext != 0 && c.folder.highestmodseq != 0) {
 		if (imap_mailbox_status(s, c.folder.raw_name, &ms, err) != 0)
 			goto out;
 		if (ms.uidvalidity == c.folder.uidvalidity &&

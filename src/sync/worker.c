@@ -555,9 +555,11 @@ sync_one(struct sync_worker *w, const char *name)
 	progress(w, name, 0, 0);
 	free(w->selected);
 	w->selected = NULL;
+	/* The watched folder must end up selected: IDLE watches it next. */
 	if (sync_folder(w->s, w->st, name,
-		sync_mode_from_config(w->acct->sync_mode), progress, w, &stats,
-		&err) != 0) {
+		sync_mode_from_config(w->acct->sync_mode),
+		strcmp(name, w->watch) == 0 ? SYNC_F_SELECT : 0, progress, w,
+		&stats, &err) != 0) {
 		if (imap_session_broken(w->s))
 			rc = broken(w, &err);
 		else {
@@ -569,7 +571,9 @@ sync_one(struct sync_worker *w, const char *name)
 		fct_error_release(&err);
 		return rc;
 	}
-	w->selected = xstrdup(name);
+	/* Without SYNC_F_SELECT an unchanged folder is left unselected, and
+	 * whatever was selected before may have changed: say nothing. */
+	w->selected = strcmp(name, w->watch) == 0 ? xstrdup(name) : NULL;
 	if (strcmp(name, w->watch) == 0) {
 		w->watch_failed_ms = 0;
 		settle_exists(w, &stats);

@@ -6,3 +6,5 @@ TESTS += tests/integration/testbed.sh
 TESTS += tests/integration/jobs.sh
 # The account worker through `facteur watch`, with a proxy it can break.
 TESTS += tests/integration/watch.sh
+# `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
+TESTS += tests/integration/check.sh

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""A fake IMAP server for facteur's security tests (stdlib only).
+"""A fake IMAP (or SMTP) server for facteur's security tests (stdlib only).
 
 Each instance plays one peer that a careful client must refuse to trust:
 a TLS server whose certificate is self-signed, issued for another host name
-or expired, or a plaintext server whose CAPABILITY never offers STARTTLS.
-The client is expected to hang up before it sends credentials, so this
-server accepts any LOGIN or AUTHENTICATE (answers OK) and records every such
-line in its log: a test proves the client's good conduct by finding no
-CREDENTIALS line there, and its presence by the CONNECT lines.
+or expired, or a plaintext server whose CAPABILITY (or, with --smtp, EHLO
+reply) never offers STARTTLS. The client is expected to hang up before it
+sends credentials, so this server accepts any LOGIN, AUTHENTICATE or SMTP
+AUTH (answers OK) and records every such line in its log: a test proves the
+client's good conduct by finding no CREDENTIALS line there, and its
+presence by the CONNECT lines.
 
 Log format, one event a line: "<unix time> <EVENT> <detail>", with EVENT one
 of CONNECT, TLS-FAILED, CMD (the command name only), CREDENTIALS (the whole
-line received, and any AUTHENTICATE continuation line), CLOSE.
+line received, and any AUTHENTICATE continuation line), HELO (SMTP only:
+the name the client gave in EHLO or HELO), CLOSE.
 
 Each connection gets a thread; a TLS handshake happens in that thread so a
 stalled client cannot block the others. The pid file is written once the
@@ -85,6 +87,9 @@ class Handler(socketserver.StreamRequestHandler):
         log("CLOSE", "")
 
     def session(self):
+        if self.server.smtp:
+            self.smtp_session()
+            return
         caps = "IMAP4rev1 AUTH=PLAIN"
         self.send("* OK fake IMAP")
         while True:
@@ -120,6 +125,38 @@ class Handler(socketserver.StreamRequestHandler):
             else:
                 self.send("%s NO fake IMAP does not do that" % tag)
 
+    def smtp_session(self):
+        # Offers AUTH but never STARTTLS: a client that logs in anyway
+        # sends its password in the clear.
+        self.send("220 fake.example.test ESMTP fake")
+        while True:
+            line = self.readline()
+            if line is None:
+                return
+            parts = line.split(" ", 1)
+            cmd = parts[0].upper()
+            if cmd == "AUTH":
+                log("CREDENTIALS", line)
+                self.send("235 2.7.0 accepted")
+                continue
+            log("CMD", cmd)
+            if cmd in ("EHLO", "HELO"):
+                log("HELO", parts[1] if len(parts) > 1 else "")
+                if cmd == "HELO":
+                    self.send("250 fake.example.test")
+                    continue
+                self.send("250-fake.example.test")
+                self.send("250-PIPELINING")
+                self.send("250-SIZE 1000000")
+                self.send("250 AUTH PLAIN LOGIN")
+            elif cmd == "QUIT":
+                self.send("221 2.0.0 bye")
+                return
+            elif cmd == "STARTTLS":
+                self.send("502 5.5.1 STARTTLS not supported")
+            else:
+                self.send("502 5.5.2 fake SMTP does not do that")
+
 
 class Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
@@ -135,6 +172,8 @@ def main():
     p.add_argument("--pidfile", required=True)
     p.add_argument("--cert", help="PEM certificate chain: serve implicit TLS")
     p.add_argument("--key", help="PEM private key of --cert")
+    p.add_argument("--smtp", action="store_true",
+                   help="play an SMTP server instead of IMAP")
     args = p.parse_args()
 
     LOG_FILE = open(args.log, "a", encoding="utf-8")
@@ -144,6 +183,7 @@ def main():
         tls.load_cert_chain(args.cert, args.key)
     server = Server(("127.0.0.1", args.port), Handler)
     server.tls = tls
+    server.smtp = args.smtp
 
     # TERM from the stop script: exit at once; daemon threads die with us.
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))

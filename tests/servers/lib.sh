@@ -21,6 +21,7 @@ TB_OFF_SELFSIGNED=10 # fake IMAPS, self-signed certificate
 TB_OFF_WRONGHOST=11  # fake IMAPS, CA-signed for other.example.test only
 TB_OFF_EXPIRED=12    # fake IMAPS, CA-signed but expired
 TB_OFF_NOSTARTTLS=13 # fake plaintext IMAP that never offers STARTTLS
+TB_OFF_SMTP_NOSTARTTLS=14 # fake plaintext SMTP that never offers STARTTLS
 
 TB_USERS="alice bob carol support catchall"
 TB_DOMAIN=example.test
@@ -151,7 +152,7 @@ tb_wait_stopped() {
 tb_ports() {
 	local base=$1 name off
 	for name in IMAP IMAPS POP3 POP3S LMTP SUBMISSION SMTPS MX \
-		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS; do
+		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS SMTP_NOSTARTTLS; do
 		off=TB_OFF_$name
 		eval "TB_PORT_$name=\$((base + $off))"
 	done

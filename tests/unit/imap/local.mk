@@ -10,6 +10,6 @@ TESTS += tests/unit/imap/test_mutf7
 check_PROGRAMS += tests/unit/imap/test_idle
 tests_unit_imap_test_idle_SOURCES = tests/unit/imap/test_idle.c
 tests_unit_imap_test_idle_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/imap
-tests_unit_imap_test_idle_LDADD = libimap.a libnet.a libcore.a $(CMOCKA_LIBS) \
+tests_unit_imap_test_idle_LDADD = libimap.a libnet.a libquery.a libcore.a $(CMOCKA_LIBS) \
 	$(LIBETPAN_LIBS) $(OPENSSL_LIBS) $(AX_PTHREAD_LIBS)
 TESTS += tests/unit/imap/test_idle

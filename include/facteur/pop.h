@@ -1,0 +1,112 @@
+/*
+ * pop: one POP3 session (RFC 1939) on libetpan. Connects through src/net
+ * (implicit TLS, or STLS, which is then required), verifies the
+ * certificate before anything the server says is believed, logs in with
+ * USER/PASS, and reads the maildrop's listing. A POP3 server has one
+ * mailbox, shown by facteur as the account's INBOX.
+ *
+ * Deletion and QUIT. RFC 1939 deletes the messages marked with DELE only
+ * when the session ends with QUIT (the UPDATE state); a connection that is
+ * simply dropped leaves the maildrop as it was. So QUIT is the commit, and
+ * pop_session_close sends it only when no DELE was issued in the session:
+ * deleting, when it comes, will take an explicit commit call made after
+ * the messages are safe in the local store, so that an error on the way
+ * can never lose mail.
+ *
+ * A session belongs to one thread at a time (libetpan sessions have no
+ * locking); every call blocks on the network, so callers are account
+ * workers or the command-line layer, never the UI thread.
+ */
+#ifndef FACTEUR_POP_POP_H
+#define FACTEUR_POP_POP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "facteur/core.h"
+#include "facteur/core_config.h"
+#include "facteur/net.h"
+
+struct pop_session;
+
+/* What the server announced in CAPA (RFC 2449), after TLS. */
+enum pop_caps_flags {
+	POP_CAP_STLS = 1 << 0, /* RFC 2595; kept once seen before TLS */
+	POP_CAP_USER = 1 << 1,
+	POP_CAP_UIDL = 1 << 2,
+	POP_CAP_TOP = 1 << 3,
+	POP_CAP_PIPELINING = 1 << 4,
+	POP_CAP_SASL = 1 << 5,
+	POP_CAP_RESP_CODES = 1 << 6,
+	POP_CAP_CAPA = 1 << 7, /* the server answered CAPA at all */
+};
+
+/* RFC 2449 4: a command line, CRLF included, is at most 255 octets; this
+ * is the longest user name or password that fits after "USER "/"PASS ". */
+#define POP_MAX_ARG 248
+
+/* One message of the maildrop. */
+struct pop_msg {
+	uint32_t index; /* 1-based message number, valid for this session */
+	uint64_t size;  /* octets, as LIST reports it */
+	char *uidl;     /* owned; the unique id, NULL without UIDL */
+};
+
+/* Invariant: v[0..n) are in increasing index order, no index twice. */
+struct pop_msg_list {
+	struct pop_msg *v;
+	size_t n, alloc;
+};
+
+#define POP_MSG_LIST_INIT  \
+	{                  \
+		NULL, 0, 0 \
+	}
+
+void pop_msg_list_release(struct pop_msg_list *list);
+
+/*
+ * Connects to the account's POP3 server: pops:// is TLS from the first
+ * byte; pop:// must offer STLS, which is then used. The certificate is
+ * verified before the greeting is trusted; CAPA is read (again, after
+ * STLS). *out is owned (pop_session_close). Not logged in yet.
+ */
+int pop_session_open(const struct config_account *acct,
+    struct pop_session **out, struct fct_error *err) FCT_WUR;
+
+/*
+ * Logs in with USER and PASS (never APOP, whose MD5 challenge is no
+ * protection worth having over verified TLS). OAuth2 credentials are
+ * refused with a clear message: facteur does not do POP3 OAuth2 yet. A user
+ * or password with a line break or longer than POP_MAX_ARG is refused
+ * before anything is sent. On failure the message quotes the server.
+ */
+int pop_session_login(struct pop_session *s, const struct net_credential *cred,
+    struct fct_error *err) FCT_WUR;
+
+/* STAT: how many messages, and their total size in octets. */
+int pop_stat(struct pop_session *s, uint32_t *count, uint64_t *size,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * LIST and UIDL, parsed by facteur (libetpan 1.9.4's LIST writes out of
+ * bounds on a message number 0): every number is checked against STAT's
+ * count, and every unique id against RFC 1939's syntax (1 to 70 printable
+ * characters). Entries are appended to list, which is left unchanged on
+ * failure. A server without UIDL gives entries whose uidl is NULL.
+ */
+int pop_list(struct pop_session *s, struct pop_msg_list *list,
+    struct fct_error *err) FCT_WUR;
+
+/* enum pop_caps_flags, from the last CAPA. */
+unsigned pop_session_caps(const struct pop_session *s);
+
+/*
+ * Ends the session and frees it; accepts NULL. QUIT is sent only when the
+ * connection is trusted and sound and no message was marked for deletion,
+ * so that closing never deletes anything (see above); otherwise the
+ * connection is just dropped and the server forgets the marks.
+ */
+void pop_session_close(struct pop_session **sp);
+
+#endif
