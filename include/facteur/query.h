@@ -184,6 +184,26 @@ struct query_sql_schema {
 	const char *has_attachment; /* "m.has_attachment": 0 or 1 */
 	const char *match_fn;  /* "fct_match": query_text_match(text, pat) */
 	const char *header_fn; /* "fct_header": query_header_value() */
+	const struct query_sql_fts *fts; /* NULL: no full-text prefilter */
+};
+
+/*
+ * An optional prefilter: an FTS5 table with the trigram tokenizer
+ * (case-insensitive, the default) over the text fields. For a text term in
+ * a positive position (under an even number of NOTs) whose pattern has a
+ * literal run of 3 characters or more that the prefilter can vouch for
+ * (doc/query.md), query_to_sql() adds `AND <match>` with the FTS5 query
+ * `{COLUMNS} : "RUN"` bound to match's `?`, in addition to the exact test,
+ * so the rows are the same as without it, only found sooner. The index
+ * must hold every row's current text when the statement runs.
+ */
+struct query_sql_fts {
+	/* SQL with exactly one `?`: true when the row's entry matches it,
+	 * e.g. "m.id IN (SELECT rowid FROM t WHERE t MATCH ?)" */
+	const char *match;
+	/* The FTS5 column of each field; NULL: that field is not indexed,
+	 * and its terms (and free words, which need all five) get none. */
+	const char *from, *to, *cc, *subject, *list_id, *body;
 };
 
 enum query_sql_type {

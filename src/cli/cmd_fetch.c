@@ -30,6 +30,10 @@ intersect(struct imap_uid_list *want, struct imap_uid_list *have)
 {
 	size_t i, j = 0, k = 0;
 
+	if (want->n == 0 || have->n == 0) {
+		want->n = 0; /* (and qsort may not be given NULL) */
+		return;
+	}
 	qsort(want->v, want->n, sizeof *want->v, fct_u32_cmp);
 	qsort(have->v, have->n, sizeof *have->v, fct_u32_cmp);
 	for (i = 0; i < want->n; i++) {

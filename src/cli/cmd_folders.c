@@ -116,7 +116,8 @@ folders_of(struct cli_context *ctx, const struct config_account *acct,
 		    imap_folder_myrights(s, f, err) != 0)
 			goto out;
 	}
-	qsort(list.v, list.n, sizeof *list.v, folder_cmp);
+	if (list.n > 0)
+		qsort(list.v, list.n, sizeof *list.v, folder_cmp);
 	for (i = 0; i < list.n; i++)
 		if (!list.v[i].noselect)
 			print_folder(ctx, acct, &list.v[i]);

@@ -52,8 +52,9 @@ print_hit(const struct store_msg *m, void *arg)
 	json_t *o;
 
 	if (ss->server != NULL &&
-	    bsearch(&m->uid, ss->server->v, ss->server->n,
-		sizeof *ss->server->v, fct_u32_cmp) == NULL)
+	    (ss->server->n == 0 ||
+		bsearch(&m->uid, ss->server->v, ss->server->n,
+		    sizeof *ss->server->v, fct_u32_cmp) == NULL))
 		return 0;
 	if (localtime_r(&t, &tm) == NULL ||
 	    strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S%z", &tm) == 0)

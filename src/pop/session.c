@@ -528,7 +528,8 @@ pop_list(struct pop_session *s, struct pop_msg_list *list,
 	}
 	if (read_multiline(s, "LIST", list_line, &ls, err) != 0)
 		goto fail;
-	qsort(got.v, got.n, sizeof *got.v, msg_cmp);
+	if (got.n > 0)
+		qsort(got.v, got.n, sizeof *got.v, msg_cmp);
 	for (i = 1; i < got.n; i++)
 		if (got.v[i - 1].index == got.v[i].index) {
 			fct_error_set(err,

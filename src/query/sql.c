@@ -6,7 +6,12 @@
  * match function (schema->match_fn), which is query_text_match() itself,
  * so the store and the matcher cannot disagree on a single byte. The cost
  * is a function call per row and term, which no index helps with; dates,
- * sizes and flags stay plain comparisons that an index can serve.
+ * sizes and flags stay plain comparisons that an index can serve. When the
+ * schema has a trigram index (schema->fts), a text term in a positive
+ * position also gets a test on it, a necessary condition of the exact one
+ * that lets SQLite skip most rows without calling the match function: the
+ * rows are the same (doc/query.md, "The full-text prefilter", has the
+ * argument and the characters it excludes).
  *
  * Every expression produced is 0 or 1, never NULL: the match function
  * returns 0 for a NULL text, a missing text column is the constant 0, and
@@ -116,8 +121,124 @@ field_expr(const struct query_sql_schema *s, enum query_field field)
 	BUG("field_expr on field %d", (int)field);
 }
 
+static const char *
+fts_column(const struct query_sql_fts *f, enum query_field field)
+{
+	switch (field) {
+	case QUERY_FIELD_FROM:
+		return f->from;
+	case QUERY_FIELD_TO:
+		return f->to;
+	case QUERY_FIELD_CC:
+		return f->cc;
+	case QUERY_FIELD_SUBJECT:
+		return f->subject;
+	case QUERY_FIELD_LIST:
+		return f->list_id;
+	case QUERY_FIELD_BODY:
+		return f->body;
+	case QUERY_FIELD_ANY:
+		break;
+	}
+	BUG("fts_column on field %d", (int)field);
+}
+
+/*
+ * The longest literal run of pattern that the trigram prefilter can vouch
+ * for (doc/query.md, "The full-text prefilter"), in *run, and its length
+ * in characters. A run is cut at wildcards and at bytes that are not
+ * valid UTF-8, and loses its trailing non-ASCII characters: in a text with
+ * stray continuation bytes after such a character, FTS5's decoder would
+ * swallow them into it and see another character than the matcher does.
+ */
+static size_t
+fts_run(const char *pattern, struct strbuf *run)
+{
+	struct strbuf cur = STRBUF_INIT;
+	size_t cur_n = 0, keep_len = 0, keep_n = 0, best_n = 0, len;
+	const char *p = pattern;
+	uint32_t cp;
+
+	strbuf_reset(run);
+	for (;;) {
+		if (*p != '\0' && *p != '*' && *p != '?') {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			len = query_utf8_next(p, &cp);
+			if (cp < QUERY_BAD_BYTE) {
+				strbuf_add(&cur, p, len);
+				cur_n++;
+				if (cp < 0x80) {
+					keep_len = cur.len;
+					keep_n = cur_n;
+				}
+				p += len;
+				continue;
+			}
+		} else {
+			len = *p != '\0';
+		}
+		/* The end of a run: a wildcard, a bad byte or the end. */
+		if (keep_n > best_n) {
+			strbuf_reset(run);
+			strbuf_add(run, cur.buf, keep_len);
+			best_n = keep_n;
+		}
+		strbuf_reset(&cur);
+		cur_n = keep_len = keep_n = 0;
+		if (*p == '\0')
+			break;
+		p += len;
+	}
+	strbuf_release(&cur);
+	return best_n;
+}
+
+/*
+ * Opens `(<fts match> AND ` for a text term on the given fields when the
+ * prefilter applies; the caller closes it if *opened. Does nothing
+ * otherwise.
+ */
+static void
+fts_open(struct sql_out *o, const enum query_field *fields, size_t n,
+    const char *pattern, bool *opened)
+{
+	const struct query_sql_fts *f = o->schema->fts;
+	struct strbuf run = STRBUF_INIT, fq = STRBUF_INIT;
+	const char *col;
+	size_t i, ncols = 0;
+
+	*opened = false;
+	if (f == NULL || f->match == NULL)
+		return;
+	strbuf_addch(&fq, '{');
+	for (i = 0; i < n; i++) {
+		if (field_expr(o->schema, fields[i]) == NULL)
+			continue; /* the constant 0: nothing to find */
+		if ((col = fts_column(f, fields[i])) == NULL)
+			goto out;
+		strbuf_addf(&fq, "%s%s", ncols > 0 ? " " : "", col);
+		ncols++;
+	}
+	if (ncols == 0 || fts_run(pattern, &run) < 3)
+		goto out;
+	strbuf_addstr(&fq, "} : \"");
+	for (i = 0; i < run.len; i++) {
+		if (run.buf[i] == '"')
+			strbuf_addch(&fq, '"');
+		strbuf_addch(&fq, run.buf[i]);
+	}
+	strbuf_addch(&fq, '"');
+	strbuf_addf(&o->sql, "(%s AND ", f->match);
+	add_text_param(o, fq.buf);
+	*opened = true;
+out:
+	strbuf_release(&run);
+	strbuf_release(&fq);
+}
+
 static int
-emit_text(struct sql_out *o, const struct query_node *n)
+emit_text(struct sql_out *o, const struct query_node *n, bool positive)
 {
 	static const enum query_field any[] = {
 		QUERY_FIELD_SUBJECT,
@@ -126,20 +247,34 @@ emit_text(struct sql_out *o, const struct query_node *n)
 		QUERY_FIELD_CC,
 		QUERY_FIELD_BODY,
 	};
+	bool opened = false;
 	size_t i;
 
-	if (n->field != QUERY_FIELD_ANY)
-		return emit_match(o, field_expr(o->schema, n->field),
-		    n->pattern);
-	strbuf_addch(&o->sql, '(');
-	for (i = 0; i < FCT_ARRAY_LEN(any); i++) {
-		if (i > 0)
-			strbuf_addstr(&o->sql, " OR ");
-		if (emit_match(o, field_expr(o->schema, any[i]), n->pattern) <
+	/*
+	 * Under NOT the prefilter would be as exact (the exact test implies
+	 * it) but of no use: a row without the run passes `NOT term` anyway.
+	 */
+	if (positive)
+		fts_open(o, n->field == QUERY_FIELD_ANY ? any : &n->field,
+		    n->field == QUERY_FIELD_ANY ? FCT_ARRAY_LEN(any) : 1,
+		    n->pattern, &opened);
+	if (n->field != QUERY_FIELD_ANY) {
+		if (emit_match(o, field_expr(o->schema, n->field), n->pattern) <
 		    0)
 			return -1;
+	} else {
+		strbuf_addch(&o->sql, '(');
+		for (i = 0; i < FCT_ARRAY_LEN(any); i++) {
+			if (i > 0)
+				strbuf_addstr(&o->sql, " OR ");
+			if (emit_match(o, field_expr(o->schema, any[i]),
+				n->pattern) < 0)
+				return -1;
+		}
+		strbuf_addch(&o->sql, ')');
 	}
-	strbuf_addch(&o->sql, ')');
+	if (opened)
+		strbuf_addch(&o->sql, ')');
 	return 0;
 }
 
@@ -247,7 +382,7 @@ emit_span(struct sql_out *o, const struct query_node *n)
 }
 
 static int
-emit_node(struct sql_out *o, const struct query_node *n)
+emit_node(struct sql_out *o, const struct query_node *n, bool positive)
 {
 	const struct query_sql_schema *s = o->schema;
 	size_t i;
@@ -263,19 +398,19 @@ emit_node(struct sql_out *o, const struct query_node *n)
 			if (i > 0)
 				strbuf_addstr(&o->sql,
 				    n->op == QUERY_OP_AND ? " AND " : " OR ");
-			if (emit_node(o, n->kids[i]) < 0)
+			if (emit_node(o, n->kids[i], positive) < 0)
 				return -1;
 		}
 		strbuf_addch(&o->sql, ')');
 		return 0;
 	case QUERY_OP_NOT:
 		strbuf_addstr(&o->sql, "(NOT ");
-		if (emit_node(o, n->kids[0]) < 0)
+		if (emit_node(o, n->kids[0], !positive) < 0)
 			return -1;
 		strbuf_addch(&o->sql, ')');
 		return 0;
 	case QUERY_OP_TEXT:
-		return emit_text(o, n);
+		return emit_text(o, n, positive);
 	case QUERY_OP_HEADER:
 		return emit_header(o, n);
 	case QUERY_OP_FLAG:
@@ -309,7 +444,7 @@ query_to_sql(const struct query *q, const struct query_sql_schema *schema,
 		err };
 	size_t i;
 
-	if (emit_node(&o, q->root) < 0) {
+	if (emit_node(&o, q->root, true) < 0) {
 		strbuf_release(&o.sql);
 		query_sql_params_release(&o.params);
 		return -1;

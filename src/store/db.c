@@ -148,6 +148,13 @@ store_fts_flush(struct store *st, struct fct_error *err)
 	    "SELECT m.id, m.subject, m.from_text, m.to_text, m.cc_text, b.text "
 	    "FROM fts_pending AS p JOIN messages AS m ON m.id = p.id "
 	    "LEFT JOIN bodies AS b ON b.msg_id = m.id";
+	static const char flush_tri[] =
+	    "INSERT INTO messages_tri "
+	    "(rowid, subject, from_text, to_text, cc_text, list_id, body) "
+	    "SELECT m.id, m.subject, m.from_text, m.to_text, m.cc_text, "
+	    "m.list_id, b.text "
+	    "FROM fts_pending AS p JOIN messages AS m ON m.id = p.id "
+	    "LEFT JOIN bodies AS b ON b.msg_id = m.id";
 	static const char clear[] = "DELETE FROM fts_pending";
 	sqlite3_stmt *s;
 	int rc = 0;
@@ -159,6 +166,17 @@ store_fts_flush(struct store *st, struct fct_error *err)
 	store_stmt_done(s);
 	if (rc != 0)
 		return -1;
+	/* The trigram index came with schema version 2 (schema.c). */
+	if (st->schema >= 2) {
+		s = store_stmt(st, STORE_STMT_FTS_FLUSH_TRI, flush_tri, err);
+		if (s == NULL)
+			return -1;
+		if (sqlite3_step(s) != SQLITE_DONE)
+			rc = store_error_write(st, err);
+		store_stmt_done(s);
+		if (rc != 0)
+			return -1;
+	}
 	if ((s = store_stmt(st, STORE_STMT_FTS_CLEAR, clear, err)) == NULL)
 		return -1;
 	if (sqlite3_step(s) != SQLITE_DONE)
@@ -516,8 +534,13 @@ store_check(struct store *st, struct fct_error *err)
 	}
 	if (defects.len == 0 &&
 	    store_exec(st,
-		"INSERT INTO messages_fts (messages_fts, rank) "
-		"VALUES ('integrity-check', 1)") != SQLITE_OK) {
+		st->schema >= 2
+		    ? "INSERT INTO messages_fts (messages_fts, rank) "
+		      "VALUES ('integrity-check', 1);"
+		      "INSERT INTO messages_tri (messages_tri, rank) "
+		      "VALUES ('integrity-check', 1)"
+		    : "INSERT INTO messages_fts (messages_fts, rank) "
+		      "VALUES ('integrity-check', 1)") != SQLITE_OK) {
 		if ((sqlite3_extended_errcode(st->db) & 0xff) != SQLITE_CORRUPT)
 			rc = store_error_read(st, err);
 		else

@@ -166,8 +166,134 @@ static const char schema_v1[] =
     "	SELECT id FROM messages WHERE id = old.msg_id;\n"
     "END;\n";
 
+/*
+ * Version 2: offline search (doc/store.md, "Search").
+ *
+ * messages_date lets `ORDER BY m.date DESC LIMIT n` across folders walk
+ * the newest rows first and stop, instead of sorting every row.
+ *
+ * messages_tri is a second external-content FTS5 index, with the trigram
+ * tokenizer, over every text field the query language's text terms read
+ * (subject, from_text, to_text, cc_text, list_id and the body text):
+ * query_to_sql() uses it as a prefilter, a necessary condition checked
+ * before fct_match (doc/query.md). It shares messages_fts's queue and
+ * rules: a queued message has an entry in neither index, the triggers
+ * below (which replace version 1's) remove the entries of a message that
+ * is not queued from both, and store_fts_flush indexes the queue in both.
+ * list_id is now watched too, for messages_tri.
+ */
+static const char schema_v2[] =
+    "CREATE INDEX messages_date ON messages (date);\n"
+    "CREATE VIEW messages_tri_source\n"
+    "    (id, subject, from_text, to_text, cc_text, list_id, body) AS\n"
+    "	SELECT m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    m.list_id, b.text\n"
+    "	FROM messages AS m LEFT JOIN bodies AS b ON b.msg_id = m.id;\n"
+    "CREATE VIRTUAL TABLE messages_tri USING fts5 (\n"
+    "	subject, from_text, to_text, cc_text, list_id, body,\n"
+    "	content = 'messages_tri_source', content_rowid = 'id',\n"
+    "	tokenize = 'trigram'\n"
+    ");\n"
+    "INSERT INTO messages_tri (messages_tri) VALUES ('rebuild');\n"
+    "DROP TRIGGER messages_fts_update;\n"
+    "DROP TRIGGER messages_fts_delete;\n"
+    "DROP TRIGGER bodies_fts_insert;\n"
+    "DROP TRIGGER bodies_fts_update;\n"
+    "DROP TRIGGER bodies_fts_delete;\n"
+    "CREATE TRIGGER messages_fts_update\n"
+    "AFTER UPDATE OF subject, from_text, to_text, cc_text, list_id\n"
+    "ON messages\n"
+    "WHEN old.subject IS NOT new.subject\n"
+    "    OR old.from_text IS NOT new.from_text\n"
+    "    OR old.to_text IS NOT new.to_text\n"
+    "    OR old.cc_text IS NOT new.cc_text\n"
+    "    OR old.list_id IS NOT new.list_id\n"
+    "BEGIN\n"
+    "	INSERT INTO messages_fts\n"
+    "	    (messages_fts, rowid, subject, from_text, to_text, cc_text, body)\n"
+    "	SELECT 'delete', old.id, old.subject, old.from_text, old.to_text,\n"
+    "	    old.cc_text, (SELECT text FROM bodies WHERE msg_id = old.id)\n"
+    "	WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);\n"
+    "	INSERT INTO messages_tri\n"
+    "	    (messages_tri, rowid, subject, from_text, to_text, cc_text,\n"
+    "	    list_id, body)\n"
+    "	SELECT 'delete', old.id, old.subject, old.from_text, old.to_text,\n"
+    "	    old.cc_text, old.list_id,\n"
+    "	    (SELECT text FROM bodies WHERE msg_id = old.id)\n"
+    "	WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);\n"
+    "	INSERT OR IGNORE INTO fts_pending (id) VALUES (new.id);\n"
+    "END;\n"
+    "CREATE TRIGGER messages_fts_delete BEFORE DELETE ON messages BEGIN\n"
+    "	INSERT INTO messages_fts\n"
+    "	    (messages_fts, rowid, subject, from_text, to_text, cc_text, body)\n"
+    "	SELECT 'delete', old.id, old.subject, old.from_text, old.to_text,\n"
+    "	    old.cc_text, (SELECT text FROM bodies WHERE msg_id = old.id)\n"
+    "	WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);\n"
+    "	INSERT INTO messages_tri\n"
+    "	    (messages_tri, rowid, subject, from_text, to_text, cc_text,\n"
+    "	    list_id, body)\n"
+    "	SELECT 'delete', old.id, old.subject, old.from_text, old.to_text,\n"
+    "	    old.cc_text, old.list_id,\n"
+    "	    (SELECT text FROM bodies WHERE msg_id = old.id)\n"
+    "	WHERE NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = old.id);\n"
+    "	DELETE FROM fts_pending WHERE id = old.id;\n"
+    "END;\n"
+    "CREATE TRIGGER bodies_fts_insert AFTER INSERT ON bodies BEGIN\n"
+    "	INSERT INTO messages_fts\n"
+    "	    (messages_fts, rowid, subject, from_text, to_text, cc_text, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    NULL\n"
+    "	FROM messages AS m WHERE m.id = new.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT INTO messages_tri\n"
+    "	    (messages_tri, rowid, subject, from_text, to_text, cc_text,\n"
+    "	    list_id, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    m.list_id, NULL\n"
+    "	FROM messages AS m WHERE m.id = new.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT OR IGNORE INTO fts_pending (id)\n"
+    "	SELECT id FROM messages WHERE id = new.msg_id;\n"
+    "END;\n"
+    "CREATE TRIGGER bodies_fts_update AFTER UPDATE OF text ON bodies\n"
+    "WHEN old.text IS NOT new.text BEGIN\n"
+    "	INSERT INTO messages_fts\n"
+    "	    (messages_fts, rowid, subject, from_text, to_text, cc_text, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    old.text\n"
+    "	FROM messages AS m WHERE m.id = old.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT INTO messages_tri\n"
+    "	    (messages_tri, rowid, subject, from_text, to_text, cc_text,\n"
+    "	    list_id, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    m.list_id, old.text\n"
+    "	FROM messages AS m WHERE m.id = old.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT OR IGNORE INTO fts_pending (id)\n"
+    "	SELECT id FROM messages WHERE id = new.msg_id;\n"
+    "END;\n"
+    "CREATE TRIGGER bodies_fts_delete AFTER DELETE ON bodies BEGIN\n"
+    "	INSERT INTO messages_fts\n"
+    "	    (messages_fts, rowid, subject, from_text, to_text, cc_text, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    old.text\n"
+    "	FROM messages AS m WHERE m.id = old.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT INTO messages_tri\n"
+    "	    (messages_tri, rowid, subject, from_text, to_text, cc_text,\n"
+    "	    list_id, body)\n"
+    "	SELECT 'delete', m.id, m.subject, m.from_text, m.to_text, m.cc_text,\n"
+    "	    m.list_id, old.text\n"
+    "	FROM messages AS m WHERE m.id = old.msg_id\n"
+    "	    AND NOT EXISTS (SELECT 1 FROM fts_pending WHERE id = m.id);\n"
+    "	INSERT OR IGNORE INTO fts_pending (id)\n"
+    "	SELECT id FROM messages WHERE id = old.msg_id;\n"
+    "END;\n";
+
 const struct store_migration store_schema_steps[] = {
 	{ schema_v1, NULL },
+	{ schema_v2, NULL },
 };
 const size_t store_schema_nsteps = FCT_ARRAY_LEN(store_schema_steps);
 

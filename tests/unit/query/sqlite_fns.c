@@ -33,6 +33,16 @@ const struct query_sql_schema test_sqlite_schema = {
 	.header_fn = "fct_header",
 };
 
+const struct query_sql_fts test_sqlite_fts = {
+	.match = "m.id IN (SELECT rowid FROM t WHERE t MATCH ?)",
+	.from = "from_text",
+	.to = "to_text",
+	.cc = "cc_text",
+	.subject = "subject",
+	.list_id = "list_id",
+	.body = "body",
+};
+
 static void
 fn_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -141,7 +151,9 @@ test_sqlite_create(sqlite3 *db)
 	    "headers TEXT, flags INTEGER NOT NULL, keywords TEXT, "
 	    "size INTEGER NOT NULL, date INTEGER NOT NULL, "
 	    "has_attachment INTEGER NOT NULL);"
-	    "CREATE TABLE b (id INTEGER PRIMARY KEY, text TEXT NOT NULL);");
+	    "CREATE TABLE b (id INTEGER PRIMARY KEY, text TEXT NOT NULL);"
+	    "CREATE VIRTUAL TABLE t USING fts5 (subject, from_text, to_text, "
+	    "cc_text, list_id, body, tokenize = 'trigram');");
 }
 
 static void
@@ -175,6 +187,21 @@ test_sqlite_insert(sqlite3 *db, int id, const struct query_msg *m)
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)m->size);
 	sqlite3_bind_int64(st, 11, (sqlite3_int64)m->date);
 	sqlite3_bind_int(st, 12, m->has_attachment);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "INSERT INTO t (rowid, subject, from_text, "
+			     "to_text, cc_text, list_id, body) "
+			     "VALUES (?, ?, ?, ?, ?, ?, ?)",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_int(st, 1, id);
+	bind_text(st, 2, m->subject);
+	bind_text(st, 3, m->from);
+	bind_text(st, 4, m->to);
+	bind_text(st, 5, m->cc);
+	bind_text(st, 6, m->list_id);
+	bind_text(st, 7, m->body);
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	if (m->body == NULL)

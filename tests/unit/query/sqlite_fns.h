@@ -18,10 +18,18 @@ int test_sqlite_register(sqlite3 *db);
 extern const struct query_sql_schema test_sqlite_schema;
 
 /*
+ * The trigram prefilter over the table t that test_sqlite_create() makes
+ * as well (an FTS5 index of every text field but headers, kept by
+ * test_sqlite_insert()): set it as a copy of the schema's fts.
+ */
+extern const struct query_sql_fts test_sqlite_fts;
+
+/*
  * Creates m(id, from_text, to_text, cc_text, subject, list_id, headers,
  * flags, keywords, size, date, has_attachment) and b(id, text), the body
  * table (a row only for a known body), for SELECT m.id FROM m LEFT JOIN b
- * USING (id).
+ * USING (id), and the full-text table t(subject, from_text, to_text,
+ * cc_text, list_id, body) with the trigram tokenizer, rowid = id.
  */
 void test_sqlite_create(sqlite3 *db);
 

@@ -138,15 +138,13 @@ test_exec(struct store *st, const char *sql)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(st->db));
 }
 
-int64_t
-test_fts(struct store *st, const char *match)
+static int64_t
+fts_count(struct store *st, const char *sql, const char *match)
 {
 	sqlite3_stmt *s;
 	int64_t n;
 
-	if (sqlite3_prepare_v2(st->db,
-		"SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
-		-1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
 		fail_msg("fts: %s", sqlite3_errmsg(st->db));
 	sqlite3_bind_text(s, 1, match, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_ROW)
@@ -154,4 +152,20 @@ test_fts(struct store *st, const char *match)
 	n = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return n;
+}
+
+int64_t
+test_fts(struct store *st, const char *match)
+{
+	return fts_count(st,
+	    "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
+	    match);
+}
+
+int64_t
+test_tri(struct store *st, const char *match)
+{
+	return fts_count(st,
+	    "SELECT count(*) FROM messages_tri WHERE messages_tri MATCH ?1",
+	    match);
 }

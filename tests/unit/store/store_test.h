@@ -36,5 +36,7 @@ int64_t test_int(struct store *st, const char *sql);
 void test_exec(struct store *st, const char *sql);
 /* How many messages the full-text index finds for an FTS5 query. */
 int64_t test_fts(struct store *st, const char *match);
+/* The same on the trigram index (messages_tri, schema version 2). */
+int64_t test_tri(struct store *st, const char *match);
 
 #endif

@@ -102,7 +102,7 @@ test_open_creates(void **state)
 	assert_int_equal(test_int(st, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(test_int(st, "PRAGMA busy_timeout"),
 	    STORE_BUSY_TIMEOUT_MS);
-	assert_int_equal(test_int(st, "PRAGMA user_version"), 1);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), 2);
 	assert_int_equal(test_int(st, "PRAGMA application_id"),
 	    STORE_APPLICATION_ID);
 	store_close(&st);
@@ -209,14 +209,14 @@ test_newer_schema_refused(void **state)
 	char *path = test_path(dir, "new.db"), *want;
 	struct store *st;
 
-	assert_int_equal(store_schema_version(), 1);
+	assert_int_equal(store_schema_version(), 2);
 	st = test_open(dir, "new.db");
 	test_folder(st, "INBOX");
 	store_close(&st);
 	set_user_version(path, 7);
 
 	want = xasprintf("cache '%s' was written by a newer facteur (schema "
-			 "7, this one knows 1)",
+			 "7, this one knows 2)",
 	    path);
 	open_fails(path, want);
 	free(want);
@@ -226,7 +226,7 @@ test_newer_schema_refused(void **state)
 	free(path);
 }
 
-/* A test-only schema version 2: a column, filled from existing rows. */
+/* A test-only schema version 3: a column, filled from existing rows. */
 static const char step2_sql[] = "ALTER TABLE messages ADD COLUMN colour TEXT;"
 				"UPDATE messages SET colour = 'red';";
 
@@ -273,7 +273,7 @@ test_migration_applies(void **state)
 	int64_t folder;
 	size_t n;
 
-	/* A version 1 cache with data in it. */
+	/* A version 2 cache with data in it. */
 	st = test_open(dir, "m.db");
 	folder = test_folder(st, "INBOX");
 	test_put(st, folder, 1, "before the upgrade");
@@ -285,7 +285,7 @@ test_migration_applies(void **state)
 	if (store_open_with(path, steps, n, &st, &err) != 0)
 		fail_msg("%s", fct_error_msg(&err));
 	assert_int_equal(step2_fn_calls, 1);
-	assert_int_equal(test_int(st, "PRAGMA user_version"), 2);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), 3);
 	assert_int_equal(test_int(st,
 			     "SELECT count(*) FROM messages "
 			     "WHERE colour = 'red'"),
@@ -302,9 +302,9 @@ test_migration_applies(void **state)
 	assert_int_equal(step2_fn_calls, 1);
 	store_close(&st);
 
-	/* This build knows version 1 only. */
+	/* This build knows version 2 only. */
 	want = xasprintf("cache '%s' was written by a newer facteur (schema "
-			 "2, this one knows 1)",
+			 "3, this one knows 2)",
 	    path);
 	open_fails(path, want);
 	free(want);
@@ -315,10 +315,106 @@ test_migration_applies(void **state)
 	if (store_open_with(path, steps, n, &st, &err) != 0)
 		fail_msg("%s", fct_error_msg(&err));
 	assert_int_equal(step2_fn_calls, 2);
-	assert_int_equal(test_int(st, "PRAGMA user_version"), 2);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), 3);
 	store_close(&st);
 
 	free(steps);
+	free(path);
+}
+
+/* Whether EXPLAIN QUERY PLAN of sql mentions what. */
+static bool
+plan_has(struct store *st, const char *sql, const char *what)
+{
+	sqlite3_stmt *s;
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	bool found = false;
+
+	if (sqlite3_prepare_v2(st->db, q, -1, &s, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(st->db));
+	while (sqlite3_step(s) == SQLITE_ROW)
+		found = found ||
+		    strstr((const char *)sqlite3_column_text(s, 3), what) !=
+			NULL;
+	sqlite3_finalize(s);
+	free(q);
+	return found;
+}
+
+/*
+ * The real step 2 on a version 1 cache with data: the date index and the
+ * trigram index, filled from the existing rows and kept in step after.
+ */
+static void
+test_migration_v2(void **state)
+{
+	const char *dir = *state;
+	char *path = test_path(dir, "v1.db");
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st;
+	int64_t folder, id;
+	static const char *const orders[] = {
+		"SELECT id FROM messages AS m ORDER BY m.date DESC, m.id DESC "
+		"LIMIT 50",
+		"SELECT id FROM messages AS m WHERE m.folder_id = 1 "
+		"ORDER BY m.date DESC, m.id DESC LIMIT 50",
+		"SELECT id FROM messages AS m ORDER BY m.date ASC, m.id ASC "
+		"LIMIT 50",
+	};
+	size_t i;
+
+	if (store_open_with(path, store_schema_steps, 1, &st, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	folder = test_folder(st, "INBOX");
+	id = test_put(st, folder, 1, "Facture de novembre");
+	test_put(st, folder, 2, "Rendez-vous");
+	if (store_body_put(st, id, "x", 1, "Montant : 42 \xe2\x82\xac", 0,
+		&err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(store_check(st, &err), 0);
+	assert_int_equal(test_int(st,
+			     "SELECT count(*) FROM sqlite_master "
+			     "WHERE name = 'messages_tri'"),
+	    0);
+	store_close(&st);
+
+	st = test_open(dir, "v1.db");
+	assert_int_equal(test_int(st, "PRAGMA user_version"), 2);
+	assert_int_equal(test_tri(st, "\"ACTURE\""), 1);
+	assert_int_equal(test_tri(st, "subject: \"vous\""), 1);
+	assert_int_equal(test_tri(st, "body: \"42 \xe2\x82\xac\""), 1);
+	assert_int_equal(test_tri(st, "from_text: \"sender\""), 2);
+	assert_int_equal(store_check(st, &err), 0);
+
+	/* Changes reach it: a new subject, a list, a body, a removal. */
+	test_msg(&m, folder, 2, "Nouvelle date");
+	m.list_id = xstrdup("Annonces <annonces.example.test>");
+	if (store_msg_put(st, &m, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(test_tri(st, "\"vous\""), 0);
+	assert_int_equal(test_tri(st, "\"nouvelle\""), 1);
+	assert_int_equal(test_tri(st, "list_id: \"annonces\""), 1);
+	if (store_body_put(st, id, "y", 1, "Montant : 43", 0, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(test_tri(st, "\"42 \""), 0);
+	assert_int_equal(test_tri(st, "body: \"43\" "), 0); /* < 3 chars */
+	assert_int_equal(test_tri(st, "body: \": 43\" "), 1);
+	test_exec(st, "DELETE FROM messages WHERE uid = 1");
+	assert_int_equal(test_tri(st, "\"facture\""), 0);
+	assert_int_equal(store_check(st, &err), 0);
+
+	/* The date orders stop early: an index, no sort of every row. */
+	for (i = 0; i < FCT_ARRAY_LEN(orders); i++) {
+		assert_false(plan_has(st, orders[i], "TEMP B-TREE"));
+		assert_true(plan_has(st, orders[i], "USING INDEX") ||
+		    plan_has(st, orders[i], "USING COVERING INDEX"));
+	}
+	assert_true(plan_has(st, orders[0], "messages_date"));
+	assert_true(plan_has(st, orders[1], "messages_folder_date"));
+
+	store_msg_release(&m);
+	store_close(&st);
 	free(path);
 }
 
@@ -344,7 +440,7 @@ test_migration_fails_whole(void **state)
 	st = (struct store *)&st;
 	assert_int_equal(store_open_with(path, steps, n, &st, &err), -1);
 	assert_null(st);
-	want = xasprintf("cannot upgrade cache '%s' to schema 2: no such "
+	want = xasprintf("cannot upgrade cache '%s' to schema 3: no such "
 			 "function: no_such_fn",
 	    path);
 	assert_string_equal(fct_error_msg(&err), want);
@@ -356,7 +452,7 @@ test_migration_fails_whole(void **state)
 			       step_fn_fails },
 	    &n);
 	assert_int_equal(store_open_with(path, steps, n, &st, &err), -1);
-	want = xasprintf("cannot upgrade cache '%s' to schema 2: the step "
+	want = xasprintf("cannot upgrade cache '%s' to schema 3: the step "
 			 "refused",
 	    path);
 	assert_string_equal(fct_error_msg(&err), want);
@@ -365,7 +461,7 @@ test_migration_fails_whole(void **state)
 	fct_error_release(&err);
 
 	st = test_open(dir, "f.db");
-	assert_int_equal(test_int(st, "PRAGMA user_version"), 1);
+	assert_int_equal(test_int(st, "PRAGMA user_version"), 2);
 	assert_int_equal(test_int(st,
 			     "SELECT count(*) FROM sqlite_master "
 			     "WHERE name = 'half'"),
@@ -841,6 +937,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migration_applies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_migration_v2, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migration_fails_whole,
 		    setup, teardown),
