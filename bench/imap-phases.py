@@ -15,7 +15,8 @@ end of the previous one:
   login    CAPABILITY, the password command, LOGIN, up to its OK
   prelude  CAPABILITY, NAMESPACE, LIST, the folder list written to the
            cache, the job queue, ENABLE: up to the moment SELECT is sent
-  select   the server's SELECT (sent until its tagged answer)
+  select   the server's SELECT, or the STATUS that shows nothing changed
+           (sent until its tagged answer)
   sync     the rest of the folder sync: changes fetched and applied, state
            committed, up to the moment LOGOUT is sent
   logout   LOGOUT, closing the cache, process exit
@@ -76,7 +77,8 @@ def main():
         if after_login and "logged_in" not in marks and \
                 re.search(r"^(S: )?\d+ OK", text, re.M):
             marks["logged_in"] = t
-        m = re.search(r"^C: (\S+) SELECT ", text, re.M)
+        # A SELECT, or the STATUS that spares one when nothing changed.
+        m = re.search(r"^C: (\S+) (?:SELECT|STATUS \S+ \(MESSAGES UIDNEXT)", text, re.M)
         if m and "select_sent" not in marks:
             select_tag = m.group(1)
             marks["select_sent"] = t

@@ -550,7 +550,7 @@ ph() { median "$tmp/$1.$2"; }
 	echo "| start, cache open, TCP, TLS, certificate check, greeting | $(ph ph0 connect) ms | $(ph ph1 connect) ms |"
 	echo "| password command, LOGIN | $(ph ph0 login) ms | $(ph ph1 login) ms |"
 	echo "| CAPABILITY, NAMESPACE, LIST, folder list to the cache, ENABLE | $(ph ph0 prelude) ms | $(ph ph1 prelude) ms |"
-	echo "| SELECT (the server) | $(ph ph0 select) ms | $(ph ph1 select) ms |"
+	echo "| SELECT, or STATUS when unchanged (the server) | $(ph ph0 select) ms | $(ph ph1 select) ms |"
 	echo "| rest of the folder sync (changes, state commit) | $(ph ph0 sync) ms | $(ph ph1 sync) ms |"
 	echo "| LOGOUT, cache close, exit | $(ph ph0 logout) ms | $(ph ph1 logout) ms |"
 	echo "| total | $(ph ph0 total) ms | $(ph ph1 total) ms |"
