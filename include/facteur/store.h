@@ -249,6 +249,10 @@ int store_msg_set_flags(struct store *st, int64_t folder_id, uint32_t uid,
 int store_msg_expunge_range(struct store *st, int64_t folder_id, uint32_t first,
     uint32_t last, struct fct_error *err) FCT_WUR;
 
+/* How many messages of the folder are cached. */
+int store_msg_count(struct store *st, int64_t folder_id, size_t *n,
+    struct fct_error *err) FCT_WUR;
+
 /*
  * The folder's cached UIDs, ascending, in *uids (owned, free(); NULL when
  * none) and their count in *n.

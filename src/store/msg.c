@@ -297,6 +297,27 @@ store_msg_uids(struct store *st, int64_t folder_id, uint32_t **uids, size_t *n,
 	return -1;
 }
 
+int
+store_msg_count(struct store *st, int64_t folder_id, size_t *n,
+    struct fct_error *err)
+{
+	static const char sql[] =
+	    "SELECT count(*) FROM messages WHERE folder_id = ?1";
+	sqlite3_stmt *s;
+	int rc;
+
+	*n = 0;
+	if ((s = store_stmt(st, STORE_STMT_MSG_COUNT, sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, folder_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(s, 0);
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return store_error_read(st, err);
+}
+
 void
 store_uid_flags_free(struct store_uid_flags **v, size_t n)
 {

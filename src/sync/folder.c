@@ -293,12 +293,7 @@ out:
 static int
 count_cached(struct sync_ctx *c, size_t *n, struct fct_error *err)
 {
-	uint32_t *known = NULL;
-
-	if (store_msg_uids(c->st, c->folder.id, &known, n, err) != 0)
-		return -1;
-	free(known);
-	return 0;
+	return store_msg_count(c->st, c->folder.id, n, err);
 }
 
 /*

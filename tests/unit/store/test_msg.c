@@ -242,6 +242,10 @@ assert_uids(struct fixture *fx, int64_t folder, const uint32_t *want,
 	assert_int_equal(store_msg_uids(fx->st, folder, &uids, &n, &fx->err),
 	    0);
 	assert_int_equal(n, nwant);
+	/* store_msg_count agrees with the list it counts. */
+	n = 12345;
+	assert_int_equal(store_msg_count(fx->st, folder, &n, &fx->err), 0);
+	assert_int_equal(n, nwant);
 	for (i = 0; i < n; i++)
 		assert_int_equal(uids[i], want[i]);
 	if (n == 0)
