@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
@@ -105,8 +106,15 @@ main(int argc, char **argv)
 	}
 	status = cmd->exec(&ctx, argc, argv);
 	cli_context_release(&ctx);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "facteur: cannot write the output\n");
+		/* A reader that stopped early (`| head`) is not an error to
+		 * report; a full disk is. SIGPIPE is ignored for libetpan's
+		 * sake, so it shows as EPIPE here. */
+		if (errno != EPIPE)
+			fprintf(stderr,
+			    "facteur: cannot write the output: %s\n",
+			    strerror(errno != 0 ? errno : EIO));
 		return CLI_FAILED;
 	}
 	return status;

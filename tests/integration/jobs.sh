@@ -125,6 +125,15 @@ fi
 run -c "$tmp/alice.conf" search 'body:"voici la facture"' --offline
 expect_match "body search after fetch: finds it" "^t	$src	[0-9]+	2026-11-25T" "$out"
 
+# --- output that cannot be written is an error, said once ---
+set +e
+"$FACTEUR" -c "$tmp/alice.conf" list "t:$src" --offline >/dev/full 2>"$tmp/err"
+rc=$?
+set -e
+expect_eq "full disk: exit status" 1 "$rc"
+expect_eq "full disk: says why" "facteur: cannot write the output: No space left on device" \
+    "$(cat "$tmp/err")"
+
 # --- JSON output is JSON ---
 run -c "$tmp/alice.conf" list "t:$src" --offline --json --query from:léa
 expect_eq "json: exit status" 0 "$rc"
