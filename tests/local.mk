@@ -19,6 +19,7 @@ include tests/unit/pop/local.mk
 include tests/unit/smtp/local.mk
 include tests/unit/store/local.mk
 include tests/unit/query/local.mk
+include tests/unit/rules/local.mk
 include tests/unit/mime/local.mk
 include tests/unit/sync/local.mk
 include tests/unit/cli/local.mk

@@ -65,10 +65,10 @@ struct rule_action {
  * action is MOVE, DELETE or SPAM.
  */
 struct rule {
-	char *name;    /* owned */
-	unsigned line; /* of its `rule` line */
-	char *account; /* owned; NULL: every account */
-	char *folder;  /* owned; NULL: the INBOX of each account */
+	char *name;         /* owned */
+	unsigned line;      /* of its `rule` line */
+	char *account;      /* owned; NULL: every account */
+	char *folder;       /* owned; NULL: the INBOX of each account */
 	struct query *when; /* owned */
 	struct rule_action *actions; /* owned, in the file's order */
 	size_t nactions;

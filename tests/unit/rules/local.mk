@@ -1,0 +1,8 @@
+# unit tests of src/rules: they link librules.a and the layers below it
+# (query, core) only.
+
+check_PROGRAMS += tests/unit/rules/test_parse
+tests_unit_rules_test_parse_SOURCES = tests/unit/rules/test_parse.c
+tests_unit_rules_test_parse_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_rules_test_parse_LDADD = librules.a libquery.a libcore.a $(CMOCKA_LIBS)
+TESTS += tests/unit/rules/test_parse
