@@ -71,6 +71,11 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) FCT_PRINTF(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
     FCT_PRINTF(2, 0);
+/*
+ * Appends the whole file at path to sb. Returns -1 with errno set (EISDIR
+ * for a directory) when it cannot be read.
+ */
+int strbuf_read_file(struct strbuf *sb, const char *path) FCT_WUR;
 /* Removes trailing white space (and CR/LF). */
 void strbuf_rtrim(struct strbuf *sb);
 void strbuf_sanity(const struct strbuf *sb);
@@ -133,6 +138,13 @@ enum fct_flags {
  * U+10FFFF) replaced by U+FFFD.
  */
 void fct_utf8_sanitize(struct strbuf *out, const char *s);
+
+/*
+ * facteur's configuration file called name: $XDG_CONFIG_HOME/facteur/NAME
+ * when XDG_CONFIG_HOME is an absolute path, else ~/.config/facteur/NAME.
+ * Owned.
+ */
+char *fct_config_file(const char *name);
 
 /* Expands a leading "~/" with $HOME. Owned result. */
 char *fct_expand_home(const char *path);

@@ -1405,11 +1405,7 @@ xdg_dir(const char *var)
 char *
 config_default_path(void)
 {
-	const char *dir = xdg_dir("XDG_CONFIG_HOME");
-
-	if (dir != NULL)
-		return xasprintf("%s/facteur/config", dir);
-	return fct_expand_home("~/.config/facteur/config");
+	return fct_config_file("config");
 }
 
 static struct config *
@@ -1469,40 +1465,6 @@ config_parse(const char *file, const char *text, size_t len,
 	return diags->nerrors > nerrors ? -1 : 0;
 }
 
-/* Reads all of path into sb; errno is set on failure. */
-static int
-read_file(const char *path, struct strbuf *sb)
-{
-	char buf[8192];
-	struct stat st;
-	ssize_t r;
-	int fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
-	for (;;) {
-		r = read(fd, buf, sizeof buf);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			saved = errno;
-			close(fd);
-			errno = saved;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		strbuf_add(sb, buf, (size_t)r);
-	}
-	close(fd);
-	return 0;
-}
-
 int
 config_load(const char *path, struct config **out, struct config_diags *diags)
 {
@@ -1512,7 +1474,7 @@ config_load(const char *path, struct config **out, struct config_diags *diags)
 
 	if (path == NULL)
 		path = def = config_default_path();
-	if (read_file(path, &sb) != 0) {
+	if (strbuf_read_file(&sb, path) != 0) {
 		if (def == NULL || errno != ENOENT) {
 			config_diags_add(diags, CONFIG_DIAG_ERROR, path, 0, 0,
 			    "cannot read '%s': %s", path, strerror(errno));

@@ -16,6 +16,21 @@
 #include "facteur/core.h"
 
 char *
+fct_config_file(const char *name)
+{
+	const char *dir = getenv("XDG_CONFIG_HOME");
+	char *home, *path;
+
+	/* The XDG spec: a relative value is to be ignored. */
+	if (dir != NULL && dir[0] == '/')
+		return xasprintf("%s/facteur/%s", dir, name);
+	home = fct_expand_home("~/.config/facteur");
+	path = xasprintf("%s/%s", home, name);
+	free(home);
+	return path;
+}
+
+char *
 fct_expand_home(const char *path)
 {
 	const char *home;
