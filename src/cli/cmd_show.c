@@ -1,0 +1,521 @@
+/*
+ * `facteur show FILE|-` and `facteur show [ACCOUNT:]FOLDER UID`: one
+ * message rendered as the pager shows it (headers, body, attachment list),
+ * by src/mime; or its raw bytes (--raw), one decoded part (--part N), or
+ * its attachments saved into a folder (--save-attachments DIR).
+ *
+ * The mime library does no I/O, so what touches the system lives here:
+ * reading the message (a file, standard input, or the cache, fetching the
+ * body from the server when it is not cached yet), running a mailcap
+ * `copiousoutput` command for HTML when the user has one, and writing the
+ * attachments, each with O_EXCL under a sanitised name (mime_safe_
+ * filename), so that a message can neither overwrite a file nor write
+ * outside the chosen folder.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "facteur/cli.h"
+#include "facteur/mime.h"
+#include "facteur/sync.h"
+
+struct show_opts {
+	unsigned render_flags;
+	unsigned width;
+	unsigned part; /* 0: none */
+	const char *save_dir;
+	bool raw;
+	bool offline;
+};
+
+/* Reads all of fp into sb; -1 with errno on a read error. */
+static int
+read_stream(FILE *fp, struct strbuf *sb)
+{
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+		strbuf_add(sb, buf, n);
+	return ferror(fp) ? -1 : 0;
+}
+
+static int
+read_file_arg(struct cli_context *ctx, const char *path, struct strbuf *sb)
+{
+	if (strcmp(path, "-") == 0) {
+		if (read_stream(stdin, sb) == 0)
+			return 0;
+		fprintf(ctx->err, "facteur: cannot read standard input: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	if (strbuf_read_file(sb, path) == 0)
+		return 0;
+	fprintf(ctx->err, "facteur: cannot read '%s': %s\n", path,
+	    strerror(errno));
+	return -1;
+}
+
+/*
+ * The raw message UID of the folder from the cache, fetched first when
+ * it is not there (unless offline). *raw owned by the caller.
+ */
+static int
+read_stored(struct cli_context *ctx, const char *target, const char *uidarg,
+    bool offline, struct strbuf *raw)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	const struct config_account *acct;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st = NULL;
+	struct imap_session *s = NULL;
+	struct sync_stats stats;
+	const char *folder;
+	unsigned long v;
+	unsigned fetched = 0;
+	char *end, *data = NULL;
+	size_t len = 0;
+	uint32_t uid;
+	int rc = -1, got = 0, attempt;
+
+	errno = 0;
+	v = strtoul(uidarg, &end, 10);
+	if (*uidarg == '\0' || *end != '\0' || errno != 0 || v == 0 ||
+	    v > UINT32_MAX) {
+		fprintf(ctx->err, "facteur: bad UID '%s'\n", uidarg);
+		return -1;
+	}
+	uid = (uint32_t)v;
+	if (cli_load_config(ctx) != 0 ||
+	    cli_parse_target(ctx, target, &acct, &folder) != 0 ||
+	    cli_open_store(ctx, acct, &st) != 0)
+		return -1;
+	/* First the cache; then, once, the server. */
+	for (attempt = 0; attempt < 2 && got != 1; attempt++) {
+		if (attempt == 1) {
+			if (offline)
+				break;
+			if (cli_connect(ctx, acct, st,
+				(const char *const[]){ folder, NULL },
+				&s) != 0 ||
+			    cli_sync_folder(ctx, acct, s, st, folder, &stats) !=
+				0)
+				goto out;
+			if (sync_fetch_bodies(s, st, folder, &uid, 1,
+				SYNC_BODY_BUDGET, &fetched, &err) != 0)
+				goto fail;
+		}
+		if ((got = store_folder_get(st, folder, &f, &err)) < 0)
+			goto fail;
+		if (got == 0)
+			continue;
+		if ((got = store_msg_get(st, f.id, uid, &m, &err)) < 0)
+			goto fail;
+		if (got == 0)
+			continue;
+		if ((got = store_body_get(st, m.id, &data, &len, &err)) < 0)
+			goto fail;
+	}
+	if (got != 1) {
+		fprintf(ctx->err, "facteur: no message %u in '%s'%s\n", uid,
+		    folder, offline ? " in the cache (--offline)" : "");
+		goto out;
+	}
+	strbuf_add(raw, data, len);
+	rc = 0;
+	goto out;
+fail:
+	fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,
+	    fct_error_msg(&err));
+out:
+	free(data);
+	fct_error_release(&err);
+	store_msg_release(&m);
+	store_folder_release(&f);
+	imap_session_close(&s);
+	store_close(&st);
+	return rc;
+}
+
+/*
+ * The user's mailcap files: $MAILCAPS (colon-separated, RFC 1524) or
+ * ~/.mailcap. /etc/mailcap is left out unless named in $MAILCAPS: what
+ * packages put there is not the user's choice of an HTML converter.
+ */
+static char *
+find_html_command(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	const char *env = getenv("MAILCAPS");
+	char *paths, *p, *next, *path, *command = NULL;
+
+	paths = xstrdup(env != NULL ? env : "~/.mailcap");
+	for (p = paths; p != NULL && command == NULL; p = next) {
+		if ((next = strchr(p, ':')) != NULL)
+			*next++ = '\0';
+		if (*p == '\0')
+			continue;
+		path = fct_expand_home(p);
+		strbuf_reset(&text);
+		if (strbuf_read_file(&text, path) == 0 &&
+		    mime_mailcap_find(text.buf, text.len, "text/html",
+			MIME_MAILCAP_COPIOUSOUTPUT, &command) != 1)
+			command = NULL;
+		free(path);
+	}
+	free(paths);
+	strbuf_release(&text);
+	return command;
+}
+
+/* Single-quotes s for sh. */
+static void
+shell_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_addch(sb, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+/*
+ * The mime library's HTML hook: runs the mailcap command on the HTML,
+ * given as a file (%s) and on standard input, and takes its output.
+ */
+static int
+run_html_command(void *arg, const char *html, size_t len, struct strbuf *out)
+{
+	const char *command = arg, *p;
+	struct strbuf sh = STRBUF_INIT;
+	char path[] = "/tmp/facteur-html.XXXXXX";
+	FILE *fp;
+	int fd, status, rc = -1;
+
+	if ((fd = mkstemp(path)) < 0)
+		return -1;
+	if (write(fd, html, len) != (ssize_t)len) {
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	strbuf_addstr(&sh, "exec <");
+	shell_quote(&sh, path);
+	strbuf_addstr(&sh, "; ");
+	for (p = command; *p != '\0'; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			shell_quote(&sh, path);
+			p++;
+		} else if (p[0] == '%' && p[1] == 't') {
+			strbuf_addstr(&sh, "text/html");
+			p++;
+		} else if (strncmp(p, "%{charset}", 10) == 0) {
+			strbuf_addstr(&sh, "utf-8");
+			p += 9;
+		} else {
+			strbuf_addch(&sh, *p);
+		}
+	}
+	if ((fp = popen(sh.buf, "r")) == NULL)
+		goto out;
+	rc = read_stream(fp, out);
+	status = pclose(fp);
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = -1;
+out:
+	unlink(path);
+	strbuf_release(&sh);
+	return rc;
+}
+
+static void
+print_rendering(struct cli_context *ctx, const struct mime_rendering *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nlines; i++) {
+		fputs(r->lines[i].text, ctx->out);
+		fputc('\n', ctx->out);
+	}
+}
+
+static int
+show_part(struct cli_context *ctx, const struct strbuf *raw, unsigned n)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct strbuf content = STRBUF_INIT, clean = STRBUF_INIT;
+	struct mime_part info = { 0 };
+	int rc = -1;
+
+	if (mime_part_content(raw->buf, raw->len, n, &content, &info, &err) !=
+	    0) {
+		fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
+		goto out;
+	}
+	/* Bytes for a file or a pipe; on a terminal, only safe text. */
+	if (isatty(fileno(ctx->out))) {
+		if (strncmp(info.type, "text/", 5) != 0 &&
+		    strcmp(info.type, "message/rfc822") != 0) {
+			fprintf(ctx->err,
+			    "facteur: part %u is %s: redirect the output or "
+			    "use --save-attachments\n",
+			    n, info.type);
+			goto out;
+		}
+		mime_term_sanitize(&clean, content.buf, content.len,
+		    MIME_TERM_KEEP_NEWLINES, NULL);
+		fwrite(clean.buf, 1, clean.len, ctx->out);
+	} else {
+		fwrite(content.buf, 1, content.len, ctx->out);
+	}
+	rc = 0;
+out:
+	mime_part_release(&info);
+	strbuf_release(&content);
+	strbuf_release(&clean);
+	fct_error_release(&err);
+	return rc;
+}
+
+/* Writes data under dir as name, or name-1, name-2...; never replaces. */
+static int
+save_one(struct cli_context *ctx, int dirfd, const char *dir, const char *name,
+    const struct strbuf *data)
+{
+	char *try = xstrdup(name), *dot;
+	const char *ext;
+	size_t off;
+	ssize_t w;
+	int fd, k;
+
+	dot = strrchr(name, '.');
+	ext = dot != NULL && dot != name ? dot : "";
+	for (k = 1; (fd = openat(dirfd, try,
+			 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			 0644)) < 0;
+	     k++) {
+		if (errno != EEXIST || k > 999) {
+			fprintf(ctx->err,
+			    "facteur: cannot create '%s/%s': %s\n", dir, try,
+			    strerror(errno));
+			free(try);
+			return -1;
+		}
+		free(try);
+		try = xasprintf("%.*s-%d%s", (int)(strlen(name) - strlen(ext)),
+		    name, k, ext);
+	}
+	for (off = 0; off < data->len; off += (size_t)w) {
+		w = write(fd, data->buf + off, data->len - off);
+		if (w < 0) {
+			if (errno == EINTR) {
+				w = 0;
+				continue;
+			}
+			fprintf(ctx->err, "facteur: cannot write '%s/%s': %s\n",
+			    dir, try, strerror(errno));
+			close(fd);
+			unlinkat(dirfd, try, 0);
+			free(try);
+			return -1;
+		}
+	}
+	if (close(fd) != 0) {
+		fprintf(ctx->err, "facteur: cannot write '%s/%s': %s\n", dir,
+		    try, strerror(errno));
+		unlinkat(dirfd, try, 0);
+		free(try);
+		return -1;
+	}
+	fprintf(ctx->out, "%s/", dir);
+	fputs(try, ctx->out);
+	fputc('\n', ctx->out);
+	free(try);
+	return 0;
+}
+
+static int
+save_attachments(struct cli_context *ctx, const struct strbuf *raw,
+    const struct mime_rendering *r, const char *dir)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct strbuf data = STRBUF_INIT;
+	char *name;
+	size_t i;
+	int dirfd, rc = 0, saved = 0;
+
+	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		fprintf(ctx->err, "facteur: cannot open folder '%s': %s\n", dir,
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < r->nparts && rc == 0; i++) {
+		if (!(r->parts[i].flags & MIME_PART_ATTACHMENT))
+			continue;
+		strbuf_reset(&data);
+		if (mime_part_content(raw->buf, raw->len, r->parts[i].number,
+			&data, NULL, &err) != 0) {
+			fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
+			rc = -1;
+			break;
+		}
+		name = mime_safe_filename(r->parts[i].filename,
+		    r->parts[i].number, r->parts[i].type);
+		rc = save_one(ctx, dirfd, dir, name, &data);
+		free(name);
+		saved += rc == 0;
+	}
+	if (rc == 0 && saved == 0)
+		fprintf(ctx->err, "facteur: no attachments to save\n");
+	close(dirfd);
+	strbuf_release(&data);
+	fct_error_release(&err);
+	return rc;
+}
+
+static int
+parse_uint(const char *s, unsigned *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v == 0 || v > 100000)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+cmd_show(struct cli_context *ctx, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "headers", required_argument, NULL, 'H' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "part", required_argument, NULL, 'p' },
+		{ "save-attachments", required_argument, NULL, 's' },
+		{ "html", no_argument, NULL, 'h' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "offline", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct show_opts so = { 0 };
+	struct mime_render_opts ro = MIME_RENDER_OPTS_INIT;
+	struct mime_rendering r = MIME_RENDERING_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct strbuf raw = STRBUF_INIT;
+	char *command = NULL;
+	int ch, status = CLI_FAILED;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			if (strcmp(optarg, "all") == 0)
+				so.render_flags |= MIME_RENDER_ALL_HEADERS;
+			else if (strcmp(optarg, "none") == 0)
+				so.render_flags |= MIME_RENDER_NO_HEADERS;
+			else if (strcmp(optarg, "default") != 0)
+				goto usage;
+			break;
+		case 'r':
+			so.raw = true;
+			break;
+		case 'p':
+			if (parse_uint(optarg, &so.part) != 0)
+				goto usage;
+			break;
+		case 's':
+			so.save_dir = optarg;
+			break;
+		case 'h':
+			so.render_flags |= MIME_RENDER_PREFER_HTML;
+			break;
+		case 'w':
+			if (parse_uint(optarg, &so.width) != 0)
+				goto usage;
+			break;
+		case 'o':
+			so.offline = true;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind == 1) {
+		if (read_file_arg(ctx, argv[optind], &raw) != 0)
+			goto out;
+	} else if (argc - optind == 2) {
+		if (read_stored(ctx, argv[optind], argv[optind + 1], so.offline,
+			&raw) != 0)
+			goto out;
+	} else {
+		goto usage;
+	}
+	if (so.raw) {
+		fwrite(raw.buf, 1, raw.len, ctx->out);
+		status = CLI_OK;
+		goto out;
+	}
+	if (so.part > 0) {
+		status =
+		    show_part(ctx, &raw, so.part) == 0 ? CLI_OK : CLI_FAILED;
+		goto out;
+	}
+	ro.flags = so.render_flags;
+	ro.width = so.width;
+	if ((command = find_html_command()) != NULL) {
+		ro.html_hook = run_html_command;
+		ro.html_hook_arg = command;
+	}
+	if (mime_render(raw.buf, raw.len, &ro, &r, &err) != 0) {
+		fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
+		goto out;
+	}
+	if (so.save_dir != NULL)
+		status = save_attachments(ctx, &raw, &r, so.save_dir) == 0
+		    ? CLI_OK
+		    : CLI_FAILED;
+	else {
+		print_rendering(ctx, &r);
+		status = CLI_OK;
+	}
+out:
+	free(command);
+	mime_rendering_release(&r);
+	strbuf_release(&raw);
+	fct_error_release(&err);
+	return status;
+usage:
+	fprintf(ctx->err,
+	    "usage: facteur show FILE|-|[ACCOUNT:]FOLDER UID "
+	    "[--headers all] [--raw] [--part N]\n"
+	    "       [--save-attachments DIR] [--html] [--width N] "
+	    "[--offline]\n");
+	status = CLI_USAGE;
+	goto out;
+}
+
+const struct cli_command cli_cmd_show = {
+	.name = "show",
+	.args = "FILE|-|[ACCOUNT:]FOLDER UID [--headers all] [--raw] "
+		"[--part N] [--save-attachments DIR] [--html] [--width N] "
+		"[--offline]",
+	.help = "render one message as the pager shows it, or save its "
+		"attachments",
+	.exec = cmd_show,
+};
