@@ -267,8 +267,9 @@ size_t mime_term_width(const char *s);
  * finds the first entry for type ("text/html"; entries for the whole
  * "text" major type match too) that has every flag in want; entries with
  * a test= field are skipped, since running the test is the caller's
- * business and a wrong guess would run the wrong viewer. Returns 1 with *command (owned) set
- * to the view command (with %s, %t unexpanded), 0 when none matches.
+ * business and a wrong guess would run the wrong viewer. Returns 1 with
+ * *command (owned) set to the view command (with %s, %t unexpanded), 0
+ * when none matches.
  */
 enum mime_mailcap_flags {
 	MIME_MAILCAP_COPIOUSOUTPUT = 1 << 0,
