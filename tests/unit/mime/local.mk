@@ -5,3 +5,10 @@ tests_unit_mime_test_mime_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_mime_test_mime_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
 	$(GMIME_LIBS) $(LIBXML_LIBS)
 TESTS += tests/unit/mime/test_mime
+# terminal sanitising, safe file names, mailcap, HTML to text
+check_PROGRAMS += tests/unit/mime/test_term
+tests_unit_mime_test_term_SOURCES = tests/unit/mime/test_term.c
+tests_unit_mime_test_term_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_mime_test_term_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
+	$(GMIME_LIBS) $(LIBXML_LIBS)
+TESTS += tests/unit/mime/test_term
