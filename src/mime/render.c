@@ -398,13 +398,13 @@ new_part(struct render *rd, GMimeObject *obj, unsigned flags)
 	return p;
 }
 
-/* The part's content with its transfer encoding undone; owned GBytes. */
+/* The part's content with its transfer encoding undone; owned (unref). */
 static GByteArray *
 part_bytes(GMimeObject *obj)
 {
 	GMimeStream *mem = g_mime_stream_mem_new();
 	GMimeDataWrapper *w;
-	GByteArray *ba, *copy;
+	GByteArray *ba;
 
 	if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *m =
@@ -416,11 +416,12 @@ part_bytes(GMimeObject *obj)
 	    (w = g_mime_part_get_content(GMIME_PART(obj))) != NULL) {
 		g_mime_data_wrapper_write_to_stream(w, mem);
 	}
+	/* Take the stream's array rather than copy it (a part may be
+	 * tens of megabytes). */
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	copy = g_byte_array_sized_new(ba->len);
-	g_byte_array_append(copy, ba->data, ba->len);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
 	g_object_unref(mem);
-	return copy;
+	return ba;
 }
 
 static size_t
