@@ -8,3 +8,5 @@ TESTS += tests/integration/jobs.sh
 TESTS += tests/integration/watch.sh
 # `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
 TESTS += tests/integration/check.sh
+# `facteur show ACCOUNT:FOLDER UID`: fetched on demand, then from the cache.
+TESTS += tests/integration/show.sh
