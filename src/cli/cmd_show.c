@@ -252,11 +252,29 @@ print_rendering(struct cli_context *ctx, const struct mime_rendering *r)
 	}
 }
 
+/*
+ * Message bytes for the output: as they are into a file or a pipe, made
+ * safe (mime_term_sanitize, newlines kept) on a terminal.
+ */
+static void
+write_safely(struct cli_context *ctx, const char *data, size_t len)
+{
+	struct strbuf clean = STRBUF_INIT;
+
+	if (!isatty(fileno(ctx->out))) {
+		fwrite(data, 1, len, ctx->out);
+		return;
+	}
+	mime_term_sanitize(&clean, data, len, MIME_TERM_KEEP_NEWLINES, NULL);
+	fwrite(clean.buf, 1, clean.len, ctx->out);
+	strbuf_release(&clean);
+}
+
 static int
 show_part(struct cli_context *ctx, const struct strbuf *raw, unsigned n)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	struct strbuf content = STRBUF_INIT, clean = STRBUF_INIT;
+	struct strbuf content = STRBUF_INIT;
 	struct mime_part info = { 0 };
 	int rc = -1;
 
@@ -275,17 +293,12 @@ show_part(struct cli_context *ctx, const struct strbuf *raw, unsigned n)
 			    n, info.type);
 			goto out;
 		}
-		mime_term_sanitize(&clean, content.buf, content.len,
-		    MIME_TERM_KEEP_NEWLINES, NULL);
-		fwrite(clean.buf, 1, clean.len, ctx->out);
-	} else {
-		fwrite(content.buf, 1, content.len, ctx->out);
 	}
+	write_safely(ctx, content.buf, content.len);
 	rc = 0;
 out:
 	mime_part_release(&info);
 	strbuf_release(&content);
-	strbuf_release(&clean);
 	fct_error_release(&err);
 	return rc;
 }
@@ -467,7 +480,7 @@ cmd_show(struct cli_context *ctx, int argc, char **argv)
 		goto usage;
 	}
 	if (so.raw) {
-		fwrite(raw.buf, 1, raw.len, ctx->out);
+		write_safely(ctx, raw.buf, raw.len);
 		status = CLI_OK;
 		goto out;
 	}

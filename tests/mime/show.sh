@@ -96,6 +96,23 @@ printf 'text/html; false; copiousoutput\n' >"$tmp/mailcap"
 MAILCAPS=$tmp/mailcap run show "$data/html-only.eml"
 expect_match "mailcap: failing converter falls back" "^First paragraph with bold" "$out"
 
+# On a terminal, --raw and --part never let the message's bytes through.
+if command -v script >/dev/null 2>&1; then
+	script -qec "$FACTEUR show --raw $data/hostile-esc-body.eml" /dev/null \
+	    >"$tmp/tty.out" 2>&1 || true
+	expect_match "tty raw: escapes made visible" "Colour: \\^\\[\\[31mred" "$(cat "$tmp/tty.out")"
+	if grep -q "$(printf '\033')" "$tmp/tty.out"; then
+		fail "tty raw: an ESC reached the terminal"
+	else
+		ok "tty raw: no ESC reached the terminal"
+	fi
+	script -qec "$FACTEUR show --part 2 $data/attach-2047-name.eml" /dev/null \
+	    >"$tmp/tty.out" 2>&1 || true
+	expect_match "tty part: binary refused" "part 2 is application/octet-stream: redirect" "$(cat "$tmp/tty.out")"
+else
+	echo "SKIP: no script(1): terminal output not tested"
+fi
+
 # Errors.
 run show "$tmp/none.eml"
 expect_eq "missing file fails" 1 "$rc"
