@@ -28,6 +28,7 @@ include tests/integration/local.mk
 include tests/fuzz/local.mk
 include tests/layers.mk
 include tests/fuzz/query.mk
+include tests/fuzz/mime.mk
 include tests/mime/local.mk
 
 TESTS += tests/check-layers.sh
