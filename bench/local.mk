@@ -6,3 +6,8 @@ bench_poll_newest_SOURCES = bench/poll-newest.c
 bench_poll_newest_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_poll_newest_LDADD = $(SQLITE_LIBS)
 EXTRA_DIST += bench/sync.sh bench/imap-phases.py bench/local.mk
+# render: messages rendered per second by src/mime over a mixed corpus
+# (doc/benchmarks.md). Links libmime.a and libcore.a only.
+noinst_PROGRAMS += bench/render
+bench_render_SOURCES = bench/render.c
+bench_render_LDADD = libmime.a libcore.a $(GMIME_LIBS) $(LIBXML_LIBS)

@@ -382,8 +382,10 @@ new_part(struct render *rd, GMimeObject *obj, unsigned flags)
 	p->number = rd->next;
 	p->flags = flags;
 	type = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
-	p->type = g_ascii_strdown(type != NULL ? type : "text/plain", -1);
+	p->type = xstrdup(type != NULL ? type : "text/plain");
 	g_free(type);
+	for (type = p->type; *type != '\0'; type++)
+		*type = g_ascii_tolower(*type);
 	if (GMIME_IS_PART(obj) &&
 	    (fn = g_mime_part_get_filename(GMIME_PART(obj))) != NULL &&
 	    *fn != '\0')
@@ -391,10 +393,6 @@ new_part(struct render *rd, GMimeObject *obj, unsigned flags)
 	cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	if (cs != NULL)
 		p->charset = xstrdup(cs);
-	/* The xstrdup copy owns; g_ascii_strdown's copy goes. */
-	type = p->type;
-	p->type = xstrdup(type);
-	g_free(type);
 	return p;
 }
 
@@ -804,6 +802,7 @@ static void
 render_multipart(struct render *rd, GMimeObject *obj, unsigned depth)
 {
 	GMimeMultipart *mp = GMIME_MULTIPART(obj);
+	GMimeObject *part;
 	const char *prologue;
 	struct strbuf text = STRBUF_INIT;
 	int i, n = g_mime_multipart_get_count(mp);
@@ -836,11 +835,11 @@ render_multipart(struct render *rd, GMimeObject *obj, unsigned depth)
 		    "[-- signed part (%s): signature not verified --]",
 		    protocol_of(obj));
 		render_object(rd, g_mime_multipart_get_part(mp, 0), depth + 1);
-		for (i = 1; i < n; i++)
-			new_part(rd, g_mime_multipart_get_part(mp, i),
-			    MIME_PART_SIGNATURE)
-			    ->size =
-			    part_size(g_mime_multipart_get_part(mp, i));
+		for (i = 1; i < n; i++) {
+			part = g_mime_multipart_get_part(mp, i);
+			new_part(rd, part, MIME_PART_SIGNATURE)->size =
+			    part_size(part);
+		}
 		add_blank(rd);
 		add_label(rd, 0, "[-- end of signed part --]");
 		return;
