@@ -12,3 +12,10 @@ tests_unit_mime_test_term_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_mime_test_term_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
 	$(GMIME_LIBS) $(LIBXML_LIBS)
 TESTS += tests/unit/mime/test_term
+# the renderer's API as the pager uses it
+check_PROGRAMS += tests/unit/mime/test_render
+tests_unit_mime_test_render_SOURCES = tests/unit/mime/test_render.c
+tests_unit_mime_test_render_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_mime_test_render_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
+	$(GMIME_LIBS) $(LIBXML_LIBS)
+TESTS += tests/unit/mime/test_render
