@@ -49,6 +49,12 @@ enum config_sync_mode {
 	CONFIG_SYNC_CLASSIC,
 };
 
+/* Which part of a multipart/alternative the pager shows. */
+enum config_alternative {
+	CONFIG_ALT_PLAIN = 0, /* the default: text/plain when there is one */
+	CONFIG_ALT_HTML,
+};
+
 struct config_account {
 	char *name;     /* owned; from [account NAME] */
 	char *email;    /* owned */
@@ -92,6 +98,7 @@ struct config {
 	size_t naccounts, accounts_alloc;
 	struct config_identity *identities;
 	size_t nidentities, identities_alloc;
+	enum config_alternative alternative; /* [general] alternative */
 };
 
 enum config_diag_level { CONFIG_DIAG_ERROR, CONFIG_DIAG_WARNING };

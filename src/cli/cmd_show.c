@@ -470,7 +470,10 @@ cmd_show(struct cli_context *ctx, int argc, char **argv)
 		}
 	}
 	if (argc - optind == 1) {
-		if (read_file_arg(ctx, argv[optind], &raw) != 0)
+		/* (The store needs the file; a file needs only the
+		 * [general] choices.) */
+		if (cli_load_config(ctx) != 0 ||
+		    read_file_arg(ctx, argv[optind], &raw) != 0)
 			goto out;
 	} else if (argc - optind == 2) {
 		if (read_stored(ctx, argv[optind], argv[optind + 1], so.offline,
@@ -490,6 +493,8 @@ cmd_show(struct cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	ro.flags = so.render_flags;
+	if (ctx->cfg->alternative == CONFIG_ALT_HTML)
+		ro.flags |= MIME_RENDER_PREFER_HTML;
 	ro.width = so.width;
 	if ((command = find_html_command()) != NULL) {
 		ro.html_hook = run_html_command;

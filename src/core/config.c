@@ -134,13 +134,18 @@ struct parser {
 };
 
 static config_setter set_text, set_path, set_email, set_url, set_password,
-    set_sync_mode;
+    set_sync_mode, set_alternative;
 
 static const struct config_key general_keys[] = {
 	{ { "cache_dir", "PATH",
 	      "$XDG_CACHE_HOME/facteur, else ~/.cache/facteur",
 	      "where headers, bodies and indexes are cached" },
 	    set_path, offsetof(struct config, cache_dir), CONFIG_PROTO_NONE },
+	{ { "alternative", "PART", "plain",
+	      "which version of a multipart/alternative message to show: "
+	      "plain or html" },
+	    set_alternative, offsetof(struct config, alternative),
+	    CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -677,6 +682,22 @@ set_sync_mode(struct parser *p, const struct config_key *k, struct value *v,
 	    "classic%s%s%s",
 	    v->s, bestd <= 3 ? " (did you mean '" : "",
 	    bestd <= 3 ? names[best] : "", bestd <= 3 ? "'?)" : "");
+	return false;
+}
+
+static bool
+set_alternative(struct parser *p, const struct config_key *k, struct value *v,
+    void *target)
+{
+	enum config_alternative *member = field(target, k);
+
+	if (strcmp(v->s, "plain") == 0 || strcmp(v->s, "html") == 0) {
+		*member = strcmp(v->s, "html") == 0 ? CONFIG_ALT_HTML
+						    : CONFIG_ALT_PLAIN;
+		return true;
+	}
+	perror_at(p, value_col(v, 0),
+	    "unknown alternative '%s': expected plain or html", v->s);
 	return false;
 }
 

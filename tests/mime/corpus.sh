@@ -14,8 +14,8 @@ set -u
 . "${top_srcdir:-.}/tests/lib.sh"
 
 data=$top_srcdir/tests/data/mime
-TZ=Europe/Paris LC_ALL=C.UTF-8 MAILCAPS=/dev/null
-export TZ LC_ALL MAILCAPS
+TZ=Europe/Paris LC_ALL=C.UTF-8 MAILCAPS=/dev/null XDG_CONFIG_HOME=$tmp/xdg
+export TZ LC_ALL MAILCAPS XDG_CONFIG_HOME
 work=$tmp
 
 n=0

@@ -8,8 +8,8 @@
 set -eu
 . "${top_srcdir:-.}/tests/lib.sh"
 
-TZ=UTC LC_ALL=C.UTF-8 MAILCAPS=/dev/null
-export TZ LC_ALL MAILCAPS
+TZ=UTC LC_ALL=C.UTF-8 MAILCAPS=/dev/null XDG_CONFIG_HOME=$tmp/xdg
+export TZ LC_ALL MAILCAPS XDG_CONFIG_HOME
 
 python3 - "$tmp" <<'PY'
 import base64, os, sys

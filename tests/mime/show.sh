@@ -8,8 +8,8 @@ set -eu
 . "${top_srcdir:-.}/tests/lib.sh"
 
 data=$top_srcdir/tests/data/mime
-TZ=Europe/Paris LC_ALL=C.UTF-8 MAILCAPS=/dev/null
-export TZ LC_ALL MAILCAPS
+TZ=Europe/Paris LC_ALL=C.UTF-8 MAILCAPS=/dev/null XDG_CONFIG_HOME=$tmp/xdg
+export TZ LC_ALL MAILCAPS XDG_CONFIG_HOME
 
 # --raw gives the bytes back untouched.
 run show --raw "$data/charset-koi8r.eml"
@@ -45,6 +45,13 @@ expect_eq "part: 0 is a usage error" 2 "$rc"
 # --html prefers the HTML alternative; --headers all shows every header.
 run show --html "$data/alt-plain-preferred.eml"
 expect_match "html: HTML alternative" "The HTML version" "$out"
+printf '[general]\nalternative = html\n' >"$tmp/alt.conf"
+run -c "$tmp/alt.conf" show "$data/alt-plain-preferred.eml"
+expect_match "config alternative = html: HTML alternative" "The HTML version" "$out"
+printf '[general]\nalternative = rtf\n' >"$tmp/bad.conf"
+run -c "$tmp/bad.conf" show "$data/alt-plain-preferred.eml"
+expect_eq "bad config: show fails" 1 "$rc"
+expect_match "bad config: says where" "bad.conf:2:15: error: unknown alternative 'rtf'" "$err"
 run show --headers all "$data/alt-plain-preferred.eml"
 expect_match "headers all: Message-ID" "^Message-ID: " "$out"
 run show --headers some "$data/alt-plain-preferred.eml"

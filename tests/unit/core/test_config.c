@@ -509,6 +509,17 @@ test_keys(void **state)
 	    "cfg:7:1: error: key 'imap' belongs in [account], "
 	    "not [identity]\n");
 
+	/* alternative: plain (the default) or html, nothing else. */
+	cfg = parse_ok(ACCOUNT_A);
+	assert_int_equal(cfg->alternative, CONFIG_ALT_PLAIN);
+	config_free(&cfg);
+	cfg = parse_ok("[general]\nalternative = html\n" ACCOUNT_A);
+	assert_int_equal(cfg->alternative, CONFIG_ALT_HTML);
+	config_free(&cfg);
+	check_diags("[general]\nalternative = rich\n",
+	    "cfg:2:15: error: unknown alternative 'rich': expected plain or "
+	    "html\n");
+
 	/* A duplicate key is an error, and the first value stays. */
 	got = parse(ACCOUNT_A "name = One\nname = Two\n", &cfg);
 	assert_string_equal(got,
