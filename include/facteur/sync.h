@@ -202,6 +202,12 @@ struct sync_event {
 	bool push;            /* IDLE: true for IDLE, false for NOOP polling */
 	int64_t job_id;       /* JOB_* */
 	char *job_kind;       /* owned; JOB_* */
+	/* JOB_DONE of a copy or move: the server's COPYUID (RFC 4315),
+	 * source UID src[i] became dst[i] in the destination; NULL and 0
+	 * when the server said nothing. Owned. */
+	uint32_t *src, *dst;
+	size_t nuids;
+	uint32_t dst_uidvalidity;
 };
 
 /* Frees an event (a fct_msg payload free function); accepts NULL. */

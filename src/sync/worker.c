@@ -228,6 +228,8 @@ sync_event_free(void *p)
 	free(ev->folder);
 	free(ev->reason);
 	free(ev->job_kind);
+	free(ev->src);
+	free(ev->dst);
 	free(ev);
 }
 
@@ -496,6 +498,15 @@ job_result(void *arg, const struct store_job *job, const char *reason,
 
 	ev->job_id = job->id;
 	ev->job_kind = xstrdup(job->kind);
+	if (reason == NULL && cu != NULL && cu->src.n > 0 &&
+	    cu->src.n == cu->dst.n) {
+		ev->nuids = cu->src.n;
+		ev->src = xreallocarray(NULL, ev->nuids, sizeof *ev->src);
+		ev->dst = xreallocarray(NULL, ev->nuids, sizeof *ev->dst);
+		memcpy(ev->src, cu->src.v, ev->nuids * sizeof *ev->src);
+		memcpy(ev->dst, cu->dst.v, ev->nuids * sizeof *ev->dst);
+		ev->dst_uidvalidity = cu->uidvalidity;
+	}
 	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
 }
 
