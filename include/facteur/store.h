@@ -349,6 +349,14 @@ struct store_msg_link {
 };
 int store_msg_links(struct store *st, int64_t folder_id,
     struct store_msg_link **out, size_t *n, struct fct_error *err) FCT_WUR;
+/*
+ * The cache's own counts of a folder: messages, and those without \Seen
+ * (what the cache holds, where store_folder's total and unseen are the
+ * server's last STATUS).
+ */
+int store_folder_counts(struct store *st, int64_t folder_id, uint32_t *total,
+    uint32_t *unseen, struct fct_error *err) FCT_WUR;
+
 /* Frees the n entries and the array; sets *v to NULL; accepts NULL. */
 void store_msg_links_free(struct store_msg_link **v, size_t n);
 

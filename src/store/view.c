@@ -64,3 +64,28 @@ store_msg_links(struct store *st, int64_t folder_id,
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+int
+store_folder_counts(struct store *st, int64_t folder_id, uint32_t *total,
+    uint32_t *unseen, struct fct_error *err)
+{
+	static const char sql[] =
+	    "SELECT count(*), coalesce(sum((flags & 1) = 0), 0) "
+	    "FROM messages WHERE folder_id = ?1";
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error_read(st, err);
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, folder_id);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*total = (uint32_t)sqlite3_column_int64(s, 0);
+		*unseen = (uint32_t)sqlite3_column_int64(s, 1);
+	} else
+		store_error_read(st, err);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

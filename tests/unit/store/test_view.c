@@ -137,6 +137,27 @@ test_links(void **state)
 	store_msg_links_free(&l, 0);
 }
 
+static void
+test_counts(void **state)
+{
+	struct fixture *fx = *state;
+	uint32_t total = 0, unseen = 0;
+
+	assert_int_equal(store_msg_set_flags(fx->st, fx->inbox, 2,
+			     FCT_FLAG_SEEN, NULL, 1, &fx->err),
+	    0);
+	assert_int_equal(store_folder_counts(fx->st, fx->inbox, &total, &unseen,
+			     &fx->err),
+	    0);
+	assert_int_equal(total, 30);
+	assert_int_equal(unseen, 29);
+	assert_int_equal(store_folder_counts(fx->st, 999, &total, &unseen,
+			     &fx->err),
+	    0);
+	assert_int_equal(total, 0);
+	assert_int_equal(unseen, 0);
+}
+
 int
 main(void)
 {
@@ -144,6 +165,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_query_page, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
