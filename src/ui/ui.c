@@ -426,20 +426,12 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		if (a == NULL)
 			return;
 		idx = (size_t)(a - ui->accts);
-		/* A unique completion stands for the folder. */
+		/* A name that is no folder stands for its best completion. */
+		m = NULL;
+		n = 0;
 		if (ui_sidebar_find(ui, idx, answer) < 0 &&
-		    (m = ui_folder_complete(ui, answer, &n)) != NULL) {
-			if (n >= 1)
-				answer = m[0];
-			if (then == UI_A_CHANGE_FOLDER)
-				ui_index_open(ui, idx, answer);
-			else
-				ui_file(ui, then, answer);
-			while (n-- > 0)
-				free(m[n]);
-			free(m);
-			return;
-		}
+		    (m = ui_folder_complete(ui, answer, &n)) != NULL && n > 0)
+			answer = m[0];
 		if (then == UI_A_CHANGE_FOLDER) {
 			ui_pager_close(&ui->pg);
 			ui_index_open(ui, idx, answer);
@@ -447,6 +439,9 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 				ui->side_cursor = (size_t)row;
 		} else
 			ui_file(ui, then, answer);
+		while (n-- > 0)
+			free(m[n]);
+		free(m);
 		return;
 	case UI_A_LIMIT:
 		(void)ui_index_limit(ui, answer);
@@ -769,6 +764,13 @@ handle_key(struct ui *ui, int key)
 		else if ((a == UI_A_PREV || a == UI_A_LINE_UP) &&
 		    ui->help_top > 0)
 			ui->help_top--;
+		else if (a == UI_A_PAGE_DOWN)
+			ui->help_top += (size_t)main_height(ui) - 1;
+		else if (a == UI_A_PAGE_UP)
+			ui->help_top =
+			    ui->help_top > (size_t)main_height(ui) - 1
+			    ? ui->help_top - (size_t)main_height(ui) + 1
+			    : 0;
 		else
 			ui->help = false;
 		ui->dirty = true;
@@ -949,8 +951,9 @@ ui_main(const struct config *cfg, FILE *errfp)
 	ui->sigpipe[0] = ui->sigpipe[1] = -1;
 	strbuf_init(&ui->pg.text, 0);
 	strbuf_init(&ui->pr.buf, 0);
-	if (ui_keys_load(ui->keys, cfg, &diags) != 0 ||
-	    ui_theme_load(&ui->theme, cfg->theme, &diags) != 0) {
+	/* Both, so that every problem shows at once. */
+	i = ui_keys_load(ui->keys, cfg, &diags);
+	if (ui_theme_load(&ui->theme, cfg->theme, &diags) != 0 || i != 0) {
 		config_diags_print(&diags, errfp);
 		goto out;
 	}
