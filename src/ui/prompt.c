@@ -19,8 +19,8 @@
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <wchar.h>
+#include <wctype.h>
 
 #include "draw.h"
 #include "private.h"
@@ -94,25 +94,57 @@ ui_prompt_start(struct ui *ui, enum ui_prompt_kind kind, enum ui_action then,
 	curs_set(1);
 }
 
+/* s in lower case, Unicode-aware ("Été" -> "été"). Owned. */
+static char *
+fold(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char mb[MB_LEN_MAX];
+	mbstate_t in, out;
+	size_t n, left = strlen(s), k;
+	wchar_t wc;
+
+	memset(&in, 0, sizeof in);
+	memset(&out, 0, sizeof out);
+	while (left > 0) {
+		n = mbrtowc(&wc, s, left, &in);
+		if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
+			strbuf_add(&sb, s, left);
+			break;
+		}
+		if ((k = wcrtomb(mb, (wchar_t)towlower((wint_t)wc), &out)) ==
+		    (size_t)-1)
+			strbuf_add(&sb, s, n);
+		else
+			strbuf_add(&sb, mb, k);
+		s += n;
+		left -= n;
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Whether text's characters appear in name in order ("prj26" finds
+ * "Projets/2026"); both folded. */
 static bool
 fuzzy(const char *name, const char *text)
 {
 	for (; *name != '\0' && *text != '\0'; name++)
-		if (strncasecmp(name, text, 1) == 0)
+		if (*name == *text)
 			text++;
 	return *text == '\0';
 }
 
+/* Whether name, or its last component, starts with text; both folded. */
 static bool
 prefix(const char *name, const char *text)
 {
 	const char *last;
 	size_t n = strlen(text);
 
-	if (strncasecmp(name, text, n) == 0)
+	if (strncmp(name, text, n) == 0)
 		return true;
 	last = strrchr(name, '/');
-	return last != NULL && strncasecmp(last + 1, text, n) == 0;
+	return last != NULL && strncmp(last + 1, text, n) == 0;
 }
 
 static void
@@ -132,7 +164,7 @@ ui_folder_complete(struct ui *ui, const char *text, size_t *n)
 {
 	struct ui_account *a = ui_current_account(ui);
 	const struct store_folder_list *l;
-	char **v = NULL;
+	char **v = NULL, **names, *t;
 	size_t alloc = 0, i, j;
 	int pass;
 
@@ -140,19 +172,27 @@ ui_folder_complete(struct ui *ui, const char *text, size_t *n)
 	if (a == NULL)
 		return NULL;
 	l = &a->folders;
+	t = fold(text);
+	names = xcalloc(l->n + 1, sizeof *names);
+	for (j = 0; j < l->n; j++)
+		names[j] = fold(l->v[j].name);
 	for (i = 0; i < ui->hist[0].n; i++)
 		for (j = 0; j < l->n; j++)
 			if (strcmp(l->v[j].name, ui->hist[0].v[i]) == 0 &&
-			    prefix(l->v[j].name, text))
+			    prefix(names[j], t))
 				add_match(&v, n, &alloc, l->v[j].name);
 	for (pass = 0; pass < 2; pass++)
 		for (j = 0; j < l->n; j++) {
 			if (l->v[j].noselect)
 				continue;
-			if (pass == 0 ? prefix(l->v[j].name, text)
-				      : fuzzy(l->v[j].name, text))
+			if (pass == 0 ? prefix(names[j], t)
+				      : fuzzy(names[j], t))
 				add_match(&v, n, &alloc, l->v[j].name);
 		}
+	for (j = 0; j < l->n; j++)
+		free(names[j]);
+	free(names);
+	free(t);
 	return v;
 }
 
