@@ -2,3 +2,4 @@
 TESTS += tests/tui/browse.sh
 EXTRA_DIST += tests/tui
 TESTS += tests/tui/filing.sh
+TESTS += tests/tui/live.sh
