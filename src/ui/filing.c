@@ -115,10 +115,14 @@ static size_t
 targets(struct ui *ui, uint32_t **uids, unsigned *first_flags)
 {
 	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg pm = STORE_MSG_INIT;
 	const struct store_msg *m;
 	long row;
+	int found;
 
 	*first_flags = 0;
+	*uids = NULL;
 	if (ix->ntagged > 0 && !ui->pg.open) {
 		*uids = xreallocarray(NULL, ix->ntagged, sizeof **uids);
 		memcpy(*uids, ix->tagged, ix->ntagged * sizeof **uids);
@@ -127,15 +131,21 @@ targets(struct ui *ui, uint32_t **uids, unsigned *first_flags)
 			*first_flags = m->flags;
 		return ix->ntagged;
 	}
-	m = ui_index_msg(ui, ix->cursor);
-	if (ui->pg.open)
-		m = (row = ui_index_find(ui, ui->pg.uid)) >= 0
-		    ? ui_index_msg(ui, (size_t)row)
-		    : NULL;
-	if (m == NULL) {
-		*uids = NULL;
-		return 0;
+	if (ui->pg.open) {
+		/* The message read, wherever the index window is. */
+		found = store_msg_get(ui->accts[ix->acct].st, ix->folder.id,
+		    ui->pg.uid, &pm, &err);
+		fct_error_release(&err);
+		if (found <= 0)
+			return 0;
+		*uids = xmalloc(sizeof **uids);
+		(*uids)[0] = pm.uid;
+		*first_flags = pm.flags;
+		store_msg_release(&pm);
+		return 1;
 	}
+	if ((m = ui_index_msg(ui, ix->cursor)) == NULL)
+		return 0;
 	*uids = xmalloc(sizeof **uids);
 	(*uids)[0] = m->uid;
 	*first_flags = m->flags;
@@ -295,7 +305,9 @@ ui_file(struct ui *ui, enum ui_action act, const char *dest)
 	    strcmp(kind, "move") == 0 ? "moving" : "copying", n,
 	    n == 1 ? "" : "s", dest);
 clear:
-	if (ix->ntagged > 0 && !ui->pg.open)
+	if (ui->pg.open && strcmp(kind, "move") == 0)
+		ui_pager_close(&ui->pg); /* what was read is gone */
+	else if (ix->ntagged > 0 && !ui->pg.open)
 		ix->ntagged = 0;
 	else if (!ui->pg.open && strcmp(kind, "move") == 0)
 		ui_index_move(ui, 1, 0);

@@ -119,6 +119,7 @@ test_links(void **state)
 
 	test_msg(&m, fx->inbox, 31, "Re: tri 3");
 	m.date = 1; /* the oldest */
+	free(m.message_id);
 	m.message_id = xstrdup("b@x");
 	m.in_reply_to = xstrdup("a@x");
 	m.references = xstrdup("a@x");
