@@ -122,4 +122,24 @@ tmux -L "$tui_socket" resize-window -t ui -x 120 -y 40
 tui_wait ui "resize back" 'Inbox +\[inbox\]'
 
 tui_quit ui
+
+# --- suspend (C-z) and resume (fg) under a shell with job control:
+# ncurses gives the terminal back, then takes it again ---
+tmux -L "$tui_socket" new-session -d -s js -x 100 -y 30 \
+    "env PS1='js\$ ' sh -i"
+tui_type js "FACTEUR_THEMES='$top_srcdir/themes' '$FACTEUR' -c '$tmp/alice.conf' 2>'$tmp/js.err'"
+tui_keys js Enter
+tui_wait js "job control: the interface starts" 'Inbox +\[inbox\]'
+tui_keys js C-z
+tui_wait js "suspend: the shell is back" '^js\$ *$'
+tui_type js "fg"
+tui_keys js Enter
+tui_wait js "resume: the interface is back" 'Inbox +\[inbox\]'
+tui_keys js '?'
+tui_wait js "resume: it answers keys" 'Index keys'
+tui_keys js q q
+tui_wait js "resume: it quits" '^js\$ *$'
+tui_type js 'echo status=$?'
+tui_keys js Enter
+tui_wait js "resume: it quits cleanly" '^status=0'
 finish
