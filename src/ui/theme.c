@@ -252,6 +252,10 @@ ui_theme_apply(const struct ui_theme *t)
 	for (i = 0; i < UI_C__COUNT; i++) {
 		st = t->v[i];
 		applied[i] = (int)st.attrs;
+		/* Without colours, the bars a theme paints must still show. */
+		if (!color && (st.bg >= 0 || st.fg >= 0) &&
+		    (i == UI_C_STATUS || i == UI_C_CURSOR))
+			applied[i] |= A_REVERSE;
 		if (!color || (size_t)COLOR_PAIRS <= i + 1)
 			continue;
 		if (COLORS < 256) {

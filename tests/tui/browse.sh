@@ -82,6 +82,12 @@ tui_wait ui "pager: every header" '^In-Reply-To: <tui-first@example.test>'
 tui_keys ui q
 tui_wait ui "back to the index" '\| Tui-browse 15 msgs'
 
+# --- threads fold ---
+tui_keys ui Home z
+tui_wait ui "collapse: the thread folds, counting its reply" '\(\+1\) Tui browse: la réunion'
+tui_keys ui z
+tui_wait ui "collapse: and unfolds" '└>Re: Tui browse: la réunion'
+
 # --- sort, search, limit, help ---
 tui_keys ui o d
 tui_wait ui "sort by date" 'Tui-browse 15 msgs, date'
@@ -121,7 +127,18 @@ expect_match "resize: the status line is second to last" '^ facteur' \
 tmux -L "$tui_socket" resize-window -t ui -x 120 -y 40
 tui_wait ui "resize back" 'Inbox +\[inbox\]'
 
+# --- colours: the theme's, and none with NO_COLOR ---
+expect_match "colours: the default theme colours the status line" \
+    "$(printf '\033')\\[[0-9;]*(3|4)8;5;" "$(tui_screen_sgr ui)"
 tui_quit ui
+TUI_ENV="NO_COLOR=1" tui_start nc alice
+tui_wait nc "NO_COLOR: starts" 'Inbox +\[inbox\]'
+expect_no_match "NO_COLOR: no colour at all" \
+    "$(printf '\033')\\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38;5|48;5)[;m]" \
+    "$(tui_screen_sgr nc)"
+expect_match "NO_COLOR: attributes remain (reverse status line)" \
+    "$(printf '\033')\\[[0-9;]*7m" "$(tui_screen_sgr nc)"
+tui_quit nc
 
 # --- suspend (C-z) and resume (fg) under a shell with job control:
 # ncurses gives the terminal back, then takes it again ---

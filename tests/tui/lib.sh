@@ -16,16 +16,19 @@ trap 'tmux -L "$tui_socket" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
 : "${TUI_WAIT:=300}"
 
 # tui_start NAME CONF [COLUMNS ROWS]: runs facteur -c $tmp/CONF.conf in a
-# new session NAME; its stderr goes to $tmp/NAME.err and its exit status
-# to $tmp/NAME.status when it ends.
+# new session NAME (with the assignments in $TUI_ENV, if any); its stderr
+# goes to $tmp/NAME.err and its exit status to $tmp/NAME.status when it
+# ends.
 tui_start() {
 	tmux -L "$tui_socket" new-session -d -s "$1" -x "${3:-120}" \
 	    -y "${4:-40}" \
-	    "FACTEUR_THEMES='$top_srcdir/themes' '$FACTEUR' -c '$tmp/$2.conf' \
+	    "${TUI_ENV:-} FACTEUR_THEMES='$top_srcdir/themes' '$FACTEUR' -c '$tmp/$2.conf' \
 	    2>'$tmp/$1.err'; echo \$? >'$tmp/$1.status'; sleep 600"
 }
 
 tui_screen() { tmux -L "$tui_socket" capture-pane -p -t "$1"; }
+# The screen with its colours and attributes, as escape sequences.
+tui_screen_sgr() { tmux -L "$tui_socket" capture-pane -p -e -t "$1"; }
 tui_keys() {
 	s=$1
 	shift
