@@ -25,7 +25,7 @@ usage(FILE *fp)
 	size_t i;
 
 	fprintf(fp,
-	    "usage: facteur [-c FILE] COMMAND [ARGS]\n"
+	    "usage: facteur [-c FILE] [COMMAND [ARGS]]\n"
 	    "       facteur --help | --version\n\n"
 	    "options:\n"
 	    "  -c, --config FILE  read FILE instead of "
@@ -33,6 +33,7 @@ usage(FILE *fp)
 	    "  -h, --help         show this help\n"
 	    "  -V, --version      show the versions of facteur and its "
 	    "libraries\n\n"
+	    "Without a command, facteur opens its terminal interface.\n\n"
 	    "commands:\n");
 	for (i = 0; cli_commands[i] != NULL; i++)
 		fprintf(fp, "  %s %s\n      %s\n", cli_commands[i]->name,
@@ -93,9 +94,14 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
-		/* NEEDSWORK: open the terminal UI here once it exists. */
-		usage(stderr);
-		return CLI_USAGE;
+		/* No command: the terminal interface. */
+		if (cli_load_config(&ctx) != 0) {
+			cli_context_release(&ctx);
+			return CLI_FAILED;
+		}
+		status = ui_main(ctx.cfg, stderr);
+		cli_context_release(&ctx);
+		return status;
 	}
 	if ((cmd = cli_find(argv[0])) == NULL) {
 		fprintf(stderr,

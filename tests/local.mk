@@ -23,8 +23,10 @@ include tests/unit/rules/local.mk
 include tests/unit/mime/local.mk
 include tests/unit/sync/local.mk
 include tests/unit/cli/local.mk
+include tests/unit/ui/local.mk
 include tests/servers/local.mk
 include tests/integration/local.mk
+include tests/tui/local.mk
 include tests/fuzz/local.mk
 include tests/layers.mk
 include tests/fuzz/query.mk

@@ -90,6 +90,20 @@ struct config_identity {
  * the arrays keep the file's order. cache_dir is always set, to an absolute
  * path unless $HOME itself is relative.
  */
+/*
+ * One `key = value` line of a free-form section, whose keys belong to a
+ * layer above core and are checked there, with these positions, through
+ * config_diags_add: [bind index] and [bind pager] (key bindings, UI), and
+ * [color] (theme files, UI). Entries keep the file's order; a later entry
+ * with the same section and key overrides an earlier one.
+ */
+struct config_entry {
+	char *section; /* owned: "bind index", "bind pager" or "color" */
+	char *key;     /* owned */
+	char *value;   /* owned, unquoted */
+	unsigned line, col, vcol; /* of the line, the key and the value */
+};
+
 struct config {
 	char *path;      /* owned; the file read, or NULL when none existed */
 	char *cache_dir; /* owned, expanded; defaults to $XDG_CACHE_HOME/facteur
@@ -99,6 +113,9 @@ struct config {
 	struct config_identity *identities;
 	size_t nidentities, identities_alloc;
 	enum config_alternative alternative; /* [general] alternative */
+	char *theme;                  /* owned, may be NULL: [general] theme */
+	struct config_entry *entries; /* free-form sections, file order */
+	size_t nentries, entries_alloc;
 };
 
 enum config_diag_level { CONFIG_DIAG_ERROR, CONFIG_DIAG_WARNING };
@@ -196,6 +213,8 @@ struct config_key_info {
 };
 
 const char *config_section_name(size_t i);
+/* The free-form section types ("bind", "color"), NULL past the last. */
+const char *config_free_section_name(size_t i);
 const struct config_key_info *config_key_info(const char *section, size_t i);
 
 #endif

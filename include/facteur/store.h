@@ -326,6 +326,41 @@ int store_msg_query(struct store *st, int64_t folder_id, const struct query *q,
     struct fct_error *err) FCT_WUR;
 
 /*
+ * store_msg_query from the row numbered `offset` (0-based) of the whole
+ * ordered result on: one screen of a long list without reading the rows
+ * above it (SQLite still steps over them in the index, which is cheap).
+ */
+int store_msg_query_page(struct store *st, int64_t folder_id,
+    const struct query *q, time_t now, const char *order, size_t offset,
+    size_t limit, int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * What threading needs of every message of a folder, and nothing else (no
+ * header block, no text): one entry per message in *out (owned,
+ * store_msg_links_free), in date order, oldest first.
+ */
+struct store_msg_link {
+	uint32_t uid;
+	int64_t date;
+	char *message_id;  /* owned, may be NULL */
+	char *in_reply_to; /* owned, may be NULL */
+	char *references;  /* owned, may be NULL */
+};
+int store_msg_links(struct store *st, int64_t folder_id,
+    struct store_msg_link **out, size_t *n, struct fct_error *err) FCT_WUR;
+/*
+ * The cache's own counts of a folder: messages, and those without \Seen
+ * (what the cache holds, where store_folder's total and unseen are the
+ * server's last STATUS).
+ */
+int store_folder_counts(struct store *st, int64_t folder_id, uint32_t *total,
+    uint32_t *unseen, struct fct_error *err) FCT_WUR;
+
+/* Frees the n entries and the array; sets *v to NULL; accepts NULL. */
+void store_msg_links_free(struct store_msg_link **v, size_t n);
+
+/*
  * The raw message, when fetched: returns 1 with *data (owned, free(); NUL
  * added after the len bytes for convenience) and *len, 0 when not fetched
  * (*data NULL, *len 0), -1. Marks the body most recently used; outside a

@@ -157,6 +157,7 @@ enum sync_request {
 	SYNC_REQ_OPEN_FOLDER,  /* sync it, then watch it instead of INBOX */
 	SYNC_REQ_RUN_JOBS,     /* replay the store's job queue now */
 	SYNC_REQ_STOP,         /* sent by sync_worker_stop */
+	SYNC_REQ_FETCH_BODY,   /* sent by sync_worker_fetch */
 };
 
 /* What a worker reports; fct_msg types on the events queue, each with a
@@ -168,6 +169,8 @@ enum sync_event_type {
 	SYNC_EV_FOLDER_FAILED,  /* one folder could not be synced */
 	SYNC_EV_JOB_DONE,       /* a queued job succeeded */
 	SYNC_EV_JOB_FAILED,     /* the server refused a queued job */
+	SYNC_EV_BODY_FETCHED,   /* a body asked for is in the store (or
+				   reason says why not) */
 };
 
 enum sync_state {
@@ -202,6 +205,13 @@ struct sync_event {
 	bool push;            /* IDLE: true for IDLE, false for NOOP polling */
 	int64_t job_id;       /* JOB_* */
 	char *job_kind;       /* owned; JOB_* */
+	/* JOB_DONE of a copy or move: the server's COPYUID (RFC 4315),
+	 * source UID src[i] became dst[i] in the destination; NULL and 0
+	 * when the server said nothing. Owned. */
+	uint32_t *src, *dst;
+	size_t nuids;
+	uint32_t dst_uidvalidity;
+	uint32_t uid; /* BODY_FETCHED: the message, in folder */
 };
 
 /* Frees an event (a fct_msg payload free function); accepts NULL. */
@@ -241,6 +251,13 @@ int sync_worker_start(const struct config *cfg,
  */
 void sync_worker_post(struct sync_worker *w, enum sync_request req,
     const char *folder);
+
+/*
+ * Asks the worker to fetch the body of message uid of folder (copied)
+ * into the store, before any sync still owed; SYNC_EV_BODY_FETCHED tells
+ * when it is there. Never blocks.
+ */
+void sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid);
 
 /* Asks the worker to end; never blocks. Its last event is STOPPED. */
 void sync_worker_stop(struct sync_worker *w);

@@ -116,6 +116,7 @@ struct parser {
 	 * was wrong (in_section true: lines are only checked for syntax).
 	 */
 	const struct section_type *sec;
+	const struct free_section *free; /* the free section being read */
 	bool in_section;
 	bool discard;   /* a duplicate name: keys are checked, then dropped */
 	char *sec_name; /* owned; NULL for [general] */
@@ -146,6 +147,10 @@ static const struct config_key general_keys[] = {
 	      "plain or html" },
 	    set_alternative, offsetof(struct config, alternative),
 	    CONFIG_PROTO_NONE },
+	{ { "theme", "NAME", "default",
+	      "the colour theme of the terminal interface, from "
+	      "themes/NAME.theme" },
+	    set_text, offsetof(struct config, theme), CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -225,6 +230,20 @@ _Static_assert(FCT_ARRAY_LEN(general_keys) <= CONFIG_MAX_KEYS, "too many keys");
 _Static_assert(FCT_ARRAY_LEN(account_keys) <= CONFIG_MAX_KEYS, "too many keys");
 _Static_assert(FCT_ARRAY_LEN(identity_keys) <= CONFIG_MAX_KEYS,
     "too many keys");
+
+/*
+ * Free-form sections: their keys are not known here but by a layer above
+ * (the UI's action names, a theme's elements), which checks the entries
+ * kept in struct config. names lists the section names allowed (NULL: the
+ * section takes no name).
+ */
+static const struct free_section {
+	const char *type;
+	const char *const *names;
+} free_sections[] = {
+	{ "bind", (const char *const[]){ "index", "pager", NULL } },
+	{ "color", NULL },
+};
 
 /* URL schemes, each with the key it belongs to. */
 static const struct {
@@ -1136,6 +1155,7 @@ section_end(struct parser *p)
 	if (p->sec != NULL)
 		p->sec->end(p);
 	p->sec = NULL;
+	p->free = NULL;
 	p->discard = false;
 	free(p->sec_name);
 	p->sec_name = NULL;
@@ -1194,9 +1214,77 @@ find_section_type(const char *name)
  * is wrong opens no section: the lines up to the next header are checked
  * for syntax only, since their keys cannot be checked against anything.
  */
+static const struct free_section *
+find_free_section(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < FCT_ARRAY_LEN(free_sections); i++)
+		if (strcmp(free_sections[i].type, type) == 0)
+			return &free_sections[i];
+	return NULL;
+}
+
+/* Checks a free section's name; opens the section when it is right. */
+static bool
+free_section_open(struct parser *p, const struct free_section *fs,
+    const struct value *name, size_t n0, size_t bracket)
+{
+	struct hint h;
+	size_t k;
+
+	if (fs->names == NULL) {
+		if (name->s != NULL) {
+			perror_at(p, n0 + 1, "section [%s] takes no name",
+			    fs->type);
+			return false;
+		}
+		p->free = fs;
+		return true;
+	}
+	if (name->s == NULL) {
+		perror_at(p, bracket + 1,
+		    "section [%s] needs a name, as in [%s %s]", fs->type,
+		    fs->type, fs->names[0]);
+		return false;
+	}
+	hint_init(&h, name->s);
+	for (k = 0; fs->names[k] != NULL; k++) {
+		if (strcmp(fs->names[k], name->s) == 0) {
+			p->free = fs;
+			return true;
+		}
+		hint_try(&h, fs->names[k]);
+	}
+	perror_pos(p, p->line, n0 + 1, &h, "unknown section [%s %s]", fs->type,
+	    name->s);
+	return false;
+}
+
+/* Keeps a line of a free section for the layer that knows its keys. */
+static void
+free_entry_add(struct parser *p, const char *key, unsigned col, struct value *v)
+{
+	struct config *cfg = p->cfg;
+	struct config_entry *e;
+
+	FCT_ALLOC_GROW(cfg->entries, cfg->nentries + 1, cfg->entries_alloc);
+	e = &cfg->entries[cfg->nentries++];
+	e->section = p->sec_name != NULL
+	    ? xasprintf("%s %s", p->free->type, p->sec_name)
+	    : xstrdup(p->free->type);
+	e->key = xstrdup(key);
+	e->value = v->s;
+	v->s = NULL;
+	e->line = p->line;
+	e->col = col;
+	e->vcol = v->col;
+}
+
 static void
 parse_header(struct parser *p, const char *l, size_t n, size_t i)
 {
+	const struct free_section *fs;
 	const struct section_type *st;
 	struct value name = { NULL, 0, 0, NULL };
 	char *type = NULL;
@@ -1263,6 +1351,11 @@ parse_header(struct parser *p, const char *l, size_t n, size_t i)
 	check_trailing(p, l, n, i + 1, "']'");
 
 	type = xstrndup(l + t0, t1 - t0);
+	if ((fs = find_free_section(type)) != NULL) {
+		if (free_section_open(p, fs, &name, n0, bracket))
+			p->sec_name = name.s != NULL ? xstrdup(name.s) : NULL;
+		goto out;
+	}
 	if ((st = find_section_type(type)) == NULL) {
 		hint_init(&h, type);
 		for (k = 0; k < FCT_ARRAY_LEN(section_types); k++)
@@ -1355,6 +1448,13 @@ parse_assignment(struct parser *p, const char *l, size_t n, size_t i)
 		    "key '%s' outside of any section; start "
 		    "one with [general], [account NAME] or [identity NAME]",
 		    key);
+		goto out;
+	}
+	if (p->free != NULL) {
+		if (read_value(p, l, n, i, key, &v)) {
+			free_entry_add(p, key, k0 + 1, &v);
+			value_release(&v);
+		}
 		goto out;
 	}
 	if (p->sec == NULL) {
@@ -1525,6 +1625,13 @@ config_free(struct config **cfgp)
 		account_release(&cfg->accounts[i]);
 	for (i = 0; i < cfg->nidentities; i++)
 		identity_release(&cfg->identities[i]);
+	for (i = 0; i < cfg->nentries; i++) {
+		free(cfg->entries[i].section);
+		free(cfg->entries[i].key);
+		free(cfg->entries[i].value);
+	}
+	free(cfg->entries);
+	free(cfg->theme);
 	free(cfg->accounts);
 	free(cfg->identities);
 	free(cfg->path);
@@ -1626,6 +1733,12 @@ const char *
 config_section_name(size_t i)
 {
 	return i < FCT_ARRAY_LEN(section_types) ? section_types[i].name : NULL;
+}
+
+const char *
+config_free_section_name(size_t i)
+{
+	return i < FCT_ARRAY_LEN(free_sections) ? free_sections[i].type : NULL;
 }
 
 const struct config_key_info *

@@ -10,5 +10,6 @@ libstore_a_SOURCES = \
 	src/store/private.h \
 	src/store/query.c \
 	src/store/schema.c \
+	src/store/view.c \
 	src/store/version.c
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)

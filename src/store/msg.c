@@ -452,7 +452,8 @@ msg_uses_bodies(const char *where)
 /* Prepares the SELECT; NULL with err filled when it cannot. */
 static sqlite3_stmt *
 msg_select_prepare(struct store *st, int64_t folder_id, const char *where,
-    size_t nparams, const char *order, size_t limit, struct fct_error *err)
+    size_t nparams, const char *order, size_t offset, size_t limit,
+    struct fct_error *err)
 {
 	struct strbuf sql = STRBUF_INIT;
 	const char *order_sql, *tail;
@@ -480,6 +481,10 @@ msg_select_prepare(struct store *st, int64_t folder_id, const char *where,
 	strbuf_addf(&sql, " ORDER BY %s", order_sql);
 	if (limit > 0)
 		strbuf_addf(&sql, " LIMIT %zu", limit);
+	else if (offset > 0)
+		strbuf_addstr(&sql, " LIMIT -1");
+	if (offset > 0)
+		strbuf_addf(&sql, " OFFSET %zu", offset);
 
 	if (sqlite3_prepare_v2(st->db, sql.buf, (int)sql.len, &s, &tail) !=
 	    SQLITE_OK)
@@ -514,6 +519,17 @@ store_msg_select(struct store *st, int64_t folder_id, const char *where,
     size_t limit, int (*fn)(const struct store_msg *m, void *arg), void *arg,
     struct fct_error *err)
 {
+	return store_msg_select_at(st, folder_id, where, params, nparams, order,
+	    0, limit, fn, arg, err);
+}
+
+int
+store_msg_select_at(struct store *st, int64_t folder_id, const char *where,
+    const struct store_param *params, size_t nparams, const char *order,
+    size_t offset, size_t limit,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err)
+{
 	struct store_msg m;
 	sqlite3_stmt *s;
 	size_t i;
@@ -522,8 +538,8 @@ store_msg_select(struct store *st, int64_t folder_id, const char *where,
 	/* Inside the writer's transaction, search what it wrote so far. */
 	if (st->fts_dirty && store_fts_flush(st, err) != 0)
 		return store_write_end(st, false, -1, err);
-	s = msg_select_prepare(st, folder_id, where, nparams, order, limit,
-	    err);
+	s = msg_select_prepare(st, folder_id, where, nparams, order, offset,
+	    limit, err);
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < nparams; i++) {

@@ -84,6 +84,13 @@ struct store_migration {
 	int (*fn)(struct store *st, struct fct_error *err);
 };
 
+/* store_msg_select skipping the first `offset` rows (msg.c). */
+int store_msg_select_at(struct store *st, int64_t folder_id, const char *where,
+    const struct store_param *params, size_t nparams, const char *order,
+    size_t offset, size_t limit,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
 /* The built-in schema history, oldest first (schema.c). */
 extern const struct store_migration store_schema_steps[];
 extern const size_t store_schema_nsteps;

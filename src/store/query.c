@@ -77,6 +77,16 @@ store_msg_query(struct store *st, int64_t folder_id, const struct query *q,
     int (*fn)(const struct store_msg *m, void *arg), void *arg,
     struct fct_error *err)
 {
+	return store_msg_query_page(st, folder_id, q, now, order, 0, limit, fn,
+	    arg, err);
+}
+
+int
+store_msg_query_page(struct store *st, int64_t folder_id, const struct query *q,
+    time_t now, const char *order, size_t offset, size_t limit,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err)
+{
 	struct strbuf where = STRBUF_INIT;
 	struct query_sql_params qp = QUERY_SQL_PARAMS_INIT;
 	struct query_sql_schema s;
@@ -110,8 +120,8 @@ store_msg_query(struct store *st, int64_t folder_id, const struct query *q,
 			params[i].i = qp.v[i].value;
 		}
 	}
-	rc = store_msg_select(st, folder_id, where.len > 0 ? where.buf : "1",
-	    params, qp.n, order, limit, fn, arg, err);
+	rc = store_msg_select_at(st, folder_id, where.len > 0 ? where.buf : "1",
+	    params, qp.n, order, offset, limit, fn, arg, err);
 out:
 	free(params);
 	query_sql_params_release(&qp);

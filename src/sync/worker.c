@@ -52,6 +52,22 @@ struct name_list {
 	size_t n, alloc;
 };
 
+/* A body asked for (SYNC_REQ_FETCH_BODY's payload). */
+struct fetch {
+	char *folder; /* owned */
+	uint32_t uid;
+};
+
+static void
+fetch_free(void *p)
+{
+	struct fetch *f = p;
+
+	if (f != NULL)
+		free(f->folder);
+	free(f);
+}
+
 /* What the last STATUS said of a folder. */
 struct counts {
 	char *name; /* owned */
@@ -89,6 +105,8 @@ struct sync_worker {
 	struct name_list pass;   /* the sync pass: folders left */
 	bool pass_owed;          /* start a new pass on the next step */
 	bool jobs_owed;
+	struct fetch *fetches; /* bodies asked for, oldest first */
+	size_t nfetches, fetches_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
 	struct counts *counts;  /* the last STATUS of each folder */
 	size_t ncounts, counts_alloc;
@@ -228,6 +246,8 @@ sync_event_free(void *p)
 	free(ev->folder);
 	free(ev->reason);
 	free(ev->job_kind);
+	free(ev->src);
+	free(ev->dst);
 	free(ev);
 }
 
@@ -315,6 +335,12 @@ take_requests(struct sync_worker *w)
 			break;
 		case SYNC_REQ_STOP:
 			rc = STEP_STOP;
+			break;
+		case SYNC_REQ_FETCH_BODY:
+			FCT_ALLOC_GROW(w->fetches, w->nfetches + 1,
+			    w->fetches_alloc);
+			w->fetches[w->nfetches++] = *(struct fetch *)m->payload;
+			free(fct_msg_take(m));
 			break;
 		default:
 			BUG("bad worker request %d", m->type);
@@ -496,6 +522,15 @@ job_result(void *arg, const struct store_job *job, const char *reason,
 
 	ev->job_id = job->id;
 	ev->job_kind = xstrdup(job->kind);
+	if (reason == NULL && cu != NULL && cu->src.n > 0 &&
+	    cu->src.n == cu->dst.n) {
+		ev->nuids = cu->src.n;
+		ev->src = xreallocarray(NULL, ev->nuids, sizeof *ev->src);
+		ev->dst = xreallocarray(NULL, ev->nuids, sizeof *ev->dst);
+		memcpy(ev->src, cu->src.v, ev->nuids * sizeof *ev->src);
+		memcpy(ev->dst, cu->dst.v, ev->nuids * sizeof *ev->dst);
+		ev->dst_uidvalidity = cu->uidvalidity;
+	}
 	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
 }
 
@@ -787,6 +822,41 @@ out:
 	return rc;
 }
 
+/* The oldest body asked for; it stays asked for when the session broke. */
+static enum step
+fetch_one(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct fetch *f = &w->fetches[0];
+	struct sync_event *ev;
+	enum step rc = STEP_OK;
+	unsigned fetched = 0;
+
+	free(w->selected);
+	w->selected = NULL;
+	if (sync_fetch_bodies(w->s, w->st, f->folder, &f->uid, 1,
+		SYNC_BODY_BUDGET, &fetched, &err) != 0 &&
+	    imap_session_broken(w->s)) {
+		rc = broken(w, &err);
+		fct_error_release(&err);
+		return rc;
+	}
+	if (err.msg == NULL && fetched == 0)
+		fct_error_set(&err,
+		    "message %u of '%s' is gone from the server", f->uid,
+		    f->folder);
+	ev = event_new(w, f->folder, err.msg);
+	ev->uid = f->uid;
+	ev->count = fetched;
+	post(w, SYNC_EV_BODY_FETCHED, ev);
+	free(f->folder);
+	memmove(w->fetches, w->fetches + 1,
+	    (w->nfetches - 1) * sizeof *w->fetches);
+	w->nfetches--;
+	fct_error_release(&err);
+	return rc;
+}
+
 /* One step of the loop described at the top. */
 static enum step
 step(struct sync_worker *w)
@@ -801,6 +871,8 @@ step(struct sync_worker *w)
 	}
 	if (w->jobs_owed)
 		return run_jobs(w);
+	if (w->nfetches > 0)
+		return fetch_one(w);
 	if (w->asked.n > 0) {
 		name = xstrdup(w->asked.v[0]);
 		rc = sync_one(w, name);
@@ -942,6 +1014,16 @@ sync_worker_post(struct sync_worker *w, enum sync_request req,
 }
 
 void
+sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid)
+{
+	struct fetch *f = xcalloc(1, sizeof *f);
+
+	f->folder = xstrdup(folder);
+	f->uid = uid;
+	fct_queue_post(w->requests, SYNC_REQ_FETCH_BODY, f, fetch_free);
+}
+
+void
 sync_worker_stop(struct sync_worker *w)
 {
 	bool first;
@@ -999,6 +1081,9 @@ sync_worker_free(struct sync_worker **wp)
 	for (i = 0; i < w->ncounts; i++)
 		free(w->counts[i].name);
 	free(w->counts);
+	for (i = 0; i < w->nfetches; i++)
+		free(w->fetches[i].folder);
+	free(w->fetches);
 	free(w->watch);
 	free(w->selected);
 	free(w->posted_folder);

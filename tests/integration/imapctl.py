@@ -11,6 +11,7 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   expunge FOLDER UIDS         mark deleted and UID EXPUNGE exactly those
   append FOLDER FILE [FLAGS]  append the message in FILE
   uidvalidity FOLDER          print the folder's UIDVALIDITY
+  subjects FOLDER             one line per message: UID TAB Subject (raw)
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -109,6 +110,20 @@ def main():
             body = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
         flags = args[1] if len(args) > 1 else None
         check(*m.append(quote(folder), flags, None, body))
+    elif cmd == "subjects":
+        check(*m.select(quote(folder), readonly=True))
+        typ, data = m.uid("FETCH", "1:*",
+                          "(UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        check(typ, data)
+        for item in data:
+            if not isinstance(item, tuple):
+                continue
+            uid = re.search(rb"UID (\d+)", item[0])
+            subj = item[1].decode(errors="replace").strip()
+            subj = re.sub(r"(?i)^subject:\s*", "", subj)
+            subj = re.sub(r"\s+", " ", subj)
+            if uid:
+                print("%s\t%s" % (uid.group(1).decode(), subj))
     elif cmd == "uidvalidity":
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)

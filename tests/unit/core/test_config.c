@@ -1159,6 +1159,51 @@ test_load(void **state)
 	free(dir);
 }
 
+/* [bind NAME] and [color]: kept as entries, with positions, for the UI. */
+static void
+test_free_sections(void **state)
+{
+	struct config *cfg = NULL;
+	char *out;
+
+	out = parse("[general]\ntheme = light\n[bind index]\n"
+		    "move = s  # mutt's save\nsearch = \"/\"\n"
+		    "[bind pager]\nquit = q\n[color]\nindex-new = red default "
+		    "bold\n",
+	    &cfg);
+	assert_string_equal(out, "");
+	free(out);
+	assert_string_equal(cfg->theme, "light");
+	assert_int_equal(cfg->nentries, 4);
+	assert_string_equal(cfg->entries[0].section, "bind index");
+	assert_string_equal(cfg->entries[0].key, "move");
+	assert_string_equal(cfg->entries[0].value, "s");
+	assert_int_equal(cfg->entries[0].line, 4);
+	assert_int_equal(cfg->entries[0].col, 1);
+	assert_int_equal(cfg->entries[0].vcol, 8);
+	assert_string_equal(cfg->entries[1].value, "/");
+	assert_int_equal(cfg->entries[1].vcol, 11);
+	assert_string_equal(cfg->entries[2].section, "bind pager");
+	assert_string_equal(cfg->entries[3].section, "color");
+	assert_string_equal(cfg->entries[3].value, "red default bold");
+	config_free(&cfg);
+	assert_null(config_free_section_name(2));
+
+	out = parse("[bind indx]\nmove = s\n[bind]\n[color x]\nk = v\n"
+		    "[bind pager]\nquit =\n",
+	    &cfg);
+	assert_string_equal(out,
+	    "cfg:1:7: error: unknown section [bind indx]; did you mean "
+	    "'index'?\n"
+	    "cfg:3:6: error: section [bind] needs a name, as in [bind "
+	    "index]\n"
+	    "cfg:4:8: error: section [color] takes no name\n"
+	    "cfg:7:7: error: missing value for 'quit'\n");
+	free(out);
+	assert_int_equal(cfg->nentries, 0);
+	config_free(&cfg);
+}
+
 static void
 test_key_table(void **state)
 {
@@ -1281,6 +1326,7 @@ main(void)
 		cmocka_unit_test_setup(test_many_errors, setup_env),
 		cmocka_unit_test_setup(test_diags_print, setup_env),
 		cmocka_unit_test_setup(test_load, setup_env),
+		cmocka_unit_test_setup(test_free_sections, setup_env),
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_manual_matches_table),
 	};

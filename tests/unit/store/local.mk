@@ -62,3 +62,12 @@ check_PROGRAMS += tests/unit/store/bench_store
 tests_unit_store_bench_store_SOURCES = tests/unit/store/bench_store.c
 tests_unit_store_bench_store_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_bench_store_LDADD = libstore.a libcore.a $(SQLITE_LIBS)
+
+# The paged query and the thread links, for the terminal interface.
+check_PROGRAMS += tests/unit/store/test_view
+tests_unit_store_test_view_SOURCES = tests/unit/store/test_view.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_view_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_view_LDADD = libstore.a libquery.a libcore.a \
+	$(SQLITE_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/unit/store/test_view

@@ -1,0 +1,837 @@
+/*
+ * The index: the message list of the open folder.
+ *
+ * A folder may hold 100,000 messages, and opening it must feel instant,
+ * so the index never reads the folder whole in flat order: it counts the
+ * rows (store_msg_count, or a walk over the matching rows under a limit)
+ * and keeps a window of WINDOW consecutive rows of the ordered result,
+ * read with store_msg_query_page when the screen moves past it.
+ *
+ * Threads need every message's links, so the threaded order reads them
+ * all, but only them (store_msg_links: UID, date, Message-ID, In-Reply-To,
+ * References; no header blocks), builds the threads in memory and keeps
+ * the UIDs in display order; the visible messages are then read one by
+ * one. Folders above THREAD_MAX messages open in date order instead.
+ *
+ * Threading: a message's parent is the message its In-Reply-To names,
+ * else the last message of its References that is in the folder. Only an
+ * older message (in date order) can be a parent, which rules out cycles.
+ * Threads are ordered by their newest message, replies under their
+ * parent oldest first.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "draw.h"
+#include "private.h"
+
+#define WINDOW 128
+#define THREAD_MAX 20000
+
+static const char *
+sort_order(const struct ui_index *ix)
+{
+	switch (ix->sort) {
+	case UI_SORT_FROM:
+		return ix->reverse ? "from_text DESC" : "from_text ASC";
+	case UI_SORT_SUBJECT:
+		return ix->reverse ? "subject DESC" : "subject ASC";
+	case UI_SORT_SIZE:
+		return ix->reverse ? "size ASC" : "size DESC";
+	case UI_SORT_THREADS:
+	case UI_SORT_DATE:
+		break;
+	}
+	return ix->reverse ? "date ASC" : "date DESC";
+}
+
+static void
+window_release(struct ui_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->win_n; i++)
+		store_msg_release(&ix->win[i]);
+	free(ix->win);
+	ix->win = NULL;
+	ix->win_n = ix->win_start = 0;
+}
+
+void
+ui_index_close(struct ui_index *ix)
+{
+	window_release(ix);
+	store_folder_release(&ix->folder);
+	query_free(&ix->limit);
+	free(ix->limit_text);
+	free(ix->rows);
+	free(ix->collapsed);
+	free(ix->tagged);
+	free(ix->pending);
+	memset(ix, 0, sizeof *ix);
+}
+
+/* Sorted UID sets. */
+static bool
+uidset_has(const uint32_t *v, size_t n, uint32_t uid)
+{
+	return n > 0 && bsearch(&uid, v, n, sizeof *v, fct_u32_cmp) != NULL;
+}
+
+static void
+uidset_set(uint32_t **v, size_t *n, size_t *alloc, uint32_t uid, bool on)
+{
+	size_t i;
+
+	for (i = 0; i < *n && (*v)[i] < uid; i++)
+		;
+	if (on) {
+		if (i < *n && (*v)[i] == uid)
+			return;
+		FCT_ALLOC_GROW(*v, *n + 1, *alloc);
+		memmove(*v + i + 1, *v + i, (*n - i) * sizeof **v);
+		(*v)[i] = uid;
+		(*n)++;
+	} else if (i < *n && (*v)[i] == uid) {
+		memmove(*v + i, *v + i + 1, (*n - i - 1) * sizeof **v);
+		(*n)--;
+	}
+}
+
+bool
+ui_index_tagged(const struct ui_index *ix, uint32_t uid)
+{
+	return uidset_has(ix->tagged, ix->ntagged, uid);
+}
+
+void
+ui_index_tag(struct ui_index *ix, uint32_t uid, bool on)
+{
+	uidset_set(&ix->tagged, &ix->ntagged, &ix->tagged_alloc, uid, on);
+}
+
+void
+ui_index_pending_add(struct ui_index *ix, uint32_t uid)
+{
+	uidset_set(&ix->pending, &ix->npending, &ix->pending_alloc, uid, true);
+}
+
+bool
+ui_index_pending(const struct ui_index *ix, uint32_t uid)
+{
+	return uidset_has(ix->pending, ix->npending, uid);
+}
+
+/* --- Reading rows ------------------------------------------------------ */
+
+static int
+fill_row(const struct store_msg *m, void *arg)
+{
+	struct ui_index *ix = arg;
+	struct store_msg *c = &ix->win[ix->win_n++];
+
+	memset(c, 0, sizeof *c);
+	*c = *m;
+	c->keywords = m->keywords != NULL ? xstrdup(m->keywords) : NULL;
+	c->subject = m->subject != NULL ? xstrdup(m->subject) : NULL;
+	c->from_text = m->from_text != NULL ? xstrdup(m->from_text) : NULL;
+	c->to_text = m->to_text != NULL ? xstrdup(m->to_text) : NULL;
+	c->cc_text = m->cc_text != NULL ? xstrdup(m->cc_text) : NULL;
+	c->message_id = m->message_id != NULL ? xstrdup(m->message_id) : NULL;
+	c->in_reply_to =
+	    m->in_reply_to != NULL ? xstrdup(m->in_reply_to) : NULL;
+	c->references = m->references != NULL ? xstrdup(m->references) : NULL;
+	c->list_id = m->list_id != NULL ? xstrdup(m->list_id) : NULL;
+	/* The header block is not needed to draw a row. */
+	c->headers = NULL;
+	c->parts = m->parts != NULL ? xstrdup(m->parts) : NULL;
+	return ix->win_n == WINDOW;
+}
+
+/* Reads the window starting at row `start`. */
+static void
+window_fill(struct ui *ui, size_t start)
+{
+	struct ui_index *ix = &ui->ix;
+	struct ui_account *a = &ui->accts[ix->acct];
+	struct fct_error err = FCT_ERROR_INIT;
+	size_t i;
+	int found;
+
+	window_release(ix);
+	ix->win = xcalloc(WINDOW, sizeof *ix->win);
+	ix->win_start = start;
+	if (ix->rows == NULL) {
+		if (store_msg_query_page(a->st, ix->folder.id, ix->limit,
+			time(NULL), sort_order(ix), start, WINDOW, fill_row, ix,
+			&err) != 0)
+			ui_message(ui, true, "%s", fct_error_msg(&err));
+	} else {
+		for (i = start; i < ix->count && ix->win_n < WINDOW; i++) {
+			found = store_msg_get(a->st, ix->folder.id,
+			    ix->rows[i].uid, &ix->win[ix->win_n], &err);
+			if (found < 0) {
+				ui_message(ui, true, "%s", fct_error_msg(&err));
+				break;
+			}
+			/* Gone meanwhile: an empty row until the reload. */
+			ix->win[ix->win_n].uid = ix->rows[i].uid;
+			free(ix->win[ix->win_n].headers);
+			ix->win[ix->win_n].headers = NULL;
+			ix->win_n++;
+		}
+	}
+	fct_error_release(&err);
+}
+
+const struct store_msg *
+ui_index_msg(struct ui *ui, size_t i)
+{
+	struct ui_index *ix = &ui->ix;
+
+	if (!ix->open || i >= ix->count)
+		return NULL;
+	if (ix->win == NULL || i < ix->win_start ||
+	    i >= ix->win_start + ix->win_n)
+		window_fill(ui, i >= WINDOW / 4 ? i - WINDOW / 4 : 0);
+	if (i < ix->win_start || i >= ix->win_start + ix->win_n)
+		return NULL;
+	return &ix->win[i - ix->win_start];
+}
+
+/* --- Threads ------------------------------------------------------------ */
+
+struct id_entry {
+	const char *id;
+	size_t idx;
+};
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct id_entry *)a)->id,
+	    ((const struct id_entry *)b)->id);
+}
+
+static long
+id_find(const struct id_entry *ids, size_t n, const char *id)
+{
+	struct id_entry key = { id, 0 };
+	const struct id_entry *e;
+
+	if (id == NULL || n == 0)
+		return -1;
+	e = bsearch(&key, ids, n, sizeof *ids, id_cmp);
+	return e != NULL ? (long)e->idx : -1;
+}
+
+/* The parent of message i among the older ones, or -1. */
+static long
+find_parent(const struct store_msg_link *l, size_t i,
+    const struct id_entry *ids, size_t nids)
+{
+	char *refs, *tok, *save;
+	long p = id_find(ids, nids, l[i].in_reply_to), best = -1;
+
+	if (p >= 0 && (size_t)p < i)
+		return p;
+	if (l[i].references == NULL)
+		return -1;
+	refs = xstrdup(l[i].references);
+	for (tok = strtok_r(refs, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save))
+		if ((p = id_find(ids, nids, tok)) >= 0 && (size_t)p < i)
+			best = p;
+	free(refs);
+	return best;
+}
+
+struct root {
+	size_t idx;
+	int64_t latest;
+};
+
+static int
+root_cmp_desc(const void *a, const void *b)
+{
+	const struct root *x = a, *y = b;
+
+	if (x->latest != y->latest)
+		return x->latest < y->latest ? 1 : -1;
+	return x->idx < y->idx ? 1 : -1;
+}
+
+static int
+root_cmp_asc(const void *a, const void *b)
+{
+	return root_cmp_desc(b, a);
+}
+
+/* Builds ix->rows, in thread order, from the links of n messages. */
+static void
+threads_build(struct ui_index *ix, struct store_msg_link *l, size_t n)
+{
+	struct id_entry *ids = xcalloc(n + 1, sizeof *ids);
+	long *parent = xcalloc(n + 1, sizeof *parent);
+	long *first = xcalloc(n + 1, sizeof *first);
+	long *last = xcalloc(n + 1, sizeof *last);
+	long *next = xcalloc(n + 1, sizeof *next);
+	int64_t *latest = xcalloc(n + 1, sizeof *latest);
+	struct root *roots = xcalloc(n + 1, sizeof *roots);
+	size_t *stack = xcalloc(n + 1, sizeof *stack);
+	int *depth = xcalloc(n + 1, sizeof *depth);
+	size_t nids = 0, nroots = 0, i, r, sp, out = 0, base, lo, hi, t;
+	long c, p;
+	bool folded;
+	struct ui_thread_row *row;
+
+	for (i = 0; i < n; i++) {
+		if (l[i].message_id != NULL) {
+			ids[nids].id = l[i].message_id;
+			ids[nids++].idx = i;
+		}
+		first[i] = last[i] = next[i] = -1;
+		latest[i] = l[i].date;
+	}
+	if (nids > 0)
+		qsort(ids, nids, sizeof *ids, id_cmp);
+	for (i = 0; i < n; i++) {
+		parent[i] = p = find_parent(l, i, ids, nids);
+		if (p < 0) {
+			roots[nroots].idx = i;
+			nroots++;
+			continue;
+		}
+		if (last[p] < 0)
+			first[p] = (long)i;
+		else
+			next[last[p]] = (long)i;
+		last[p] = (long)i;
+	}
+	for (i = n; i-- > 0;)
+		if (parent[i] >= 0 && latest[i] > latest[parent[i]])
+			latest[parent[i]] = latest[i];
+	for (r = 0; r < nroots; r++)
+		roots[r].latest = latest[roots[r].idx];
+	if (nroots > 0)
+		qsort(roots, nroots, sizeof *roots,
+		    ix->reverse ? root_cmp_asc : root_cmp_desc);
+
+	free(ix->rows);
+	ix->rows = xcalloc(n + 1, sizeof *ix->rows);
+	for (r = 0; r < nroots; r++) {
+		sp = 0;
+		stack[sp++] = roots[r].idx;
+		depth[roots[r].idx] = 0;
+		folded = uidset_has(ix->collapsed, ix->ncollapsed,
+		    l[roots[r].idx].uid);
+		while (sp > 0) {
+			i = stack[--sp];
+			if (folded && i != roots[r].idx) {
+				ix->rows[out - 1].hidden++;
+			} else {
+				row = &ix->rows[out++];
+				row->uid = l[i].uid;
+				row->depth = depth[i];
+				row->last = parent[i] >= 0 && next[i] < 0;
+			}
+			/* Children pushed in reverse, so the oldest pops
+			 * first. */
+			base = sp;
+			for (c = first[i]; c >= 0; c = next[c]) {
+				depth[c] = depth[i] + 1;
+				stack[sp++] = (size_t)c;
+			}
+			for (lo = base, hi = sp; lo + 1 < hi; lo++, hi--) {
+				t = stack[lo];
+				stack[lo] = stack[hi - 1];
+				stack[hi - 1] = t;
+			}
+		}
+	}
+	ix->count = out;
+	free(ids);
+	free(parent);
+	free(first);
+	free(last);
+	free(next);
+	free(latest);
+	free(roots);
+	free(stack);
+	free(depth);
+}
+
+struct uid_collect {
+	uint32_t *v;
+	size_t n, alloc;
+};
+
+static int
+collect_uid(const struct store_msg *m, void *arg)
+{
+	struct uid_collect *c = arg;
+
+	FCT_ALLOC_GROW(c->v, c->n + 1, c->alloc);
+	c->v[c->n++] = m->uid;
+	return 0;
+}
+
+/* The UIDs q matches in the folder, sorted; -1 on error (shown). */
+static int
+matching_uids(struct ui *ui, const struct query *q, struct uid_collect *c)
+{
+	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+
+	memset(c, 0, sizeof *c);
+	if (store_msg_query(ui->accts[ix->acct].st, ix->folder.id, q,
+		time(NULL), "uid ASC", 0, collect_uid, c, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+		free(c->v);
+		memset(c, 0, sizeof *c);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+count_row(const struct store_msg *m, void *arg)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* --- Loading ------------------------------------------------------------ */
+
+void
+ui_index_reload(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	struct ui_account *a;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg_link *l = NULL;
+	struct uid_collect keep;
+	const struct store_msg *m;
+	size_t n = 0, i, j, old = ix->cursor;
+	char *name;
+	int found;
+
+	if (!ix->open)
+		return;
+	a = &ui->accts[ix->acct];
+	window_release(ix);
+	free(ix->rows);
+	ix->rows = NULL;
+	ix->count = 0;
+	/* The folder's counts and rights may have changed too. */
+	name = xstrdup(ix->folder.name);
+	found = store_folder_get(a->st, name, &ix->folder, &err);
+	free(name);
+	if (found <= 0) {
+		ui_message(ui, true, "%s",
+		    found < 0 ? fct_error_msg(&err) : "the folder is gone");
+		fct_error_release(&err);
+		ix->open = false;
+		return;
+	}
+	if (ix->sort == UI_SORT_THREADS) {
+		if (store_msg_links(a->st, ix->folder.id, &l, &n, &err) != 0) {
+			ui_message(ui, true, "%s", fct_error_msg(&err));
+			fct_error_release(&err);
+			return;
+		}
+		if (ix->limit != NULL) {
+			if (matching_uids(ui, ix->limit, &keep) != 0) {
+				store_msg_links_free(&l, n);
+				return;
+			}
+			for (i = j = 0; i < n; i++) {
+				if (uidset_has(keep.v, keep.n, l[i].uid)) {
+					l[j++] = l[i];
+					continue;
+				}
+				free(l[i].message_id);
+				free(l[i].in_reply_to);
+				free(l[i].references);
+			}
+			n = j;
+			free(keep.v);
+		}
+		threads_build(ix, l, n);
+		store_msg_links_free(&l, n);
+	} else if (ix->limit == NULL) {
+		if (store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
+		    0) {
+			ui_message(ui, true, "%s", fct_error_msg(&err));
+			fct_error_release(&err);
+		}
+	} else if (store_msg_query(a->st, ix->folder.id, ix->limit, time(NULL),
+		       "uid ASC", 0, count_row, &ix->count, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+	}
+	/* Keep the cursor on its message when it is still there. */
+	ix->cursor = old < ix->count ? old : ix->count > 0 ? ix->count - 1 : 0;
+	if (ix->cursor_uid != 0) {
+		if (ix->rows != NULL) {
+			for (i = 0; i < ix->count; i++)
+				if (ix->rows[i].uid == ix->cursor_uid)
+					ix->cursor = i;
+		} else {
+			for (i = old > WINDOW / 2 ? old - WINDOW / 2 : 0;
+			     i < ix->count && i < old + WINDOW / 2; i++) {
+				m = ui_index_msg(ui, i);
+				if (m != NULL && m->uid == ix->cursor_uid) {
+					ix->cursor = i;
+					break;
+				}
+			}
+		}
+	}
+	if (ix->top > ix->cursor)
+		ix->top = ix->cursor;
+	m = ui_index_msg(ui, ix->cursor);
+	ix->cursor_uid = m != NULL ? m->uid : 0;
+	ui->dirty = true;
+}
+
+void
+ui_index_open(struct ui *ui, size_t acct, const char *folder)
+{
+	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+	size_t n = 0;
+	int found;
+
+	ui_index_close(ix);
+	ix->acct = acct;
+	found = store_folder_get(ui->accts[acct].st, folder, &ix->folder, &err);
+	if (found <= 0) {
+		ui_message(ui, true, "%s",
+		    found < 0 ? fct_error_msg(&err) : "no such folder");
+		fct_error_release(&err);
+		return;
+	}
+	if (ix->folder.noselect) {
+		ui_message(ui, true, "'%s' holds folders, not messages",
+		    folder);
+		ui_index_close(ix);
+		return;
+	}
+	if (store_msg_count(ui->accts[acct].st, ix->folder.id, &n, &err) != 0)
+		fct_error_release(&err);
+	ix->sort = n <= THREAD_MAX ? UI_SORT_THREADS : UI_SORT_DATE;
+	ix->open = true;
+	ui_index_reload(ui);
+	if (ui->accts[acct].w != NULL)
+		sync_worker_post(ui->accts[acct].w, SYNC_REQ_OPEN_FOLDER,
+		    folder);
+}
+
+/* --- Moving ------------------------------------------------------------- */
+
+void
+ui_index_goto(struct ui *ui, size_t i, int height)
+{
+	struct ui_index *ix = &ui->ix;
+	const struct store_msg *m;
+
+	if (ix->count == 0)
+		return;
+	if (i >= ix->count)
+		i = ix->count - 1;
+	ix->cursor = i;
+	if (ix->cursor < ix->top)
+		ix->top = ix->cursor;
+	if (height > 0 && ix->cursor >= ix->top + (size_t)height)
+		ix->top = ix->cursor - (size_t)height + 1;
+	m = ui_index_msg(ui, ix->cursor);
+	ix->cursor_uid = m != NULL ? m->uid : 0;
+	ui->dirty = true;
+}
+
+void
+ui_index_move(struct ui *ui, long delta, int height)
+{
+	struct ui_index *ix = &ui->ix;
+
+	if (ix->count == 0)
+		return;
+	if (delta < 0 && (size_t)-delta > ix->cursor)
+		ui_index_goto(ui, 0, height);
+	else
+		ui_index_goto(ui, ix->cursor + (size_t)delta, height);
+}
+
+long
+ui_index_find(struct ui *ui, uint32_t uid)
+{
+	struct ui_index *ix = &ui->ix;
+	size_t i;
+
+	if (ix->rows != NULL) {
+		for (i = 0; i < ix->count; i++)
+			if (ix->rows[i].uid == uid)
+				return (long)i;
+		return -1;
+	}
+	for (i = 0; i < ix->win_n; i++)
+		if (ix->win[i].uid == uid)
+			return (long)(ix->win_start + i);
+	return -1;
+}
+
+void
+ui_index_fold(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	size_t i;
+
+	if (ix->rows == NULL || ix->count == 0) {
+		ui_message(ui, false,
+		    "threads are folded in thread order "
+		    "(sort: o, then t)");
+		return;
+	}
+	/* Fold the thread the cursor is in: find its root. */
+	for (i = ix->cursor; i > 0 && ix->rows[i].depth > 0; i--)
+		;
+	ix->cursor_uid = ix->rows[i].uid;
+	uidset_set(&ix->collapsed, &ix->ncollapsed, &ix->collapsed_alloc,
+	    ix->rows[i].uid,
+	    !uidset_has(ix->collapsed, ix->ncollapsed, ix->rows[i].uid));
+	ix->cursor = i;
+	ui_index_reload(ui);
+}
+
+/* --- Queries ------------------------------------------------------------ */
+
+int
+ui_index_limit(struct ui *ui, const char *text)
+{
+	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct query *q = NULL;
+
+	if (text != NULL && text[strspn(text, " \t")] != '\0' &&
+	    strcmp(text, "all") != 0) {
+		if (query_parse(text, &q, &err) != 0) {
+			ui_message(ui, true, "bad query: %s",
+			    fct_error_msg(&err));
+			fct_error_release(&err);
+			return -1;
+		}
+	}
+	query_free(&ix->limit);
+	free(ix->limit_text);
+	ix->limit = q;
+	ix->limit_text = q != NULL ? xstrdup(text) : NULL;
+	ix->cursor = ix->top = 0;
+	ix->cursor_uid = 0;
+	ui_index_reload(ui);
+	return 0;
+}
+
+long
+ui_index_search(struct ui *ui, const struct query *q)
+{
+	struct ui_index *ix = &ui->ix;
+	struct uid_collect hits;
+	const struct store_msg *m;
+	size_t i, k;
+
+	if (ix->count == 0)
+		return -1;
+	/* The store knows which messages match (header: and body: too);
+	 * the order on screen says which comes next. */
+	if (matching_uids(ui, q, &hits) != 0)
+		return -1;
+	for (k = 1; k <= ix->count && hits.n > 0; k++) {
+		i = (ix->cursor + k) % ix->count;
+		if (ix->rows != NULL) {
+			if (uidset_has(hits.v, hits.n, ix->rows[i].uid)) {
+				free(hits.v);
+				return (long)i;
+			}
+			continue;
+		}
+		m = ui_index_msg(ui, i);
+		if (m != NULL && uidset_has(hits.v, hits.n, m->uid)) {
+			free(hits.v);
+			return (long)i;
+		}
+	}
+	free(hits.v);
+	return -1;
+}
+
+size_t
+ui_index_tag_query(struct ui *ui, const struct query *q)
+{
+	struct uid_collect hits;
+	size_t i;
+
+	if (matching_uids(ui, q, &hits) != 0)
+		return 0;
+	for (i = 0; i < hits.n; i++)
+		ui_index_tag(&ui->ix, hits.v[i], true);
+	free(hits.v);
+	ui->dirty = true;
+	return hits.n;
+}
+
+/* --- Drawing ------------------------------------------------------------ */
+
+static void
+flags_column(const struct ui_index *ix, const struct store_msg *m, char *out)
+{
+	out[0] = ui_index_tagged(ix, m->uid)     ? '*'
+	    : ui_index_pending(ix, m->uid)       ? '>'
+	    : (m->flags & FCT_FLAG_DELETED) != 0 ? 'D'
+	    : (m->flags & FCT_FLAG_SEEN) == 0    ? 'N'
+						 : ' ';
+	out[1] = (m->flags & FCT_FLAG_FLAGGED) != 0 ? '!'
+	    : (m->flags & FCT_FLAG_ANSWERED) != 0   ? 'r'
+	    : m->has_attachment                     ? '+'
+						    : ' ';
+	out[2] = m->parts != NULL &&
+		(strstr(m->parts, "multipart/encrypted") ||
+		    strstr(m->parts, "pkcs7-mime"))
+	    ? 'P'
+	    : m->parts != NULL && strstr(m->parts, "multipart/signed") ? 's'
+								       : ' ';
+	out[3] = '\0';
+}
+
+/* "Name" of "Name <addr>", or the address. */
+static void
+sender_name(struct strbuf *sb, const char *from)
+{
+	const char *lt;
+
+	if (from == NULL)
+		return;
+	lt = strchr(from, '<');
+	if (lt != NULL && lt > from) {
+		strbuf_add(sb, from, (size_t)(lt - from));
+		strbuf_rtrim(sb);
+		if (sb->len > 0 && sb->buf[0] == '"' &&
+		    sb->buf[sb->len - 1] == '"' && sb->len >= 2) {
+			memmove(sb->buf, sb->buf + 1, sb->len - 2);
+			strbuf_setlen(sb, sb->len - 2);
+		}
+	} else
+		strbuf_addstr(sb, from);
+}
+
+static void
+date_column(char *out, size_t len, int64_t when)
+{
+	time_t t = (time_t)when, now = time(NULL);
+	struct tm tm, tn;
+
+	if (when == 0) {
+		snprintf(out, len, "%-6s", "?");
+		return;
+	}
+	localtime_r(&t, &tm);
+	localtime_r(&now, &tn);
+	if (tm.tm_year == tn.tm_year && tm.tm_yday == tn.tm_yday)
+		strftime(out, len, "%H:%M ", &tm);
+	else if (tm.tm_year == tn.tm_year)
+		strftime(out, len, "%b %d", &tm);
+	else
+		strftime(out, len, "%Y  ", &tm);
+}
+
+static void
+size_column(char *out, size_t len, uint64_t size)
+{
+	if (size < 1024)
+		snprintf(out, len, "%4uB", (unsigned)size);
+	else if (size < 1024 * 1024)
+		snprintf(out, len, "%4uK", (unsigned)(size / 1024));
+	else
+		snprintf(out, len, "%4uM", (unsigned)(size / 1024 / 1024));
+}
+
+void
+ui_index_draw(struct ui *ui, int y0, int x0, int height, int width)
+{
+	struct ui_index *ix = &ui->ix;
+	struct strbuf sb = STRBUF_INIT, who = STRBUF_INIT;
+	const struct store_msg *m;
+	char flags[4], date[32], size[16];
+	int y, x, attr, fromw = width > 80 ? 22 : 16;
+	size_t i;
+	int d;
+
+	if (ix->cursor < ix->top)
+		ix->top = ix->cursor;
+	if (height > 0 && ix->cursor >= ix->top + (size_t)height)
+		ix->top = ix->cursor - (size_t)height + 1;
+	for (y = 0; y < height; y++) {
+		i = ix->top + (size_t)y;
+		m = ui_index_msg(ui, i);
+		attrset(ui_attr(UI_C_NORMAL));
+		if (m == NULL) {
+			ui_put(y0 + y, x0,
+			    y == 0 && ix->count == 0
+				? (ix->open
+					  ? "(no messages)"
+					  : "(no folder open: Tab, then Enter)")
+				: "",
+			    width, true);
+			continue;
+		}
+		flags_column(ix, m, flags);
+		date_column(date, sizeof date, m->date);
+		size_column(size, sizeof size, m->size);
+		attr = ui_attr(UI_C_NORMAL);
+		if (ui_index_pending(ix, m->uid))
+			attr = ui_attr(UI_C_INDEX_PENDING);
+		else if (ui_index_tagged(ix, m->uid))
+			attr = ui_attr(UI_C_INDEX_TAGGED);
+		else if (m->flags & FCT_FLAG_FLAGGED)
+			attr = ui_attr(UI_C_INDEX_FLAGGED);
+		else if (!(m->flags & FCT_FLAG_SEEN))
+			attr = ui_attr(UI_C_INDEX_NEW);
+		if (i == ix->cursor && !ui->focus_sidebar)
+			attr = ui_attr(UI_C_CURSOR);
+		attrset(attr);
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%6zu %s %s ", i + 1, flags, date);
+		x = ui_put(y0 + y, x0, sb.buf, width, false);
+		strbuf_reset(&who);
+		sender_name(&who, m->from_text);
+		strbuf_reset(&sb);
+		ui_sanitize(&sb, who.len > 0 ? who.buf : "(nobody)");
+		x += ui_put(y0 + y, x0 + x, sb.buf, fromw, true);
+		x += ui_put(y0 + y, x0 + x, " ", 1, false);
+		strbuf_reset(&sb);
+		if (ix->rows != NULL && ix->rows[i].depth > 0) {
+			for (d = 1; d < ix->rows[i].depth && d < 10; d++)
+				strbuf_addstr(&sb, "  ");
+			strbuf_addstr(&sb,
+			    ix->rows[i].last ? "\xe2\x94\x94>"
+					     : "\xe2\x94\x9c>");
+		}
+		if (ix->rows != NULL && ix->rows[i].hidden > 0)
+			strbuf_addf(&sb, "(+%u) ", ix->rows[i].hidden);
+		ui_sanitize(&sb, m->subject != NULL ? m->subject : "");
+		if (width - x > 7) {
+			x +=
+			    ui_put(y0 + y, x0 + x, sb.buf, width - x - 6, true);
+			ui_put(y0 + y, x0 + x, size, 6, true);
+		} else
+			ui_put(y0 + y, x0 + x, sb.buf, width - x, true);
+	}
+	attrset(A_NORMAL);
+	strbuf_release(&sb);
+	strbuf_release(&who);
+}

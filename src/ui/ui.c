@@ -1,0 +1,1032 @@
+/*
+ * The terminal interface's entry point and event loop.
+ *
+ * One thread (the caller's) owns ncurses and the model (private.h). The
+ * account workers run the network; they report on one events queue whose
+ * eventfd the loop polls next to the terminal and a self-pipe that the
+ * signal handlers write to (SIGWINCH for resizes; SIGINT, SIGTERM and
+ * SIGHUP to quit cleanly; SIGTSTP is left to ncurses, which restores the
+ * terminal around the stop). Each iteration applies whatever arrived --
+ * keys, events, signals -- to the model, which marks what must be drawn
+ * again, and then draws once. Nothing here blocks on the network: reads
+ * come from the store (SQLite, on the local disk), and every change is a
+ * job handed to a worker.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "facteur/core_queue.h"
+#include "facteur/ui.h"
+#include "private.h"
+
+static int signal_fd = -1;
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+	unsigned char c = (unsigned char)sig;
+
+	if (signal_fd >= 0 && write(signal_fd, &c, 1) < 0) {
+		/* A full pipe already holds a wake-up. */
+	}
+	errno = saved;
+}
+
+void
+ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	free(ui->message);
+	va_start(ap, fmt);
+	ui->message = xvasprintf(fmt, ap);
+	va_end(ap);
+	ui->message_error = error;
+	ui->dirty = true;
+}
+
+struct ui_account *
+ui_current_account(struct ui *ui)
+{
+	if (ui->naccts == 0)
+		return NULL;
+	if (ui->ix.open)
+		return &ui->accts[ui->ix.acct];
+	if (ui->side_cursor < ui->nside)
+		return &ui->accts[ui->side[ui->side_cursor].acct];
+	return &ui->accts[0];
+}
+
+/* --- Layout ------------------------------------------------------------- */
+
+static int
+main_height(const struct ui *ui)
+{
+	return ui->rows > 2 ? ui->rows - 2 : 0;
+}
+
+static void
+layout(struct ui *ui)
+{
+	getmaxyx(stdscr, ui->rows, ui->cols);
+	ui->side_width = ui->cols / 3;
+	if (ui->side_width > 34)
+		ui->side_width = 34;
+	if (ui->side_width < 12)
+		ui->side_width = ui->cols >= 24 ? 12 : 0;
+	ui->dirty = true;
+}
+
+static void
+draw_status(struct ui *ui, int y)
+{
+	struct ui_account *a = ui_current_account(ui);
+	struct strbuf sb = STRBUF_INIT;
+	static const char *const sorts[] = { "threads", "date", "from",
+		"subject", "size" };
+	size_t pending = 0, i;
+
+	for (i = 0; i < ui->naccts; i++)
+		pending += ui->accts[i].pending;
+	strbuf_addstr(&sb, " facteur");
+	if (a != NULL) {
+		strbuf_addf(&sb, " | %s: %s", a->acct->name,
+		    a->w == NULL ? "no worker" : sync_state_name(a->state));
+		if (a->state == SYNC_STATE_SYNCING && a->state_folder != NULL) {
+			strbuf_addstr(&sb, " ");
+			ui_sanitize(&sb, a->state_folder);
+			if (a->total > 0)
+				strbuf_addf(&sb, " %u/%u", a->done, a->total);
+		}
+		if ((a->state == SYNC_STATE_OFFLINE ||
+			a->state == SYNC_STATE_ERROR ||
+			a->state == SYNC_STATE_RETRYING) &&
+		    a->reason != NULL) {
+			strbuf_addstr(&sb, " (");
+			ui_sanitize(&sb, a->reason);
+			strbuf_addstr(&sb, ")");
+		}
+	}
+	if (ui->ix.open) {
+		strbuf_addstr(&sb, " | ");
+		ui_sanitize(&sb, ui->ix.folder.name);
+		strbuf_addf(&sb, " %zu msgs, %s%s", ui->ix.count,
+		    sorts[ui->ix.sort], ui->ix.reverse ? " reversed" : "");
+		if (ui->ix.ntagged > 0)
+			strbuf_addf(&sb, ", %zu tagged", ui->ix.ntagged);
+		if (ui->ix.limit_text != NULL) {
+			strbuf_addstr(&sb, ", limit: ");
+			ui_sanitize(&sb, ui->ix.limit_text);
+		}
+		if (ui_rights_badge(ui->ix.folder.rights) != NULL)
+			strbuf_addf(&sb, " (%s)",
+			    ui_rights_badge(ui->ix.folder.rights));
+	}
+	if (pending > 0)
+		strbuf_addf(&sb, " | %zu job%s pending", pending,
+		    pending == 1 ? "" : "s");
+	strbuf_addstr(&sb, " | ?:help");
+	attrset(ui_attr(UI_C_STATUS));
+	ui_put(y, 0, sb.buf, ui->cols, true);
+	attrset(A_NORMAL);
+	strbuf_release(&sb);
+}
+
+/* The keys bound to action a in a view, "j, Down". Owned. */
+static char *
+keys_of(const struct ui_keymap *m, enum ui_action a)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *name;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->v[i].action != a)
+			continue;
+		name = ui_key_name(m->v[i].key);
+		if (sb.len > 0)
+			strbuf_addstr(&sb, " ");
+		strbuf_addstr(&sb, name);
+		free(name);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* The help screen, generated from the action list and the key tables. */
+static void
+draw_help(struct ui *ui, int height)
+{
+	static const char *const titles[] = { "Index", "Pager" };
+	struct strbuf lines = STRBUF_INIT, sb = STRBUF_INIT;
+	const struct ui_action_info *info;
+	size_t nlines = 0, i, skip;
+	const char *p;
+	char *keys;
+	int v, y = 0;
+
+	for (v = 0; v < 2; v++) {
+		strbuf_addf(&lines, "%s keys (q closes this screen):\n",
+		    titles[v]);
+		nlines++;
+		for (i = 1; i < UI_A__COUNT; i++) {
+			info = ui_action_info((enum ui_action)i);
+			if (!(info->where &
+				(v == 0 ? UI_IN_INDEX : UI_IN_PAGER)))
+				continue;
+			keys = keys_of(&ui->keys[v], (enum ui_action)i);
+			strbuf_addf(&lines, "  %-14s %-16s %s\n", keys,
+			    info->name, info->help);
+			free(keys);
+			nlines++;
+		}
+		strbuf_addch(&lines, '\n');
+		nlines++;
+	}
+	if (ui->help_top >= nlines)
+		ui->help_top = nlines > 0 ? nlines - 1 : 0;
+	p = lines.buf;
+	for (skip = 0; skip < ui->help_top && (p = strchr(p, '\n')) != NULL;
+	     skip++)
+		p++;
+	attrset(ui_attr(UI_C_NORMAL));
+	while (p != NULL && *p != '\0' && y < height) {
+		strbuf_reset(&sb);
+		strbuf_add(&sb, p, strcspn(p, "\n"));
+		ui_put(y++, 0, sb.buf, ui->cols, true);
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	while (y < height)
+		ui_put(y++, 0, "", ui->cols, true);
+	strbuf_release(&sb);
+	strbuf_release(&lines);
+}
+
+static void
+draw(struct ui *ui)
+{
+	int h = main_height(ui);
+	int sw = ui->side_width;
+
+	ui->dirty = false;
+	curs_set(ui->pr.kind != UI_PROMPT_NONE ? 1 : 0);
+	if (ui->rows < 3 || ui->cols < 10) {
+		erase();
+		ui_put(0, 0, "(terminal too small)", ui->cols, false);
+		refresh();
+		return;
+	}
+	if (ui->help)
+		draw_help(ui, h);
+	else if (ui->pg.open)
+		ui_pager_draw(ui, h, ui->cols);
+	else {
+		if (sw > 0)
+			ui_sidebar_draw(ui, h);
+		ui_index_draw(ui, 0, sw, h, ui->cols - sw);
+	}
+	draw_status(ui, ui->rows - 2);
+	if (ui->pr.kind != UI_PROMPT_NONE)
+		ui_prompt_draw(ui, ui->rows - 1, ui->cols);
+	else {
+		attrset(ui->message_error ? ui_attr(UI_C_ERROR)
+					  : ui_attr(UI_C_NORMAL));
+		if (ui->message != NULL)
+			ui_put_sanitized(ui->rows - 1, 0, ui->message, ui->cols,
+			    true);
+		else
+			ui_put(ui->rows - 1, 0, "", ui->cols, true);
+		attrset(A_NORMAL);
+	}
+	refresh();
+}
+
+/* --- The model, from the store and the workers ------------------------- */
+
+static void
+load_folders(struct ui *ui, struct ui_account *a)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+
+	struct store_folder *f;
+	size_t i;
+
+	if (store_folder_list(a->st, &a->folders, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+		return;
+	}
+	/* A synced folder shows what the cache holds, which moves with
+	 * every sync; the others the server's last STATUS. NEEDSWORK: this
+	 * counts every synced folder on each change; cache the counts per
+	 * folder if many large folders make it show. */
+	for (i = 0; i < a->folders.n; i++) {
+		f = &a->folders.v[i];
+		if (f->uidvalidity == 0 || f->noselect)
+			continue;
+		if (store_folder_counts(a->st, f->id, &f->total, &f->unseen,
+			&err) != 0) {
+			ui_message(ui, true, "%s", fct_error_msg(&err));
+			fct_error_release(&err);
+		}
+	}
+}
+
+static void
+open_default_folder(struct ui *ui)
+{
+	const char *inbox;
+	long row;
+
+	if (ui->ix.open || ui->naccts == 0)
+		return;
+	inbox = ui_role_folder(ui, 0, "inbox");
+	if (inbox == NULL)
+		return;
+	ui_index_open(ui, 0, inbox);
+	if ((row = ui_sidebar_find(ui, 0, inbox)) >= 0)
+		ui->side_cursor = (size_t)row;
+}
+
+static struct ui_account *
+account_named(struct ui *ui, const char *name, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < ui->naccts; i++)
+		if (strcmp(ui->accts[i].acct->name, name) == 0) {
+			if (idx != NULL)
+				*idx = i;
+			return &ui->accts[i];
+		}
+	return NULL;
+}
+
+static void
+folders_changed(struct ui *ui, size_t idx, const char *folder)
+{
+	load_folders(ui, &ui->accts[idx]);
+	ui_sidebar_build(ui);
+	if (!ui->ix.open)
+		open_default_folder(ui);
+	else if (ui->ix.acct == idx &&
+	    (folder == NULL || strcmp(folder, ui->ix.folder.name) == 0))
+		ui_index_reload(ui);
+}
+
+static void
+apply_event(struct ui *ui, int type, const struct sync_event *ev)
+{
+	struct ui_account *a;
+	enum sync_state old;
+	size_t idx;
+
+	if ((a = account_named(ui, ev->account, &idx)) == NULL)
+		return;
+	ui->dirty = true;
+	switch ((enum sync_event_type)type) {
+	case SYNC_EV_STATE:
+		old = a->state;
+		a->state = ev->state;
+		free(a->state_folder);
+		a->state_folder =
+		    ev->folder != NULL ? xstrdup(ev->folder) : NULL;
+		free(a->reason);
+		a->reason = ev->reason != NULL ? xstrdup(ev->reason) : NULL;
+		a->done = ev->done;
+		a->total = ev->total;
+		/* The folder list is refreshed after each login. */
+		if (old != ev->state)
+			folders_changed(ui, idx, "");
+		break;
+	case SYNC_EV_FOLDER_CHANGED:
+		folders_changed(ui, idx, ev->folder);
+		break;
+	case SYNC_EV_NEW_MAIL:
+		folders_changed(ui, idx, ev->folder);
+		ui_message(ui, false, "%u new message%s in %s", ev->count,
+		    ev->count == 1 ? "" : "s",
+		    ev->folder != NULL ? ev->folder : "?");
+		break;
+	case SYNC_EV_FOLDER_FAILED:
+		ui_message(ui, true, "cannot sync '%s': %s",
+		    ev->folder != NULL ? ev->folder : "?",
+		    ev->reason != NULL ? ev->reason : "unknown reason");
+		break;
+	case SYNC_EV_JOB_DONE:
+	case SYNC_EV_JOB_FAILED:
+		ui_job_event(ui, ev, type == SYNC_EV_JOB_DONE);
+		break;
+	case SYNC_EV_BODY_FETCHED:
+		if (ui->ix.open && ui->ix.acct == idx && ev->folder != NULL &&
+		    strcmp(ev->folder, ui->ix.folder.name) == 0)
+			ui_pager_body_event(ui, ev->uid, ev->reason);
+		break;
+	}
+}
+
+static void
+take_events(struct ui *ui)
+{
+	struct fct_msg *m;
+
+	while ((m = fct_queue_pop(ui->events)) != NULL) {
+		apply_event(ui, m->type, m->payload);
+		fct_msg_free(&m);
+	}
+}
+
+/* --- Keys ---------------------------------------------------------------- */
+
+static void
+open_message(struct ui *ui, size_t row)
+{
+	const struct store_msg *m = ui_index_msg(ui, row);
+
+	if (m == NULL)
+		return;
+	ui_index_goto(ui, row, main_height(ui));
+	if (!(m->flags & FCT_FLAG_SEEN))
+		ui_mark_seen(ui, m->uid);
+	ui_pager_open(ui, m->uid);
+}
+
+static void
+prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct ui_account *a;
+	struct query *q = NULL;
+	size_t idx = 0, n;
+	long row;
+	char **m;
+
+	if (answer == NULL)
+		return;
+	switch (then) {
+	case UI_A_MOVE:
+	case UI_A_COPY:
+	case UI_A_CHANGE_FOLDER:
+		if (answer[0] == '\0')
+			return;
+		a = ui_current_account(ui);
+		if (a == NULL)
+			return;
+		idx = (size_t)(a - ui->accts);
+		/* A name that is no folder stands for its best completion. */
+		m = NULL;
+		n = 0;
+		if (ui_sidebar_find(ui, idx, answer) < 0 &&
+		    (m = ui_folder_complete(ui, answer, &n)) != NULL && n > 0)
+			answer = m[0];
+		if (then == UI_A_CHANGE_FOLDER) {
+			ui_pager_close(&ui->pg);
+			ui_index_open(ui, idx, answer);
+			if ((row = ui_sidebar_find(ui, idx, answer)) >= 0)
+				ui->side_cursor = (size_t)row;
+		} else
+			ui_file(ui, then, answer);
+		while (n-- > 0)
+			free(m[n]);
+		free(m);
+		return;
+	case UI_A_LIMIT:
+		(void)ui_index_limit(ui, answer);
+		return;
+	case UI_A_SEARCH:
+	case UI_A_TAG_QUERY:
+		if (answer[0] == '\0')
+			return;
+		if (query_parse(answer, &q, &err) != 0) {
+			ui_message(ui, true, "bad query: %s",
+			    fct_error_msg(&err));
+			fct_error_release(&err);
+			return;
+		}
+		if (then == UI_A_TAG_QUERY) {
+			n = ui_index_tag_query(ui, q);
+			ui_message(ui, false, "tagged %zu message%s", n,
+			    n == 1 ? "" : "s");
+			query_free(&q);
+			return;
+		}
+		query_free(&ui->search);
+		ui->search = q;
+		if ((row = ui_index_search(ui, q)) < 0)
+			ui_message(ui, true, "not found");
+		else
+			ui_index_goto(ui, (size_t)row, main_height(ui));
+		return;
+	case UI_A_SORT:
+		switch (answer[0]) {
+		case 'd':
+			ui->ix.sort = UI_SORT_DATE;
+			break;
+		case 'f':
+			ui->ix.sort = UI_SORT_FROM;
+			break;
+		case 's':
+			ui->ix.sort = UI_SORT_SUBJECT;
+			break;
+		case 'z':
+			ui->ix.sort = UI_SORT_SIZE;
+			break;
+		case 't':
+			ui->ix.sort = UI_SORT_THREADS;
+			break;
+		default:
+			return;
+		}
+		ui_index_reload(ui);
+		return;
+	default:
+		return;
+	}
+}
+
+/* What moving, copying or filing needs of the open folder, checked
+ * before the prompt so that a read-only folder says so at once. */
+static bool
+may_file(struct ui *ui, enum ui_action a)
+{
+	const char *rights = ui->ix.folder.rights;
+	const char *need = a == UI_A_COPY ? "r"
+	    : a == UI_A_FLAG              ? "w"
+	    : a == UI_A_TOGGLE_READ       ? "s"
+					  : "rte";
+
+	if (!ui->ix.open) {
+		ui_message(ui, true, "no folder is open");
+		return false;
+	}
+	if (ui_rights_allow(rights, need))
+		return true;
+	ui_message(ui, true,
+	    "'%s' is %s: your rights there are '%s'; nothing was changed",
+	    ui->ix.folder.name,
+	    ui_rights_badge(rights) != NULL ? ui_rights_badge(rights)
+					    : "restricted",
+	    rights);
+	return false;
+}
+
+static void
+sidebar_key(struct ui *ui, enum ui_action a)
+{
+	const struct ui_side_row *r;
+	int h = main_height(ui);
+
+	switch (a) {
+	case UI_A_NEXT:
+		if (ui->side_cursor + 1 < ui->nside)
+			ui->side_cursor++;
+		break;
+	case UI_A_PREV:
+		if (ui->side_cursor > 0)
+			ui->side_cursor--;
+		break;
+	case UI_A_PAGE_DOWN:
+		ui->side_cursor += (size_t)h;
+		if (ui->side_cursor >= ui->nside)
+			ui->side_cursor = ui->nside > 0 ? ui->nside - 1 : 0;
+		break;
+	case UI_A_PAGE_UP:
+		ui->side_cursor = ui->side_cursor > (size_t)h
+		    ? ui->side_cursor - (size_t)h
+		    : 0;
+		break;
+	case UI_A_COLLAPSE:
+		ui_sidebar_fold(ui);
+		break;
+	case UI_A_OPEN:
+		if (ui->side_cursor >= ui->nside)
+			break;
+		r = &ui->side[ui->side_cursor];
+		if (r->folder < 0) {
+			ui_sidebar_fold(ui);
+			break;
+		}
+		ui_index_open(ui, r->acct,
+		    ui->accts[r->acct].folders.v[r->folder].name);
+		if (ui->ix.open)
+			ui->focus_sidebar = false;
+		break;
+	default:
+		return;
+	}
+	ui->dirty = true;
+}
+
+static void
+run_action(struct ui *ui, enum ui_action a)
+{
+	struct ui_index *ix = &ui->ix;
+	const struct store_msg *m;
+	int h = main_height(ui);
+	bool pager = ui->pg.open;
+	long row;
+	size_t i;
+
+	ui->dirty = true;
+	if (ui->focus_sidebar && !pager &&
+	    (a == UI_A_NEXT || a == UI_A_PREV || a == UI_A_OPEN ||
+		a == UI_A_COLLAPSE || a == UI_A_PAGE_DOWN ||
+		a == UI_A_PAGE_UP)) {
+		sidebar_key(ui, a);
+		return;
+	}
+	switch (a) {
+	case UI_A_NONE:
+	case UI_A__COUNT:
+		return;
+	case UI_A_NEXT:
+	case UI_A_PREV:
+		if (!pager) {
+			ui_index_move(ui, a == UI_A_NEXT ? 1 : -1, h);
+			return;
+		}
+		row = ui_index_find(ui, ui->pg.uid);
+		if (row < 0)
+			row = (long)ix->cursor;
+		if ((a == UI_A_NEXT && (size_t)row + 1 >= ix->count) ||
+		    (a == UI_A_PREV && row == 0)) {
+			ui_message(ui, false,
+			    a == UI_A_NEXT ? "this is the last message"
+					   : "this is the first message");
+			return;
+		}
+		open_message(ui, (size_t)(row + (a == UI_A_NEXT ? 1 : -1)));
+		return;
+	case UI_A_PAGE_DOWN:
+	case UI_A_PAGE_UP:
+		if (pager)
+			ui_pager_scroll(ui,
+			    a == UI_A_PAGE_DOWN ? h - 1 : -(h - 1), h);
+		else
+			ui_index_move(ui, a == UI_A_PAGE_DOWN ? h : -h, h);
+		return;
+	case UI_A_LINE_DOWN:
+	case UI_A_LINE_UP:
+		ui_pager_scroll(ui, a == UI_A_LINE_DOWN ? 1 : -1, h);
+		return;
+	case UI_A_FIRST:
+		ui_index_goto(ui, 0, h);
+		return;
+	case UI_A_LAST:
+		if (ix->count > 0)
+			ui_index_goto(ui, ix->count - 1, h);
+		return;
+	case UI_A_OPEN:
+		if (!pager)
+			open_message(ui, ix->cursor);
+		return;
+	case UI_A_QUIT:
+		if (pager)
+			ui_pager_close(&ui->pg);
+		else
+			ui->quit = true;
+		return;
+	case UI_A_FOCUS:
+		ui->focus_sidebar = !ui->focus_sidebar;
+		return;
+	case UI_A_CHANGE_FOLDER:
+		ui_prompt_start(ui, UI_PROMPT_FOLDER, a, "Open folder: ");
+		return;
+	case UI_A_COLLAPSE:
+		ui_index_fold(ui);
+		return;
+	case UI_A_SORT:
+		ui_prompt_start(ui, UI_PROMPT_CHAR, a,
+		    "Sort by (d)ate, (f)rom, (s)ubject, si(z)e or (t)hreads? ");
+		return;
+	case UI_A_SORT_REVERSE:
+		ix->reverse = !ix->reverse;
+		ui_index_reload(ui);
+		return;
+	case UI_A_MOVE:
+	case UI_A_COPY:
+		if (!may_file(ui, a))
+			return;
+		ui_prompt_start(ui, UI_PROMPT_FOLDER, a,
+		    a == UI_A_MOVE ? "Move to folder: " : "Copy to folder: ");
+		return;
+	case UI_A_DELETE:
+	case UI_A_ARCHIVE:
+	case UI_A_SPAM:
+	case UI_A_FLAG:
+	case UI_A_TOGGLE_READ:
+		if (may_file(ui, a))
+			ui_file(ui, a, NULL);
+		return;
+	case UI_A_TAG:
+		if ((m = ui_index_msg(ui, ix->cursor)) == NULL)
+			return;
+		ui_index_tag(ix, m->uid, !ui_index_tagged(ix, m->uid));
+		ui_index_move(ui, 1, h);
+		return;
+	case UI_A_TAG_QUERY:
+		ui_prompt_start(ui, UI_PROMPT_QUERY, a,
+		    "Tag messages matching: ");
+		return;
+	case UI_A_UNDO:
+		ui_undo(ui);
+		return;
+	case UI_A_SEARCH:
+		ui_prompt_start(ui, UI_PROMPT_QUERY, a, "Search: ");
+		return;
+	case UI_A_SEARCH_NEXT:
+		if (ui->search == NULL) {
+			ui_message(ui, true, "no search yet (/)");
+			return;
+		}
+		if ((row = ui_index_search(ui, ui->search)) < 0)
+			ui_message(ui, true, "not found");
+		else
+			ui_index_goto(ui, (size_t)row, h);
+		return;
+	case UI_A_LIMIT:
+		ui_prompt_start(ui, UI_PROMPT_QUERY, a,
+		    "Limit to messages matching ('all' for every one): ");
+		return;
+	case UI_A_SYNC:
+		for (i = 0; i < ui->naccts; i++)
+			if (ui->accts[i].w != NULL)
+				sync_worker_post(ui->accts[i].w,
+				    SYNC_REQ_SYNC_ALL, NULL);
+		ui_message(ui, false, "syncing every folder");
+		return;
+	case UI_A_HEADERS:
+		ui->pg.full_headers = !ui->pg.full_headers;
+		ui_pager_rerender(ui);
+		return;
+	case UI_A_HELP:
+		ui->help = true;
+		ui->help_top = 0;
+		return;
+	case UI_A_REDRAW:
+		clearok(curscr, TRUE);
+		return;
+	case UI_A_COMPOSE:
+	case UI_A_REPLY:
+	case UI_A_GROUP_REPLY:
+	case UI_A_FORWARD:
+		ui_message(ui, true,
+		    "%s: not available yet (composing comes "
+		    "with a later version)",
+		    ui_action_info(a)->name);
+		return;
+	}
+}
+
+static void
+handle_key(struct ui *ui, int key)
+{
+	enum ui_action a, then;
+	char *answer, *name;
+
+	if (key == UI_KEY_FN + KEY_RESIZE) {
+		layout(ui);
+		ui_pager_rerender(ui);
+		return;
+	}
+	if (ui->pr.kind != UI_PROMPT_NONE) {
+		then = ui->pr.then;
+		if (ui_prompt_key(ui, key, &answer)) {
+			ui_prompt_release(ui);
+			free(ui->message);
+			ui->message = NULL;
+			prompt_answer(ui, then, answer);
+			free(answer);
+		}
+		return;
+	}
+	free(ui->message);
+	ui->message = NULL;
+	a = ui_keymap_lookup(&ui->keys[ui->pg.open ? UI_VIEW_PAGER
+						   : UI_VIEW_INDEX],
+	    key);
+	if (ui->help) {
+		if (a == UI_A_NEXT || a == UI_A_LINE_DOWN)
+			ui->help_top++;
+		else if ((a == UI_A_PREV || a == UI_A_LINE_UP) &&
+		    ui->help_top > 0)
+			ui->help_top--;
+		else if (a == UI_A_PAGE_DOWN)
+			ui->help_top += (size_t)main_height(ui) - 1;
+		else if (a == UI_A_PAGE_UP)
+			ui->help_top =
+			    ui->help_top > (size_t)main_height(ui) - 1
+			    ? ui->help_top - (size_t)main_height(ui) + 1
+			    : 0;
+		else
+			ui->help = false;
+		ui->dirty = true;
+		return;
+	}
+	if (a == UI_A_NONE) {
+		name = ui_key_name(key);
+		ui_message(ui, true, "key %s is not bound (? for help)", name);
+		free(name);
+		return;
+	}
+	run_action(ui, a);
+}
+
+static void
+take_keys(struct ui *ui)
+{
+	wint_t wc;
+	int r;
+
+	while ((r = get_wch(&wc)) != ERR) {
+		if (r == KEY_CODE_YES)
+			handle_key(ui, UI_KEY_FN + (int)wc);
+		else
+			handle_key(ui, (int)wc);
+		if (ui->quit)
+			return;
+	}
+}
+
+static void
+take_signals(struct ui *ui)
+{
+	unsigned char c;
+	struct winsize ws;
+
+	while (read(ui->sigpipe[0], &c, 1) == 1) {
+		if (c == SIGWINCH) {
+			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+			    ws.ws_row > 0 && ws.ws_col > 0)
+				resizeterm(ws.ws_row, ws.ws_col);
+			layout(ui);
+			ui_pager_rerender(ui);
+		} else
+			ui->quit = true;
+	}
+}
+
+/* --- Start and stop -------------------------------------------------------- */
+
+static int
+accounts_start(struct ui *ui, struct fct_error *err)
+{
+	const struct config *cfg = ui->cfg;
+	struct ui_account *a;
+	size_t i, n;
+	char *path;
+	struct fct_error jerr = FCT_ERROR_INIT;
+
+	ui->accts = xcalloc(cfg->naccounts + 1, sizeof *ui->accts);
+	for (i = 0; i < cfg->naccounts; i++) {
+		if (cfg->accounts[i].imap.proto != CONFIG_PROTO_IMAP)
+			continue;
+		a = &ui->accts[ui->naccts];
+		a->acct = &cfg->accounts[i];
+		a->state = SYNC_STATE_CONNECTING;
+		path = sync_store_path(cfg, a->acct);
+		if (store_open(path, &a->st, err) != 0) {
+			free(path);
+			return -1;
+		}
+		free(path);
+		ui->naccts++;
+		if (store_job_count(a->st, &n, &jerr) == 0)
+			a->pending = n;
+		fct_error_release(&jerr);
+		load_folders(ui, a);
+	}
+	if (ui->naccts == 0)
+		return fct_error_set(err,
+		    "no IMAP account in the configuration (see facteur(5))");
+	return 0;
+}
+
+static int
+workers_start(struct ui *ui, struct fct_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < ui->naccts; i++)
+		if (sync_worker_start(ui->cfg, ui->accts[i].acct, NULL,
+			ui->events, &ui->accts[i].w, err) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+ui_release(struct ui *ui)
+{
+	struct ui_account *a;
+	size_t i;
+
+	for (i = 0; i < ui->naccts; i++)
+		if (ui->accts[i].w != NULL)
+			sync_worker_stop(ui->accts[i].w);
+	for (i = 0; i < ui->naccts; i++) {
+		a = &ui->accts[i];
+		sync_worker_free(&a->w);
+		store_close(&a->st);
+		store_folder_list_release(&a->folders);
+		free(a->state_folder);
+		free(a->reason);
+	}
+	free(ui->accts);
+	fct_queue_free(&ui->events);
+	ui_sidebar_release(ui);
+	for (i = 0; i < ui->nfolded; i++)
+		free(ui->folded[i]);
+	free(ui->folded);
+	ui_index_close(&ui->ix);
+	ui_pager_close(&ui->pg);
+	strbuf_release(&ui->pg.text);
+	ui_prompt_release(ui);
+	strbuf_release(&ui->pr.buf);
+	for (i = 0; i < 2; i++) {
+		while (ui->hist[i].n > 0)
+			free(ui->hist[i].v[--ui->hist[i].n]);
+		free(ui->hist[i].v);
+	}
+	ui_filing_release(ui);
+	query_free(&ui->search);
+	free(ui->message);
+	if (ui->sigpipe[0] >= 0)
+		close(ui->sigpipe[0]);
+	if (ui->sigpipe[1] >= 0)
+		close(ui->sigpipe[1]);
+}
+
+int
+ui_check_config(const struct config *cfg, struct config_diags *diags)
+{
+	struct ui_keymap *maps = xcalloc(2, sizeof *maps);
+	struct ui_theme theme;
+	int rc = 0;
+
+	if (ui_keys_load(maps, cfg, diags) != 0)
+		rc = -1;
+	if (ui_theme_load(&theme, cfg->theme, diags) != 0)
+		rc = -1;
+	free(maps);
+	return rc;
+}
+
+static void
+install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGWINCH, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+int
+ui_main(const struct config *cfg, FILE *errfp)
+{
+	struct config_diags diags = CONFIG_DIAGS_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct ui *ui = xcalloc(1, sizeof *ui);
+	struct pollfd pfd[3];
+	int rc = 1, i;
+
+	ui->cfg = cfg;
+	ui->sigpipe[0] = ui->sigpipe[1] = -1;
+	strbuf_init(&ui->pg.text, 0);
+	strbuf_init(&ui->pr.buf, 0);
+	/* Both, so that every problem shows at once. */
+	i = ui_keys_load(ui->keys, cfg, &diags);
+	if (ui_theme_load(&ui->theme, cfg->theme, &diags) != 0 || i != 0) {
+		config_diags_print(&diags, errfp);
+		goto out;
+	}
+	config_diags_print(&diags, errfp);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(errfp,
+		    "facteur: the interface needs a terminal; "
+		    "see facteur --help for the commands\n");
+		goto out;
+	}
+	if (fct_queue_new(&ui->events, &err) != 0 ||
+	    accounts_start(ui, &err) != 0 || pipe(ui->sigpipe) != 0) {
+		fprintf(errfp, "facteur: %s\n",
+		    err.msg != NULL ? err.msg : strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		fcntl(ui->sigpipe[i], F_SETFL,
+		    fcntl(ui->sigpipe[i], F_GETFL) | O_NONBLOCK);
+		fcntl(ui->sigpipe[i], F_SETFD, FD_CLOEXEC);
+	}
+	signal_fd = ui->sigpipe[1];
+
+	/* Workers first: they start with every signal blocked, and the
+	 * handlers below are the main thread's. */
+	if (workers_start(ui, &err) != 0) {
+		fprintf(errfp, "facteur: %s\n", fct_error_msg(&err));
+		goto out;
+	}
+	set_escdelay(25);
+	if (initscr() == NULL) {
+		fprintf(errfp, "facteur: cannot start the terminal\n");
+		goto out;
+	}
+	install_signals();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	ui_theme_apply(&ui->theme);
+	layout(ui);
+	ui_sidebar_build(ui);
+	open_default_folder(ui);
+
+	while (!ui->quit) {
+		if (ui->dirty)
+			draw(ui);
+		pfd[0].fd = STDIN_FILENO;
+		pfd[1].fd = ui->sigpipe[0];
+		pfd[2].fd = fct_queue_fd(ui->events);
+		for (i = 0; i < 3; i++) {
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+			break;
+		take_signals(ui);
+		if (pfd[2].revents & POLLIN)
+			take_events(ui);
+		/* Always try the keyboard: ncurses may hold keys read
+		 * already (and a resize shows there as KEY_RESIZE). */
+		take_keys(ui);
+		if (pfd[0].revents & (POLLHUP | POLLERR))
+			ui->quit = true;
+	}
+	endwin();
+	rc = 0;
+out:
+	signal_fd = -1;
+	ui_release(ui);
+	free(ui);
+	fct_error_release(&err);
+	config_diags_release(&diags);
+	return rc;
+}

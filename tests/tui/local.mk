@@ -1,0 +1,5 @@
+# The terminal interface, driven in tmux against the test bed (tests/tui/).
+TESTS += tests/tui/browse.sh
+EXTRA_DIST += tests/tui
+TESTS += tests/tui/filing.sh
+TESTS += tests/tui/live.sh
