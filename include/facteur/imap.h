@@ -72,9 +72,21 @@ void imap_folder_list_release(struct imap_folder_list *list);
 int imap_session_open(const struct config_account *acct,
     struct imap_session **out, struct fct_error *err) FCT_WUR;
 
-/* Authenticates: LOGIN for passwords, XOAUTH2 for OAuth2 tokens. */
+/*
+ * Authenticates with cred: AUTHENTICATE PLAIN for a password where offered
+ * (with SASL-IR when offered too), else LOGIN; OAUTHBEARER, else XOAUTH2,
+ * for an OAuth2 token (src/imap/auth.c).
+ */
 int imap_session_login(struct imap_session *s,
     const struct net_credential *cred, struct fct_error *err) FCT_WUR;
+
+/*
+ * Gets the account's secret and logs in with it (net_login): a refused
+ * OAuth2 token is replaced by a fresh one from oauth2_token_command, once.
+ * The secret is fetched only now, once the server proved who it is.
+ */
+int imap_session_authenticate(struct imap_session *s,
+    const struct config_account *acct, struct fct_error *err) FCT_WUR;
 
 /*
  * True once a stream or parse error left the session unusable: the caller

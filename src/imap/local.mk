@@ -1,6 +1,7 @@
 # imap: IMAP sessions on libetpan. Depends on net and core.
 noinst_LIBRARIES += libimap.a
 libimap_a_SOURCES = \
+	src/imap/auth.c \
 	src/imap/folders.c \
 	src/imap/mailbox.c \
 	src/imap/mutf7.c \
