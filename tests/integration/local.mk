@@ -8,3 +8,5 @@ TESTS += tests/integration/jobs.sh
 TESTS += tests/integration/watch.sh
 # `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
 TESTS += tests/integration/check.sh
+# OAuth2 (OAUTHBEARER, token refreshed once) against Dovecot's oauth2 passdb.
+TESTS += tests/integration/oauth.sh
