@@ -122,6 +122,24 @@ int imap_folder_status(struct imap_session *s, struct imap_folder *f,
 int imap_folder_myrights(struct imap_session *s, struct imap_folder *f,
     struct fct_error *err) FCT_WUR;
 
+/* What imap_folder_manage does. */
+enum imap_folder_op {
+	IMAP_FOLDER_CREATE,
+	IMAP_FOLDER_RENAME,
+	IMAP_FOLDER_DELETE,
+	IMAP_FOLDER_SUBSCRIBE,
+	IMAP_FOLDER_UNSUBSCRIBE,
+};
+
+/*
+ * CREATE, RENAME (to new_name), DELETE, SUBSCRIBE or UNSUBSCRIBE the folder
+ * `name` (UTF-8; sent in modified UTF-7). Idempotent, for job replays: a
+ * create of an existing folder, a delete of a missing one, and a rename
+ * already done succeed (src/imap/manage.c).
+ */
+int imap_folder_manage(struct imap_session *s, enum imap_folder_op op,
+    const char *name, const char *new_name, struct fct_error *err) FCT_WUR;
+
 /*
  * Synchronisation primitives. The sync layer decides what to ask; these
  * calls ask it and hand back what the server said, including what it said

@@ -12,3 +12,5 @@ libimap_a_SOURCES = \
 libimap_a_CPPFLAGS = $(AM_CPPFLAGS)
 # IDLE, NOOP and STATUS for the account workers.
 libimap_a_SOURCES += src/imap/idle.c
+# CREATE, RENAME, DELETE, (UN)SUBSCRIBE for folder jobs.
+libimap_a_SOURCES += src/imap/manage.c

@@ -11,6 +11,9 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   expunge FOLDER UIDS         mark deleted and UID EXPUNGE exactly those
   append FOLDER FILE [FLAGS]  append the message in FILE
   uidvalidity FOLDER          print the folder's UIDVALIDITY
+  list PATTERN                folder names matching PATTERN (LIST), decoded
+                              from modified UTF-7, sorted, one a line
+  lsub PATTERN                the same for subscribed folders (LSUB)
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -52,6 +55,32 @@ def mutf7(name):
             run.append(ch)
     flush()
     return "".join(out)
+
+
+def unmutf7(name):
+    """The inverse of mutf7, for names the server lists."""
+    def run(m):
+        b64 = m.group(1).replace(",", "/")
+        if not b64:
+            return "&"
+        b64 += "=" * (-len(b64) % 4)
+        return base64.b64decode(b64).decode("utf-16-be")
+    return re.sub(r"&([A-Za-z0-9+,]*)-", run, name)
+
+
+def names(m, cmd, pattern):
+    typ, data = getattr(m, cmd)('""', quote(pattern))
+    check(typ, data)
+    out = []
+    for item in data:
+        if item is None:
+            continue
+        line = item.decode() if isinstance(item, bytes) else item[0].decode()
+        q = re.search(r'"((?:[^"\\]|\\.)*)"$', line)
+        raw = q.group(1) if q else line.rsplit(" ", 1)[-1]
+        out.append(unmutf7(raw.replace('\\"', '"').replace("\\\\", "\\")))
+    for name in sorted(out):
+        print(name)
 
 
 def quote(folder):
@@ -109,6 +138,8 @@ def main():
             body = f.read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
         flags = args[1] if len(args) > 1 else None
         check(*m.append(quote(folder), flags, None, body))
+    elif cmd in ("list", "lsub"):
+        names(m, cmd, folder)
     elif cmd == "uidvalidity":
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)

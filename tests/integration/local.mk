@@ -10,3 +10,5 @@ TESTS += tests/integration/watch.sh
 TESTS += tests/integration/check.sh
 # OAuth2 (OAUTHBEARER, token refreshed once) against Dovecot's oauth2 passdb.
 TESTS += tests/integration/oauth.sh
+# Folder jobs: create, rename, delete, (un)subscribe, offline and refused.
+TESTS += tests/integration/folderjobs.sh
