@@ -72,9 +72,21 @@ void imap_folder_list_release(struct imap_folder_list *list);
 int imap_session_open(const struct config_account *acct,
     struct imap_session **out, struct fct_error *err) FCT_WUR;
 
-/* Authenticates: LOGIN for passwords, XOAUTH2 for OAuth2 tokens. */
+/*
+ * Authenticates with cred: AUTHENTICATE PLAIN for a password where offered
+ * (with SASL-IR when offered too), else LOGIN; OAUTHBEARER, else XOAUTH2,
+ * for an OAuth2 token (src/imap/auth.c).
+ */
 int imap_session_login(struct imap_session *s,
     const struct net_credential *cred, struct fct_error *err) FCT_WUR;
+
+/*
+ * Gets the account's secret and logs in with it (net_login): a refused
+ * OAuth2 token is replaced by a fresh one from oauth2_token_command, once.
+ * The secret is fetched only now, once the server proved who it is.
+ */
+int imap_session_authenticate(struct imap_session *s,
+    const struct config_account *acct, struct fct_error *err) FCT_WUR;
 
 /*
  * True once a stream or parse error left the session unusable: the caller
@@ -109,6 +121,24 @@ int imap_folder_status(struct imap_session *s, struct imap_folder *f,
  */
 int imap_folder_myrights(struct imap_session *s, struct imap_folder *f,
     struct fct_error *err) FCT_WUR;
+
+/* What imap_folder_manage does. */
+enum imap_folder_op {
+	IMAP_FOLDER_CREATE,
+	IMAP_FOLDER_RENAME,
+	IMAP_FOLDER_DELETE,
+	IMAP_FOLDER_SUBSCRIBE,
+	IMAP_FOLDER_UNSUBSCRIBE,
+};
+
+/*
+ * CREATE, RENAME (to new_name), DELETE, SUBSCRIBE or UNSUBSCRIBE the folder
+ * `name` (UTF-8; sent in modified UTF-7). Idempotent, for job replays: a
+ * create of an existing folder, a delete of a missing one, and a rename
+ * already done succeed (src/imap/manage.c).
+ */
+int imap_folder_manage(struct imap_session *s, enum imap_folder_op op,
+    const char *name, const char *new_name, struct fct_error *err) FCT_WUR;
 
 /*
  * Synchronisation primitives. The sync layer decides what to ask; these

@@ -110,4 +110,68 @@ int net_credential_get(const struct config_account *acct,
 /* Wipes and frees; cred is left initialised. */
 void net_credential_release(struct net_credential *cred);
 
+/*
+ * SASL (src/net/sasl.c): what IMAP, SMTP and POP3 share when they
+ * authenticate. Any thread; no network here but in net_login's callback.
+ */
+enum net_sasl_mech {
+	NET_SASL_PLAIN,       /* RFC 4616 */
+	NET_SASL_OAUTHBEARER, /* RFC 7628 */
+	NET_SASL_XOAUTH2,     /* Google's and Microsoft's older form */
+};
+
+/* "PLAIN", "OAUTHBEARER", "XOAUTH2"; static. */
+const char *net_sasl_name(enum net_sasl_mech mech);
+
+/*
+ * The mechanism for cred among those offers() says the server offers:
+ * OAUTHBEARER, else XOAUTH2 for a token; PLAIN for a password. -1 when
+ * none fits (a password may still go by the protocol's own LOGIN/USER).
+ */
+int net_sasl_choose(const struct net_credential *cred,
+    bool (*offers)(void *arg, const char *mech), void *arg,
+    enum net_sasl_mech *mech) FCT_WUR;
+
+/*
+ * The client's first message for mech, base64-encoded, appended to out.
+ * It holds the secret: release out with net_sasl_wipe. host and port go
+ * into OAUTHBEARER's message (RFC 7628 3.1).
+ */
+int net_sasl_initial(enum net_sasl_mech mech, const struct net_credential *cred,
+    const char *host, unsigned port, struct strbuf *out,
+    struct fct_error *err) FCT_WUR;
+
+/* What to answer a challenge that reports an error (OAuth mechanisms):
+ * "AQ==" for OAUTHBEARER, "" for XOAUTH2; static. */
+const char *net_sasl_error_reply(enum net_sasl_mech mech);
+
+/* Appends " (decoded challenge)" for an error message, printable ASCII
+ * only and cut short; nothing when b64 is empty or not base64. */
+void net_sasl_describe_challenge(struct strbuf *sb, const char *b64);
+
+/* Wipes the whole buffer, then releases it. */
+void net_sasl_wipe(struct strbuf *sb);
+
+/* Base64 (RFC 4648) of n bytes appended to out; decoding fails (-1) on
+ * anything that is not padded base64. */
+void net_base64_encode(struct strbuf *out, const void *data, size_t n);
+int net_base64_decode(struct strbuf *out, const char *b64, size_t n) FCT_WUR;
+
+/*
+ * One login attempt with cred on session; sets *rejected when the server
+ * refused the credential itself (as opposed to a lost connection or a
+ * missing mechanism), leaving the session usable for another attempt.
+ */
+typedef int (*net_login_fn)(void *session, const struct net_credential *cred,
+    bool *rejected, struct fct_error *err);
+
+/*
+ * Gets the account's secret (net_credential_get) and logs in with it.
+ * When an OAuth2 token is refused, the token command runs once more (it
+ * is expected to hand out a fresh token) and login is tried again; a
+ * second refusal says so. The secret is wiped before returning. Blocks.
+ */
+int net_login(const struct config_account *acct, net_login_fn login,
+    void *session, struct fct_error *err) FCT_WUR;
+
 #endif

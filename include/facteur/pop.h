@@ -76,13 +76,20 @@ int pop_session_open(const struct config_account *acct,
 
 /*
  * Logs in with USER and PASS (never APOP, whose MD5 challenge is no
- * protection worth having over verified TLS). OAuth2 credentials are
- * refused with a clear message: facteur does not do POP3 OAuth2 yet. A user
+ * protection worth having over verified TLS). OAuth2 tokens go by AUTH
+ * OAUTHBEARER, else XOAUTH2 (RFC 5034, src/pop/auth.c). A user
  * or password with a line break or longer than POP_MAX_ARG is refused
  * before anything is sent. On failure the message quotes the server.
  */
 int pop_session_login(struct pop_session *s, const struct net_credential *cred,
     struct fct_error *err) FCT_WUR;
+
+/*
+ * Gets the account's secret and logs in with it (net_login): a refused
+ * OAuth2 token is replaced by a fresh one from oauth2_token_command, once.
+ */
+int pop_session_authenticate(struct pop_session *s,
+    const struct config_account *acct, struct fct_error *err) FCT_WUR;
 
 /* STAT: how many messages, and their total size in octets. */
 int pop_stat(struct pop_session *s, uint32_t *count, uint64_t *size,

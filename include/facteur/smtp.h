@@ -52,13 +52,20 @@ int smtp_session_open(const struct config_account *acct,
 
 /*
  * Authenticates: AUTH PLAIN (or LOGIN when the server has no PLAIN) for
- * passwords, XOAUTH2 for OAuth2 tokens; never a mechanism libetpan would
- * pick by itself. A user or secret with a line break, or longer than
- * SMTP_MAX_USER/SMTP_MAX_SECRET, is refused before anything is sent. On
+ * passwords, OAUTHBEARER (else XOAUTH2) for OAuth2 tokens; never a mechanism
+ * libetpan would pick by itself. A user or secret with a line break, or longer
+ * than SMTP_MAX_USER/SMTP_MAX_SECRET, is refused before anything is sent. On
  * failure the message quotes the server's reply.
  */
 int smtp_session_login(struct smtp_session *s,
     const struct net_credential *cred, struct fct_error *err) FCT_WUR;
+
+/*
+ * Gets the account's secret and logs in with it (net_login): a refused
+ * OAuth2 token is replaced by a fresh one from oauth2_token_command, once.
+ */
+int smtp_session_authenticate(struct smtp_session *s,
+    const struct config_account *acct, struct fct_error *err) FCT_WUR;
 
 /* Sends QUIT when the connection is trusted and sound, then frees; accepts
  * NULL. A server that failed verification is told nothing more. */

@@ -173,6 +173,16 @@ int store_folder_list(struct store *st, struct store_folder_list *out,
     struct fct_error *err) FCT_WUR;
 
 /*
+ * Renames folder `old` to `new_name`, with every folder below it (names
+ * starting with old and the delimiter, '\0' for none), keeping their
+ * messages; a folder already called by a new name is replaced. Renaming a
+ * folder the cache does not know changes nothing. Raw names are left for
+ * the next folder list to refresh (src/store/rename.c).
+ */
+int store_folder_rename(struct store *st, const char *old, const char *new_name,
+    char delimiter, struct fct_error *err) FCT_WUR;
+
+/*
  * Removes folders (and their messages and bodies) whose names are not in
  * keep[] (borrowed; n may be 0: removes every folder).
  */

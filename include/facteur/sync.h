@@ -86,6 +86,15 @@ struct sync_job_spec {
 int sync_job_make(struct strbuf *payload, const struct sync_job_spec *j,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * Folder jobs (src/sync/folderjob.c): the job kind for "create", "rename",
+ * "delete", "subscribe" or "unsubscribe" (static; NULL for another word),
+ * and its payload: the folder and, for a rename, the new name (UTF-8).
+ */
+const char *sync_folder_job_kind(const char *verb);
+int sync_folder_job_make(struct strbuf *payload, const char *name,
+    const char *new_name, struct fct_error *err) FCT_WUR;
+
 /* "seen", "flagged", ... as enum fct_flags; 0 for anything else. */
 unsigned sync_flag_from_word(const char *word);
 

@@ -21,6 +21,7 @@ extern const struct cli_command cli_cmd_list;
 extern const struct cli_command cli_cmd_sync;
 extern const struct cli_command cli_cmd_watch;
 extern const struct cli_command cli_cmd_show;
+extern const struct cli_command cli_cmd_folder;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
@@ -36,6 +37,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_flag,
 	&cli_cmd_config,
 	&cli_cmd_show,
+	&cli_cmd_folder,
 	NULL,
 };
 

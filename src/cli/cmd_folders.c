@@ -64,15 +64,13 @@ static int
 pop_folders_of(struct cli_context *ctx, const struct config_account *acct,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
 	struct pop_session *s = NULL;
 	uint64_t size;
 	uint32_t count;
 	int rc = -1;
 
 	if (pop_session_open(acct, &s, err) != 0 ||
-	    net_credential_get(acct, &cred, err) != 0 ||
-	    pop_session_login(s, &cred, err) != 0 ||
+	    pop_session_authenticate(s, acct, err) != 0 ||
 	    pop_stat(s, &count, &size, err) != 0)
 		goto out;
 	cli_put_field(ctx->out, acct->name);
@@ -80,7 +78,6 @@ pop_folders_of(struct cli_context *ctx, const struct config_account *acct,
 	    imap_role_name(IMAP_ROLE_INBOX), count);
 	rc = 0;
 out:
-	net_credential_release(&cred);
 	pop_session_close(&s);
 	return rc;
 }
@@ -89,7 +86,6 @@ static int
 folders_of(struct cli_context *ctx, const struct config_account *acct,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
 	struct imap_folder_list list = IMAP_FOLDER_LIST_INIT;
 	struct imap_session *s = NULL;
 	struct imap_folder *f;
@@ -101,11 +97,9 @@ folders_of(struct cli_context *ctx, const struct config_account *acct,
 	/* Connect and verify first: a secret is fetched only for a peer
 	 * that proved who it is. */
 	if (imap_session_open(acct, &s, err) != 0 ||
-	    net_credential_get(acct, &cred, err) != 0 ||
-	    imap_session_login(s, &cred, err) != 0 ||
+	    imap_session_authenticate(s, acct, err) != 0 ||
 	    imap_list_folders(s, &list, err) != 0)
 		goto out;
-	net_credential_release(&cred);
 	for (i = 0; i < list.n; i++) {
 		f = &list.v[i];
 		if (f->noselect)
@@ -123,7 +117,6 @@ folders_of(struct cli_context *ctx, const struct config_account *acct,
 			print_folder(ctx, acct, &list.v[i]);
 	rc = 0;
 out:
-	net_credential_release(&cred);
 	imap_folder_list_release(&list);
 	imap_session_close(&s);
 	return rc;

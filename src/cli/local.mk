@@ -18,3 +18,5 @@ libcli_a_SOURCES += src/cli/cmd_watch.c
 libcli_a_SOURCES += src/cli/cmd_check.c
 # `facteur show`: one message rendered by src/mime; parts and attachments.
 libcli_a_SOURCES += src/cli/cmd_show.c
+# folder create|rename|delete|subscribe|unsubscribe (folder jobs).
+libcli_a_SOURCES += src/cli/cmd_folder.c

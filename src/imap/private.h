@@ -31,6 +31,10 @@ struct imap_session {
 int imap_error(struct imap_session *s, int r, struct fct_error *err,
     const char *fmt, ...) FCT_PRINTF(4, 5);
 
+/* CAPABILITY, kept by libetpan for mailimap_has_extension. */
+int imap_read_capabilities(struct imap_session *s,
+    struct fct_error *err) FCT_WUR;
+
 /*
  * Collects into ch (may be NULL) the untagged news of the command that
  * just ended: VANISHED ranges, EXPUNGE, EXISTS, HIGHESTMODSEQ. libetpan

@@ -24,8 +24,8 @@ response_text(struct imap_session *s)
 	return "no reason given";
 }
 
-static int
-read_capabilities(struct imap_session *s, struct fct_error *err)
+int
+imap_read_capabilities(struct imap_session *s, struct fct_error *err)
 {
 	struct mailimap_capability_data *cap = NULL;
 	int r;
@@ -60,7 +60,7 @@ starttls(struct imap_session *s, struct fct_error *err)
 {
 	int r;
 
-	if (read_capabilities(s, err) != 0)
+	if (imap_read_capabilities(s, err) != 0)
 		return -1;
 	if (!mailimap_has_extension(s->imap, "STARTTLS"))
 		return fct_error_set(err,
@@ -152,46 +152,13 @@ imap_session_open(const struct config_account *acct, struct imap_session **out,
 		goto fail;
 	if (!s->ep.implicit_tls && starttls(s, err) != 0)
 		goto fail;
-	if (read_capabilities(s, err) != 0)
+	if (imap_read_capabilities(s, err) != 0)
 		goto fail;
 	*out = s;
 	return 0;
 fail:
 	imap_session_close(&s);
 	return -1;
-}
-
-int
-imap_session_login(struct imap_session *s, const struct net_credential *cred,
-    struct fct_error *err)
-{
-	int r;
-
-	if (strpbrk(cred->user, "\r\n") != NULL ||
-	    strpbrk(cred->secret, "\r\n") != NULL)
-		return fct_error_set(err,
-		    "user name or secret contains a "
-		    "line break");
-	if (cred->kind == NET_CRED_OAUTH2) {
-		/* NEEDSWORK: OAUTHBEARER (RFC 7628) by hand, for servers
-		 * without XOAUTH2. */
-		if (!mailimap_has_xoauth2(s->imap))
-			return fct_error_set(err,
-			    "'%s' does not offer XOAUTH2 login", s->ep.host);
-		r = mailimap_oauth2_authenticate(s->imap, cred->user,
-		    cred->secret);
-	} else {
-		if (mailimap_has_extension(s->imap, "LOGINDISABLED"))
-			return fct_error_set(err,
-			    "'%s' does not accept a password login",
-			    s->ep.host);
-		r = mailimap_login(s->imap, cred->user, cred->secret);
-	}
-	if (r != MAILIMAP_NO_ERROR)
-		return imap_error(s, r, err, "login as '%s' failed",
-		    cred->user);
-	/* Servers often announce more once logged in. */
-	return read_capabilities(s, err);
 }
 
 bool
@@ -286,6 +253,7 @@ imap_session_attach(mailstream *stream, const char *host,
 	s->ep.timeout = NET_DEFAULT_TIMEOUT;
 	if ((s->imap = mailimap_new(0, NULL)) == NULL)
 		fct_fatal("out of memory");
+	trace_start(s);
 	r = mailimap_connect(s->imap, stream);
 	if (r != MAILIMAP_NO_ERROR_AUTHENTICATED &&
 	    r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED) {

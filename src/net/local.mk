@@ -3,6 +3,7 @@ noinst_LIBRARIES += libnet.a
 libnet_a_SOURCES = \
 	src/net/connect.c \
 	src/net/cred.c \
+	src/net/sasl.c \
 	src/net/tls.c \
 	src/net/trace.c
 libnet_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)

@@ -5,3 +5,5 @@ libpop_a_SOURCES = \
 	src/pop/private.h \
 	src/pop/session.c
 libpop_a_CPPFLAGS = $(AM_CPPFLAGS)
+# AUTH OAUTHBEARER/XOAUTH2 (RFC 5034) for OAuth2 tokens.
+libpop_a_SOURCES += src/pop/auth.c

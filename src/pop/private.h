@@ -45,8 +45,10 @@ struct pop_session {
 	char *host;    /* owned */
 	char *ca_file; /* owned, may be NULL */
 	MMAPString *line;
-	unsigned caps;     /* enum pop_caps_flags */
-	bool offered_stls; /* the plaintext CAPA announced STLS */
+	unsigned caps;      /* enum pop_caps_flags */
+	char *sasl;         /* owned; CAPA's SASL mechanisms, may be NULL */
+	bool auth_rejected; /* the last AUTH's credential was refused */
+	bool offered_stls;  /* the plaintext CAPA announced STLS */
 	bool trusted;
 	bool logged_in;
 	bool dele_marked; /* a DELE was sent: QUIT would commit it */
@@ -62,5 +64,13 @@ struct pop_session {
  */
 int pop_session_attach(mailstream *stream, const char *host, bool tls,
     struct pop_session **out, struct fct_error *err) FCT_WUR;
+
+/*
+ * AUTH with an OAuth2 token (auth.c): OAUTHBEARER, else XOAUTH2, as the
+ * SASL capability offers. *rejected tells a refused token from other
+ * failures. Does not read CAPA again (the caller does).
+ */
+int pop_auth_oauth(struct pop_session *s, const struct net_credential *cred,
+    bool *rejected, struct fct_error *err) FCT_WUR;
 
 #endif

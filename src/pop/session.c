@@ -161,13 +161,21 @@ read_multiline(struct pop_session *s, const char *what,
 	return 0;
 }
 
+struct capa {
+	unsigned caps;
+	char *sasl; /* owned; the SASL line's mechanisms */
+};
+
 static int
 capa_line(void *arg, const char *line, struct fct_error *err)
 {
-	unsigned *caps = arg;
+	struct capa *c = arg;
+	unsigned flag = pop_parse_capa_line(line);
 
 	(void)err;
-	*caps |= pop_parse_capa_line(line);
+	c->caps |= flag;
+	if (flag == POP_CAP_SASL && c->sasl == NULL)
+		c->sasl = xstrdup(line + 4);
 	return 0;
 }
 
@@ -176,17 +184,21 @@ static int
 read_capa(struct pop_session *s, struct fct_error *err)
 {
 	const char *text;
-	unsigned caps = 0;
+	struct capa c = { 0, NULL };
 	int rc = command(s, "CAPA", &text, err);
 
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
-		caps = POP_CAP_CAPA;
-		if (read_multiline(s, "CAPA", capa_line, &caps, err) != 0)
+		c.caps = POP_CAP_CAPA;
+		if (read_multiline(s, "CAPA", capa_line, &c, err) != 0) {
+			free(c.sasl);
 			return -1;
+		}
 	}
-	s->caps = caps | (s->offered_stls ? POP_CAP_STLS : 0);
+	s->caps = c.caps | (s->offered_stls ? POP_CAP_STLS : 0);
+	free(s->sasl);
+	s->sasl = c.sasl;
 	return 0;
 }
 
@@ -355,12 +367,12 @@ pop_session_login(struct pop_session *s, const struct net_credential *cred,
 
 	if (!s->trusted || s->broken)
 		BUG("login on an untrusted or broken POP3 session");
-	if (cred->kind == NET_CRED_OAUTH2)
-		return fct_error_set(err,
-		    "cannot log in to '%s' with an OAuth2 token: facteur "
-		    "does not support OAuth2 for POP3 (use a password or an "
-		    "app password)",
-		    s->ep.host);
+	if (cred->kind == NET_CRED_OAUTH2) {
+		if (pop_auth_oauth(s, cred, &s->auth_rejected, err) != 0)
+			return -1;
+		s->logged_in = true;
+		return read_capa(s, err);
+	}
 	if (cred->user == NULL || *cred->user == '\0')
 		return fct_error_set(err, "no user name to log in to '%s'",
 		    s->ep.host);
@@ -598,6 +610,7 @@ pop_session_close(struct pop_session **sp)
 	mmap_string_free(s->line);
 	if (s->trace != NULL)
 		fclose(s->trace);
+	free(s->sasl);
 	free(s->host);
 	free(s->ca_file);
 	free(s);

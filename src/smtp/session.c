@@ -23,9 +23,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include "private.h"
 
 /* How much of a server's reply an error message quotes. */
@@ -300,75 +297,93 @@ send_line(struct smtp_session *s, const char *line)
 	return r;
 }
 
-/* Base64 of n bytes; owned, wipe it (wipe_free) when it held a secret. */
-static char *
-base64(const void *data, size_t n, size_t *outlen)
-{
-	char *out = xmalloc(4 * ((n + 2) / 3) + 1);
-	int len = EVP_EncodeBlock((unsigned char *)out,
-	    (const unsigned char *)data, (int)n);
-
-	*outlen = (size_t)len;
-	return out;
-}
-
-static void
-wipe_free(char *p, size_t n)
-{
-	if (p == NULL)
-		return;
-	OPENSSL_cleanse(p, n);
-	free(p);
-}
-
 /* Sends "PREFIX BASE64(data)\r\n" marked private, and reads the reply. */
 static int
 send_private_b64(struct smtp_session *s, const char *prefix, const void *data,
     size_t n, int *code)
 {
-	size_t b64len, cmdlen;
-	char *b64 = base64(data, n, &b64len), *cmd;
+	struct strbuf cmd = STRBUF_INIT;
 	int r;
 
-	cmd = xasprintf("%s%s\r\n", prefix, b64);
-	cmdlen = strlen(cmd);
-	r = mailsmtp_send_command_private(s->smtp, cmd);
-	wipe_free(cmd, cmdlen);
-	wipe_free(b64, b64len);
+	strbuf_addstr(&cmd, prefix);
+	net_base64_encode(&cmd, data, n);
+	strbuf_addstr(&cmd, "\r\n");
+	r = mailsmtp_send_command_private(s->smtp, cmd.buf);
+	net_sasl_wipe(&cmd);
 	*code = r != 0 ? 0 : mailsmtp_read_response(s->smtp);
 	return *code == 0 ? -1 : 0;
 }
 
-/* AUTH PLAIN with its initial response: authzid empty (RFC 4616). */
+/* Sends a line marked private (it answers a challenge), reads the reply. */
 static int
-auth_plain(struct smtp_session *s, const struct net_credential *cred,
-    struct fct_error *err)
+send_private_line(struct smtp_session *s, struct strbuf *line)
 {
-	size_t ul = strlen(cred->user), sl = strlen(cred->secret);
-	size_t n = ul + sl + 2;
-	char *msg = xmalloc(n);
-	int code;
+	int r = mailsmtp_send_command_private(s->smtp, line->buf);
 
-	msg[0] = '\0';
-	memcpy(msg + 1, cred->user, ul);
-	msg[1 + ul] = '\0';
-	memcpy(msg + 2 + ul, cred->secret, sl);
-	(void)send_private_b64(s, "AUTH PLAIN ", msg, n, &code);
-	wipe_free(msg, n);
-	if (code == 235)
-		return 0;
+	return r != 0 ? 0 : mailsmtp_read_response(s->smtp);
+}
+
+/* A failed AUTH: 535 (RFC 4954) or any 5xx after the exchange means the
+ * credential itself was refused. */
+static void
+note_rejected(int code, bool *rejected)
+{
+	if (code >= 500 && code <= 599)
+		*rejected = true;
+}
+
+/*
+ * AUTH with a one-message mechanism (src/net/sasl.c) and its initial
+ * response (RFC 4954), in one round trip. A 334 challenge then can only be
+ * an error report (OAuth): it is answered as the mechanism requires and
+ * quoted in the error; for PLAIN, where none belongs, AUTH is cancelled.
+ */
+static int
+auth_sasl(struct smtp_session *s, enum net_sasl_mech mech,
+    const struct net_credential *cred, bool *rejected, struct fct_error *err)
+{
+	struct strbuf line = STRBUF_INIT, why = STRBUF_INIT;
+	int code = 0, rc = -1;
+
+	strbuf_addf(&line, "AUTH %s ", net_sasl_name(mech));
+	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &line, err) !=
+	    0)
+		goto out;
+	strbuf_addstr(&line, "\r\n");
+	code = send_private_line(s, &line);
+	net_sasl_wipe(&line);
 	if (code == 334) {
-		/* A challenge where none belongs: cancel (RFC 4954 4). */
-		(void)send_line(s, "*\r\n");
-		(void)mailsmtp_read_response(s->smtp);
+		if (mech != NET_SASL_PLAIN && s->smtp->response != NULL) {
+			strbuf_add(&line, s->smtp->response,
+			    strcspn(s->smtp->response, "\r\n"));
+			net_sasl_describe_challenge(&why, line.buf);
+			strbuf_setlen(&line, 0);
+		}
+		strbuf_addf(&line, "%s\r\n",
+		    mech == NET_SASL_PLAIN ? "*" : net_sasl_error_reply(mech));
+		code = send_private_line(s, &line);
 	}
-	return smtp_error(s, code, err, "login as '%s' failed", cred->user);
+	if (code == 235) {
+		rc = 0;
+		goto out;
+	}
+	note_rejected(code, rejected);
+	smtp_error(s, code, err, "login as '%s' failed", cred->user);
+	if (why.len > 0 && !s->broken) {
+		strbuf_setlen(&line, 0);
+		strbuf_addf(&line, "%s%s", fct_error_msg(err), why.buf);
+		fct_error_set(err, "%s", line.buf);
+	}
+out:
+	net_sasl_wipe(&line);
+	strbuf_release(&why);
+	return rc;
 }
 
 /* AUTH LOGIN: user, then password, each after a 334 challenge. */
 static int
 auth_login(struct smtp_session *s, const struct net_credential *cred,
-    struct fct_error *err)
+    bool *rejected, struct fct_error *err)
 {
 	int code;
 
@@ -384,30 +399,8 @@ auth_login(struct smtp_session *s, const struct net_credential *cred,
 		    strlen(cred->secret), &code);
 	if (code == 235)
 		return 0;
+	note_rejected(code, rejected);
 	return smtp_error(s, code, err, "login as '%s' failed", cred->user);
-}
-
-static int
-auth_xoauth2(struct smtp_session *s, const struct net_credential *cred,
-    struct fct_error *err)
-{
-	int r;
-
-	if (!smtp_session_offers_auth(s, "XOAUTH2"))
-		return fct_error_set(err,
-		    "'%s' does not offer XOAUTH2 login (it offers: %s)",
-		    s->ep.host,
-		    *smtp_session_auth_mechanisms(s) != '\0'
-			? smtp_session_auth_mechanisms(s)
-			: "nothing");
-	/* 1.9.4 sends the whole line private and without a fixed-size
-	 * buffer; on failure it answers the error challenge with an empty
-	 * line, so the reply left is the final one. */
-	r = mailsmtp_oauth2_authenticate(s->smtp, cred->user, cred->secret);
-	if (r != MAILSMTP_NO_ERROR)
-		return smtp_error(s, r, err, "login as '%s' failed",
-		    cred->user);
-	return 0;
 }
 
 static int
@@ -431,12 +424,20 @@ check_credential(const struct smtp_session *s,
 	return 0;
 }
 
-int
-smtp_session_login(struct smtp_session *s, const struct net_credential *cred,
-    struct fct_error *err)
+static bool
+offers(void *arg, const char *mech)
 {
+	return smtp_session_offers_auth(arg, mech);
+}
+
+static int
+login_once(struct smtp_session *s, const struct net_credential *cred,
+    bool *rejected, struct fct_error *err)
+{
+	enum net_sasl_mech mech;
 	int rc;
 
+	*rejected = false;
 	if (!s->trusted || s->broken)
 		BUG("login on an untrusted or broken SMTP session");
 	if (check_credential(s, cred, err) != 0)
@@ -445,23 +446,47 @@ smtp_session_login(struct smtp_session *s, const struct net_credential *cred,
 		return fct_error_set(err,
 		    "'%s' port %u offers no login (no AUTH after EHLO)",
 		    s->ep.host, s->ep.port);
-	if (cred->kind == NET_CRED_OAUTH2)
-		rc = auth_xoauth2(s, cred, err);
-	else if (smtp_session_offers_auth(s, "PLAIN"))
-		rc = auth_plain(s, cred, err);
-	else if (smtp_session_offers_auth(s, "LOGIN"))
-		rc = auth_login(s, cred, err);
+	if (net_sasl_choose(cred, offers, s, &mech) == 0)
+		rc = auth_sasl(s, mech, cred, rejected, err);
+	else if (cred->kind == NET_CRED_PASSWORD &&
+	    smtp_session_offers_auth(s, "LOGIN"))
+		rc = auth_login(s, cred, rejected, err);
 	else
 		rc = fct_error_set(err,
-		    "'%s' offers no password login (AUTH PLAIN or LOGIN), "
-		    "only: %s",
-		    s->ep.host,
+		    "'%s' offers no %s login (%s), only: %s", s->ep.host,
+		    cred->kind == NET_CRED_OAUTH2 ? "OAuth2" : "password",
+		    cred->kind == NET_CRED_OAUTH2
+			? "AUTH OAUTHBEARER or XOAUTH2"
+			: "AUTH PLAIN or LOGIN",
 		    *smtp_session_auth_mechanisms(s) != '\0'
 			? smtp_session_auth_mechanisms(s)
 			: "nothing");
 	if (rc == 0)
 		s->authenticated = true;
 	return rc;
+}
+
+int
+smtp_session_login(struct smtp_session *s, const struct net_credential *cred,
+    struct fct_error *err)
+{
+	bool rejected;
+
+	return login_once(s, cred, &rejected, err);
+}
+
+static int
+login_cb(void *session, const struct net_credential *cred, bool *rejected,
+    struct fct_error *err)
+{
+	return login_once(session, cred, rejected, err);
+}
+
+int
+smtp_session_authenticate(struct smtp_session *s,
+    const struct config_account *acct, struct fct_error *err)
+{
+	return net_login(acct, login_cb, s, err);
 }
 
 void

@@ -13,3 +13,5 @@ libstore_a_SOURCES = \
 	src/store/view.c \
 	src/store/version.c
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+# Renaming folders with their cached messages (folder jobs).
+libstore_a_SOURCES += src/store/rename.c

@@ -42,19 +42,15 @@ int
 sync_connect(const struct config_account *acct, struct imap_session **out,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
 	int rc;
 
 	/* The secret is fetched only once the server proved who it is. */
 	if (imap_session_open(acct, out, err) != 0)
 		return -1;
-	rc = net_credential_get(acct, &cred, err);
-	if (rc == 0)
-		rc = imap_session_login(*out, &cred, err);
+	rc = imap_session_authenticate(*out, acct, err);
 	/* Before any SELECT, or the server refuses it. */
 	if (rc == 0 && acct->sync_mode == CONFIG_SYNC_QRESYNC)
 		rc = imap_session_enable_qresync(*out, err);
-	net_credential_release(&cred);
 	if (rc != 0)
 		imap_session_close(out);
 	return rc;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "facteur/sync.h"
+#include "private.h"
 
 static const struct {
 	const char *word;
@@ -111,6 +112,12 @@ payload_get(const char *payload, const char *key)
 	return NULL;
 }
 
+char *
+sync_job_payload_get(const char *payload, const char *key)
+{
+	return payload_get(payload, key);
+}
+
 static int
 parse_uids(const char *set, struct imap_uid_list *out)
 {
@@ -158,8 +165,9 @@ raw_name(struct store *st, const char *name, char **raw, struct fct_error *err)
 	return 0;
 }
 
-int
-sync_job_run(struct imap_session *s, struct store *st,
+/* A job on messages: flag, move, copy, expunge. */
+static int
+message_job_run(struct imap_session *s, struct store *st,
     const struct store_job *job, struct imap_copyuid *cu, struct fct_error *err)
 {
 	struct imap_uid_list uids = IMAP_UID_LIST_INIT;
@@ -218,6 +226,15 @@ out:
 	free(raw);
 	free(draw);
 	return rc;
+}
+
+int
+sync_job_run(struct imap_session *s, struct store *st,
+    const struct store_job *job, struct imap_copyuid *cu, struct fct_error *err)
+{
+	if (sync_job_is_folder(job->kind))
+		return sync_folder_job_run(s, st, job, err);
+	return message_job_run(s, st, job, cu, err);
 }
 
 int

@@ -8,3 +8,5 @@ libsync_a_SOURCES = \
 	src/sync/job.c
 # The account workers: one thread per account, queues in and out.
 libsync_a_SOURCES += src/sync/worker.c
+# Folder jobs: create, rename, delete, (un)subscribe.
+libsync_a_SOURCES += src/sync/folderjob.c src/sync/private.h

@@ -432,7 +432,6 @@ static enum step
 connect_account(struct sync_worker *w)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = NET_CREDENTIAL_INIT;
 	struct imap_session *s = NULL;
 	enum step rc = STEP_BROKEN;
 	bool cancel;
@@ -443,8 +442,7 @@ connect_account(struct sync_worker *w)
 		goto out;
 	}
 	/* The secret is fetched only once the server proved who it is. */
-	if (net_credential_get(w->acct, &cred, &err) != 0 ||
-	    imap_session_login(s, &cred, &err) != 0) {
+	if (imap_session_authenticate(s, w->acct, &err) != 0) {
 		post_state(w,
 		    imap_session_broken(s) ? SYNC_STATE_OFFLINE
 					   : SYNC_STATE_ERROR,
@@ -476,7 +474,6 @@ connect_account(struct sync_worker *w)
 	w->next_status_ms = 0;
 	rc = STEP_OK;
 out:
-	net_credential_release(&cred);
 	imap_session_close(&s);
 	fct_error_release(&err);
 	return rc;

@@ -12,6 +12,9 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   append FOLDER FILE [FLAGS]  append the message in FILE
   uidvalidity FOLDER          print the folder's UIDVALIDITY
   subjects FOLDER             one line per message: UID TAB Subject (raw)
+  list PATTERN                folder names matching PATTERN (LIST), decoded
+                              from modified UTF-7, sorted, one a line
+  lsub PATTERN                the same for subscribed folders (LSUB)
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -53,6 +56,32 @@ def mutf7(name):
             run.append(ch)
     flush()
     return "".join(out)
+
+
+def unmutf7(name):
+    """The inverse of mutf7, for names the server lists."""
+    def run(m):
+        b64 = m.group(1).replace(",", "/")
+        if not b64:
+            return "&"
+        b64 += "=" * (-len(b64) % 4)
+        return base64.b64decode(b64).decode("utf-16-be")
+    return re.sub(r"&([A-Za-z0-9+,]*)-", run, name)
+
+
+def names(m, cmd, pattern):
+    typ, data = getattr(m, cmd)('""', quote(pattern))
+    check(typ, data)
+    out = []
+    for item in data:
+        if item is None:
+            continue
+        line = item.decode() if isinstance(item, bytes) else item[0].decode()
+        q = re.search(r'"((?:[^"\\]|\\.)*)"$', line)
+        raw = q.group(1) if q else line.rsplit(" ", 1)[-1]
+        out.append(unmutf7(raw.replace('\\"', '"').replace("\\\\", "\\")))
+    for name in sorted(out):
+        print(name)
 
 
 def quote(folder):
@@ -124,6 +153,8 @@ def main():
             subj = re.sub(r"\s+", " ", subj)
             if uid:
                 print("%s\t%s" % (uid.group(1).decode(), subj))
+    elif cmd in ("list", "lsub"):
+        names(m, cmd, folder)
     elif cmd == "uidvalidity":
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)

@@ -10,3 +10,7 @@ TESTS += tests/integration/watch.sh
 TESTS += tests/integration/check.sh
 # `facteur show ACCOUNT:FOLDER UID`: fetched on demand, then from the cache.
 TESTS += tests/integration/show.sh
+# OAuth2 (OAUTHBEARER, token refreshed once) against Dovecot's oauth2 passdb.
+TESTS += tests/integration/oauth.sh
+# Folder jobs: create, rename, delete, (un)subscribe, offline and refused.
+TESTS += tests/integration/folderjobs.sh

@@ -22,6 +22,7 @@ TB_OFF_WRONGHOST=11  # fake IMAPS, CA-signed for other.example.test only
 TB_OFF_EXPIRED=12    # fake IMAPS, CA-signed but expired
 TB_OFF_NOSTARTTLS=13 # fake plaintext IMAP that never offers STARTTLS
 TB_OFF_SMTP_NOSTARTTLS=14 # fake plaintext SMTP that never offers STARTTLS
+TB_OFF_TOKENS=15     # OAuth2 tokeninfo endpoint (HTTP) for Dovecot's oauth2 passdb
 
 TB_USERS="alice bob carol support catchall"
 TB_DOMAIN=example.test
@@ -152,7 +153,7 @@ tb_wait_stopped() {
 tb_ports() {
 	local base=$1 name off
 	for name in IMAP IMAPS POP3 POP3S LMTP SUBMISSION SMTPS MX \
-		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS SMTP_NOSTARTTLS; do
+		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS SMTP_NOSTARTTLS TOKENS; do
 		off=TB_OFF_$name
 		eval "TB_PORT_$name=\$((base + $off))"
 	done

@@ -297,6 +297,87 @@ test_login_refused(void **state)
 	strbuf_release(&p.seen);
 }
 
+/*
+ * OAuth2 by AUTH (RFC 5034): OAUTHBEARER preferred; a short initial
+ * response on the AUTH line, a long one after the "+" continuation; the
+ * error challenge answered with ^A; a refused token replaced by a fresh
+ * one from the token command, once; CAPA read again once logged in.
+ */
+static void
+test_login_oauthbearer(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		{ "CAPA", "+OK\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\n.\r\n",
+		    false },
+		{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
+		  "g9QmVhcmVyIHRvazABAQ==",
+		    "+ eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
+		{ "AQ==", "-ERR [AUTH] token expired\r\n", false },
+		{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
+		  "g9QmVhcmVyIHRvazEBAQ==",
+		    "+OK welcome\r\n", false },
+		{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
+		QUIT,
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_account acct = { 0 };
+	char counter[] = "/tmp/fct-pop-token.XXXXXX";
+	struct peer p;
+	struct pop_session *s;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(counter)) >= 0);
+	close(fd);
+	acct.name = (char *)"t";
+	acct.email = (char *)"alice";
+	acct.oauth2_token_command =
+	    xasprintf("n=$(cat %s); n=${n:-0}; echo $((n + 1)) >%s; echo tok$n",
+		counter, counter);
+	s = attach(&p, script, true);
+	if (pop_session_authenticate(s, &acct, &err) != 0)
+		fail_msg("authenticate: %s", fct_error_msg(&err));
+	pop_session_close(&s);
+	peer_finish(&p);
+	assert_false(peer_saw(&p, "XOAUTH2"));
+	assert_false(peer_saw(&p, "USER"));
+	strbuf_release(&p.seen);
+	unlink(counter);
+	free(acct.oauth2_token_command);
+}
+
+static void
+test_login_xoauth2_long_token(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		{ "CAPA", "+OK\r\nSASL XOAUTH2\r\n.\r\n", false },
+		{ "AUTH XOAUTH2", "+ \r\n", false },
+		{ "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB4eHh4", "+OK hi\r\n", false },
+		{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
+		QUIT,
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	char token[301];
+	struct net_credential cred = credential(NET_CRED_OAUTH2, token);
+	struct peer p;
+	struct pop_session *s;
+
+	(void)state;
+	memset(token, 'x', sizeof token - 1);
+	token[sizeof token - 1] = '\0';
+	s = attach(&p, script, true);
+	if (pop_session_login(s, &cred, &err) != 0)
+		fail_msg("login: %s", fct_error_msg(&err));
+	pop_session_close(&s);
+	peer_finish(&p);
+	assert_true(peer_saw(&p, "AUTH XOAUTH2\n"));
+	strbuf_release(&p.seen);
+}
+
 /* What must never reach the wire: OAuth2, line breaks, long arguments,
  * and USER/PASS to a server whose CAPA does not offer USER. */
 static void
@@ -304,7 +385,7 @@ test_login_refused_locally(void **state)
 {
 	static const struct step script[] = {
 		GREETING,
-		{ "CAPA", "+OK\r\nSASL XOAUTH2\r\nUIDL\r\n.\r\n", false },
+		{ "CAPA", "+OK\r\nSASL PLAIN\r\nUIDL\r\n.\r\n", false },
 		QUIT,
 		END,
 	};
@@ -316,7 +397,7 @@ test_login_refused_locally(void **state)
 
 	(void)state;
 	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "does not support OAuth2 for POP3");
+	    "'peer' offers no OAuth2 login (SASL OAUTHBEARER or XOAUTH2)");
 	cred.kind = NET_CRED_PASSWORD;
 	cred.secret = (char *)"s3\r\ncret";
 	expect_error(pop_session_login(s, &cred, &err), &err,
@@ -766,6 +847,8 @@ main(void)
 		cmocka_unit_test(test_login_stat_list),
 		cmocka_unit_test(test_login_refused),
 		cmocka_unit_test(test_login_refused_locally),
+		cmocka_unit_test(test_login_oauthbearer),
+		cmocka_unit_test(test_login_xoauth2_long_token),
 		cmocka_unit_test(test_list_index_zero),
 		cmocka_unit_test(test_list_index_beyond_count),
 		cmocka_unit_test(test_list_too_many),

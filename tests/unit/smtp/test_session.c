@@ -470,11 +470,60 @@ test_login_xoauth2_not_offered(void **state)
 
 	(void)state;
 	login_fails(s, cred,
-	    "does not offer XOAUTH2 login (it offers: PLAIN LOGIN)");
+	    "'peer' offers no OAuth2 login (AUTH OAUTHBEARER or XOAUTH2), "
+	    "only: PLAIN LOGIN");
 	smtp_session_close(&s);
 	peer_finish(&p);
 	assert_false(peer_saw(&p, "AUTH"));
 	strbuf_release(&p.seen);
+}
+
+/*
+ * OAUTHBEARER is preferred to XOAUTH2; a refused token (the JSON
+ * challenge answered with ^A, RFC 7628) is replaced by a fresh one from
+ * the token command, once, on the same connection.
+ */
+static void
+test_login_oauthbearer_fresh_token(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		EHLO_WITH("250-peer\r\n250 AUTH PLAIN XOAUTH2 OAUTHBEARER\r\n"),
+		{ "AUTH OAUTHBEARER "
+		  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazAB"
+		  "AQ==",
+		    "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
+		{ "AQ==", "535 5.7.8 token expired\r\n", false },
+		{ "AUTH OAUTHBEARER "
+		  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazEB"
+		  "AQ==",
+		    "235 2.7.0 ok\r\n", false },
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_account acct = { 0 };
+	char counter[] = "/tmp/fct-smtp-token.XXXXXX";
+	struct peer p;
+	struct smtp_session *s;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(counter)) >= 0);
+	close(fd);
+	acct.name = (char *)"t";
+	acct.email = (char *)"alice";
+	acct.oauth2_token_command =
+	    xasprintf("n=$(cat %s); n=${n:-0}; echo $((n + 1)) >%s; echo tok$n",
+		counter, counter);
+	s = attach(&p, script, true);
+	if (smtp_session_authenticate(s, &acct, &err) != 0)
+		fail_msg("authenticate: %s", fct_error_msg(&err));
+	smtp_session_close(&s);
+	peer_finish(&p);
+	assert_false(peer_saw(&p, "XOAUTH2"));
+	strbuf_release(&p.seen);
+	unlink(counter);
+	free(acct.oauth2_token_command);
 }
 
 /* The peer hangs up in the middle: the session is lost, not stuck. */
@@ -660,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_login_xoauth2),
 		cmocka_unit_test(test_login_xoauth2_refused),
 		cmocka_unit_test(test_login_xoauth2_not_offered),
+		cmocka_unit_test(test_login_oauthbearer_fresh_token),
 		cmocka_unit_test(test_login_connection_lost),
 		cmocka_unit_test(test_greeting_refused),
 		cmocka_unit_test(test_ehlo_refused),

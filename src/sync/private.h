@@ -1,0 +1,17 @@
+/* Internals shared by the files of src/sync. */
+#ifndef FACTEUR_SYNC_PRIVATE_H
+#define FACTEUR_SYNC_PRIVATE_H
+
+#include "facteur/sync.h"
+
+/* The value of `key` in a job's payload (owned, free), or NULL. */
+char *sync_job_payload_get(const char *payload, const char *key);
+
+/* Whether kind names a folder job (folderjob.c). */
+bool sync_job_is_folder(const char *kind);
+
+/* Runs a folder job (folderjob.c), then refreshes the cached list. */
+int sync_folder_job_run(struct imap_session *s, struct store *st,
+    const struct store_job *job, struct fct_error *err) FCT_WUR;
+
+#endif
