@@ -141,6 +141,9 @@ static const struct config_key general_keys[] = {
 	      "$XDG_CACHE_HOME/facteur, else ~/.cache/facteur",
 	      "where headers, bodies and indexes are cached" },
 	    set_path, offsetof(struct config, cache_dir), CONFIG_PROTO_NONE },
+	{ { "rules", "FILE", "$XDG_CONFIG_HOME/facteur/rules",
+	      "the filtering rules file" },
+	    set_path, offsetof(struct config, rules_file), CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -1508,6 +1511,7 @@ config_free(struct config **cfgp)
 	free(cfg->identities);
 	free(cfg->path);
 	free(cfg->cache_dir);
+	free(cfg->rules_file);
 	free(cfg);
 	*cfgp = NULL;
 }

@@ -474,6 +474,11 @@ msg_select_prepare(struct store *st, int64_t folder_id, const char *where,
 		    (long long)folder_id);
 	else
 		strbuf_addstr(&sql, " WHERE 1");
+	/* Mail the rules have yet to file is not shown (schema.c, v3). */
+	if (st->schema >= 3 && !st->show_pending)
+		strbuf_addstr(&sql,
+		    " AND NOT EXISTS (SELECT 1 FROM rules_pending AS rp"
+		    " WHERE rp.msg_id = m.id)");
 	/* The newline ends a trailing "--" comment in the condition. */
 	if (has_where)
 		strbuf_addf(&sql, " AND (%s\n)", where);
