@@ -174,6 +174,9 @@ enum sync_event_type {
 	SYNC_EV_FOLDER_FAILED,  /* one folder could not be synced */
 	SYNC_EV_JOB_DONE,       /* a queued job succeeded */
 	SYNC_EV_JOB_FAILED,     /* the server refused a queued job */
+	SYNC_EV_RULES_APPLIED,  /* folder, count: new mail the rules changed */
+	SYNC_EV_RULES_PROBLEM,  /* reason: a rule skipped (file error, or
+				   it cannot work on folder) */
 };
 
 enum sync_state {
@@ -203,11 +206,12 @@ struct sync_event {
 	char *folder;          /* owned; SYNCING, IDLE, FOLDER_*, NEW_MAIL */
 	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED */
 	uint32_t done, total; /* SYNCING: messages fetched of those to fetch */
-	unsigned count;       /* NEW_MAIL: how many arrived */
-	unsigned retry_ms;    /* RETRYING */
-	bool push;            /* IDLE: true for IDLE, false for NOOP polling */
-	int64_t job_id;       /* JOB_* */
-	char *job_kind;       /* owned; JOB_* */
+	unsigned count;    /* NEW_MAIL: how many arrived (and stayed, once the
+			      rules ran); RULES_APPLIED: how many changed */
+	unsigned retry_ms; /* RETRYING */
+	bool push;         /* IDLE: true for IDLE, false for NOOP polling */
+	int64_t job_id;    /* JOB_* */
+	char *job_kind;    /* owned; JOB_* */
 };
 
 /* Frees an event (a fct_msg payload free function); accepts NULL. */
@@ -319,6 +323,7 @@ struct sync_rules_stats {
 	unsigned matched;       /* messages some rule applied to */
 	unsigned jobs;          /* jobs queued */
 	unsigned skipped_rules; /* rules left out (problems) */
+	unsigned moved;         /* messages sent to another folder */
 };
 
 int sync_rules_apply(struct store *st, const char *account,

@@ -511,6 +511,8 @@ make_groups(struct ctx *c)
 				      0, NULL),
 			    it->uid);
 		if (it->dest != NULL)
+			c->stats->moved++;
+		if (it->dest != NULL)
 			group_add(group_of(c, "move", it->dest, '\0', 0, NULL),
 			    it->uid);
 	}

@@ -8,3 +8,5 @@ TESTS += tests/integration/jobs.sh
 TESTS += tests/integration/watch.sh
 # `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
 TESTS += tests/integration/check.sh
+# The rules engine: on arrival under watch, apply, dry run, rights, kill -9.
+TESTS += tests/integration/rules.sh
