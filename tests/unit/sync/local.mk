@@ -8,3 +8,9 @@ tests_unit_sync_test_worker_SOURCES = tests/unit/sync/test_worker.c
 tests_unit_sync_test_worker_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_sync_test_worker_LDADD = $(SYNC_TEST_LDADD)
 TESTS += tests/unit/sync/test_worker
+
+check_PROGRAMS += tests/unit/sync/test_rules
+tests_unit_sync_test_rules_SOURCES = tests/unit/sync/test_rules.c
+tests_unit_sync_test_rules_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_sync_test_rules_LDADD = $(SYNC_TEST_LDADD)
+TESTS += tests/unit/sync/test_rules
