@@ -6,3 +6,9 @@ bench_poll_newest_SOURCES = bench/poll-newest.c
 bench_poll_newest_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_poll_newest_LDADD = $(SQLITE_LIBS)
 EXTRA_DIST += bench/sync.sh bench/imap-phases.py bench/local.mk
+# bench/rules: 200 rules against 100,000 cached messages (doc/benchmarks.md).
+noinst_PROGRAMS += bench/rules
+bench_rules_SOURCES = bench/rules.c
+bench_rules_LDADD = libsync.a librules.a libimap.a libstore.a libquery.a \
+	libmime.a libnet.a libcore.a $(LIBETPAN_LIBS) $(OPENSSL_LIBS) \
+	$(GMIME_LIBS) $(LIBXML_LIBS) $(SQLITE_LIBS) $(AX_PTHREAD_LIBS)

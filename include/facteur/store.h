@@ -420,6 +420,18 @@ int store_rules_pending_select(struct store *st, int64_t folder_id,
     int (*fn)(const struct store_msg *m, void *arg), void *arg,
     struct fct_error *err) FCT_WUR;
 /*
+ * store_msg_query for the rules engine: the folder's messages matching q,
+ * pending ones included, in UID order. Planned for the queries rules are
+ * made of: the folder is not used to drive the search, so that a rare
+ * text term drives it through the trigram index (a few row lookups rather
+ * than a walk of the whole folder); a query with no such term reads the
+ * whole messages table. Same callback contract as store_msg_select.
+ */
+int store_rules_query(struct store *st, int64_t folder_id,
+    const struct query *q, time_t now,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+/*
  * Whether this handle's listings include pending messages (false when
  * opened): the rules engine itself looks at them. Returns the old value.
  */

@@ -139,3 +139,18 @@ store_rules_show_pending(struct store *st, bool show)
 	st->show_pending = show;
 	return old;
 }
+
+int
+store_rules_query(struct store *st, int64_t folder_id, const struct query *q,
+    time_t now, int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err)
+{
+	bool old = store_rules_show_pending(st, true);
+	int rc;
+
+	st->folder_unindexed = true;
+	rc = store_msg_query(st, folder_id, q, now, "uid ASC", 0, fn, arg, err);
+	st->folder_unindexed = false;
+	store_rules_show_pending(st, old);
+	return rc;
+}

@@ -372,7 +372,6 @@ eval_folder(struct ctx *c, struct fct_error *err)
 	struct item *it = NULL;
 	size_t i;
 	int rc = 0;
-	bool old = store_rules_show_pending(c->st, true);
 
 	if (store_rules_pending_select(c->st, c->folder.id, on_pending_id, c,
 		err) != 0)
@@ -381,10 +380,9 @@ eval_folder(struct ctx *c, struct fct_error *err)
 		if (!c->usable[i])
 			continue;
 		c->rule = i;
-		rc = store_msg_query(c->st, c->folder.id, c->rs->v[i].when,
-		    c->now, "uid ASC", 0, on_match, c, err);
+		rc = store_rules_query(c->st, c->folder.id, c->rs->v[i].when,
+		    c->now, on_match, c, err);
 	}
-	store_rules_show_pending(c->st, old);
 	if (rc != 0)
 		return -1;
 	if (c->npairs > 0)
