@@ -11,3 +11,9 @@ EXTRA_DIST += bench/sync.sh bench/imap-phases.py bench/local.mk
 noinst_PROGRAMS += bench/render
 bench_render_SOURCES = bench/render.c
 bench_render_LDADD = libmime.a libcore.a $(GMIME_LIBS) $(LIBXML_LIBS)
+# bench/rules: 200 rules against 100,000 cached messages (doc/benchmarks.md).
+noinst_PROGRAMS += bench/rules
+bench_rules_SOURCES = bench/rules.c
+bench_rules_LDADD = libsync.a librules.a libimap.a libstore.a libquery.a \
+	libmime.a libnet.a libcore.a $(LIBETPAN_LIBS) $(OPENSSL_LIBS) \
+	$(GMIME_LIBS) $(LIBXML_LIBS) $(SQLITE_LIBS) $(AX_PTHREAD_LIBS)

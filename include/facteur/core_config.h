@@ -108,6 +108,8 @@ struct config {
 	char *path;      /* owned; the file read, or NULL when none existed */
 	char *cache_dir; /* owned, expanded; defaults to $XDG_CACHE_HOME/facteur
 			  */
+	char *rules_file; /* owned, expanded; NULL: the default
+			     (rules_default_path) */
 	struct config_account *accounts;
 	size_t naccounts, accounts_alloc;
 	struct config_identity *identities;

@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "facteur/core.h"
 #include "facteur/core_config.h"
@@ -57,6 +58,7 @@ enum rule_action_kind {
 struct rule_action {
 	enum rule_action_kind kind;
 	char *arg; /* owned; set for MOVE, COPY and KEYWORD only, never "" */
+	unsigned line, column; /* where the action is written */
 };
 
 /*
@@ -73,6 +75,8 @@ struct rule {
 	struct rule_action *actions; /* owned, in the file's order */
 	size_t nactions;
 	bool stop; /* no later rule runs on a message this one matched */
+	unsigned account_line, account_column; /* of the name; 0 when unset */
+	unsigned folder_line, folder_column;   /* likewise */
 };
 
 /* A rule left out because of an error. */
@@ -82,6 +86,7 @@ struct rules_skipped {
 };
 
 struct rules {
+	char *file;     /* owned; the file name given to rules_parse() */
 	struct rule *v; /* the good rules, in the file's order */
 	size_t n, alloc;
 	struct rules_skipped *skipped; /* in the file's order */
@@ -120,5 +125,90 @@ const char *rules_action_name(enum rule_action_kind kind);
 
 /* Checks the invariants above; BUG() on the first one broken. */
 void rules_sanity(const struct rules *rules);
+
+/*
+ * Evaluation (src/rules/eval.c): what the rules do to one message. The
+ * rules layer decides which rules apply and resolves their actions into a
+ * plan; carrying the plan out (jobs for the server, the store's record
+ * that the rules ran) is the sync layer's (sync_rules_apply()).
+ *
+ * Scope: a rule without `account` and `folder` applies to the INBOX of
+ * every account; `account NAME` limits it to that account; `folder NAME`
+ * makes it apply to that folder instead of INBOX. Folder names compare
+ * exactly, except INBOX, which is case-insensitive (RFC 3501).
+ *
+ * Order: rules run in the file's order; every rule that matches applies,
+ * until one with `stop` has applied.
+ *
+ * Conflicts, resolved in one documented way (doc/rules.md):
+ *   - where the message goes (move, delete, spam): the first rule that
+ *     sends it somewhere wins; a later move, delete or spam is ignored
+ *     (and listed in `ignored`, so that a dry run shows it);
+ *   - flag/unflag and read/unread: the last one written wins, as if each
+ *     were applied in turn;
+ *   - copy: each destination once; keyword: each keyword once.
+ */
+struct rules_ignored {
+	const struct rule *rule;          /* borrowed */
+	const struct rule_action *action; /* borrowed */
+	const struct rule *winner;        /* the rule whose destination won */
+};
+
+/*
+ * A plan: every pointer is borrowed from the struct rules it was made
+ * from, which must outlive it. Invariants: dest is NULL or a MOVE, DELETE
+ * or SPAM action of dest_rule; set & clear == 0; set and clear hold only
+ * FCT_FLAG_SEEN and FCT_FLAG_FLAGGED.
+ */
+struct rules_plan {
+	const struct rule **rules; /* the rules that applied, in order */
+	size_t nrules, rules_alloc;
+	const struct rule_action *dest; /* where the message goes, or NULL */
+	const struct rule *dest_rule;
+	const char **copies; /* folders to copy it to, each once */
+	size_t ncopies, copies_alloc;
+	unsigned set, clear;   /* enum fct_flags to add and to remove */
+	const char **keywords; /* to add, each once */
+	size_t nkeywords, keywords_alloc;
+	struct rules_ignored *ignored;
+	size_t nignored, ignored_alloc;
+	bool stopped; /* a rule with `stop` applied */
+};
+
+#define RULES_PLAN_INIT \
+	{               \
+		0       \
+	}
+
+/* Frees the arrays and zeroes *p (ready for reuse). */
+void rules_plan_release(struct rules_plan *p);
+
+/* Whether r applies to `folder` of `account`; inbox: folder is its INBOX. */
+bool rules_in_scope(const struct rule *r, const char *account,
+    const char *folder, bool inbox);
+
+/*
+ * Adds what r does to p, as the next rule that matched (resolving the
+ * conflicts above). A plan that is stopped takes nothing more (BUG).
+ */
+void rules_plan_add(struct rules_plan *p, const struct rule *r);
+
+/* Whether the plan changes nothing (no rule applied, or only `stop`). */
+bool rules_plan_empty(const struct rules_plan *p);
+
+/*
+ * Appends the plan in the file's words, e.g. "move 'Listes/Debian', read,
+ * keyword $Work", or "nothing"; then, for each ignored action, "; ignored:
+ * move 'X' of rule 'B' (rule 'A' moves it first)".
+ */
+void rules_plan_describe(const struct rules_plan *p, struct strbuf *sb);
+
+/*
+ * Runs every rule of rs in scope for (account, folder, inbox) on m, in
+ * order, into *out (released first, so it must be initialised). `now`
+ * anchors older:/newer:. Pure; any thread.
+ */
+void rules_eval(const struct rules *rs, const char *account, const char *folder,
+    bool inbox, const struct query_msg *m, time_t now, struct rules_plan *out);
 
 #endif

@@ -433,4 +433,53 @@ int store_job_done(struct store *st, int64_t id, struct fct_error *err) FCT_WUR;
 int store_job_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * The rules engine's bookkeeping (src/store/rules.c, schema v3): new mail
+ * the rules have yet to run on is "pending". A sync that fetches new INBOX
+ * mail for the rules marks each message it adds (not one it already had)
+ * in the same transaction as the message; the rules engine unmarks it in
+ * the same transaction as the jobs its rules queued. Pending messages are
+ * left out of store_msg_select and store_msg_query unless the handle shows
+ * them (store_rules_show_pending), so no listing shows mail that is about
+ * to be filed elsewhere; counts (store_msg_count) and store_msg_get still
+ * see them.
+ */
+
+/* Whether the cache has message (folder_id, uid), in *known. */
+int store_msg_known(struct store *st, int64_t folder_id, uint32_t uid,
+    bool *known, struct fct_error *err) FCT_WUR;
+/* Marks the message (its rowid) pending; marking twice is fine. */
+int store_rules_pending_add(struct store *st, int64_t msg_id,
+    struct fct_error *err) FCT_WUR;
+/* Unmarks msg_ids[0..n); ids not marked (or gone) are fine. */
+int store_rules_pending_done(struct store *st, const int64_t *msg_ids, size_t n,
+    struct fct_error *err) FCT_WUR;
+/* How many of the folder's messages (folder_id 0: all) are pending. */
+int store_rules_pending_count(struct store *st, int64_t folder_id, size_t *n,
+    struct fct_error *err) FCT_WUR;
+/*
+ * Walks the folder's pending messages in UID order, with the callback
+ * contract of store_msg_select.
+ */
+int store_rules_pending_select(struct store *st, int64_t folder_id,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+/*
+ * store_msg_query for the rules engine: the folder's messages matching q,
+ * pending ones included, in UID order. Planned for the queries rules are
+ * made of: the folder is not used to drive the search, so that a rare
+ * text term drives it through the trigram index (a few row lookups rather
+ * than a walk of the whole folder); a query with no such term reads the
+ * whole messages table. Same callback contract as store_msg_select.
+ */
+int store_rules_query(struct store *st, int64_t folder_id,
+    const struct query *q, time_t now,
+    int (*fn)(const struct store_msg *m, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+/*
+ * Whether this handle's listings include pending messages (false when
+ * opened): the rules engine itself looks at them. Returns the old value.
+ */
+bool store_rules_show_pending(struct store *st, bool show);
+
 #endif

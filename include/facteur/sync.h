@@ -15,6 +15,7 @@
 #include "facteur/core.h"
 #include "facteur/core_config.h"
 #include "facteur/imap.h"
+#include "facteur/rules.h"
 #include "facteur/store.h"
 
 /* The cache file of an account: CACHE_DIR/NAME.sqlite. Owned. */
@@ -60,6 +61,11 @@ enum sync_flags {
 	/* Leave the folder selected (to IDLE on it next), even when STATUS
 	 * shows nothing to do. */
 	SYNC_F_SELECT = 1 << 0,
+	/* Mark the messages this sync adds for the rules
+	 * (store_rules_pending_add, in the same transaction as each
+	 * message), unless the folder is filled from scratch: a first sync
+	 * is not new mail. sync_rules_apply(SYNC_RULES_PENDING) runs them. */
+	SYNC_F_RULES = 1 << 1,
 };
 
 int sync_folder(struct imap_session *s, struct store *st, const char *name,
@@ -180,6 +186,9 @@ enum sync_event_type {
 	SYNC_EV_JOB_FAILED,     /* the server refused a queued job */
 	SYNC_EV_BODY_FETCHED,   /* a body asked for is in the store (or
 				   reason says why not) */
+	SYNC_EV_RULES_APPLIED,  /* folder, count: new mail the rules changed */
+	SYNC_EV_RULES_PROBLEM,  /* reason: a rule skipped (file error, or
+				   it cannot work on folder) */
 };
 
 enum sync_state {
@@ -209,7 +218,9 @@ struct sync_event {
 	char *folder;          /* owned; SYNCING, IDLE, FOLDER_*, NEW_MAIL */
 	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED */
 	uint32_t done, total; /* SYNCING: messages fetched of those to fetch */
-	unsigned count;       /* NEW_MAIL: how many arrived */
+	unsigned count;       /* NEW_MAIL: how many arrived (and stayed, once
+				 the rules ran); RULES_APPLIED: how many
+				 changed */
 	unsigned retry_ms;    /* RETRYING */
 	bool push;            /* IDLE: true for IDLE, false for NOOP polling */
 	int64_t job_id;       /* JOB_* */
@@ -291,5 +302,61 @@ const char *sync_worker_account(const struct sync_worker *w);
  */
 unsigned sync_backoff_ms(unsigned attempt, unsigned min_ms, unsigned max_ms,
     uint32_t rnd);
+
+/*
+ * Rules (src/sync/rules.c): carries out the rules file on a folder of the
+ * cache, without the network: what the rules do becomes jobs in the
+ * store's queue, which the caller then runs (sync_jobs_run, or
+ * SYNC_REQ_RUN_JOBS to the account's worker from the UI).
+ *
+ * Which messages: with SYNC_RULES_PENDING, the folder's new mail that the
+ * rules have not run on (marked by SYNC_F_RULES); else uids[0..nuids) of
+ * the folder (UIDs the cache no longer has are passed over), or with uids
+ * NULL the whole folder. The rules in scope for (account, folder) run in
+ * the file's order (rules.h). A rule that cannot work here (a destination
+ * unknown or read-only, the folder read-only for what it does, no Trash
+ * or Junk) is left out, told to cb->problem, and the others run.
+ *
+ * Exactly once: evaluation, jobs and the record that the pending messages
+ * evaluated are done are one write transaction; a crash leaves either all
+ * of it or none. With SYNC_RULES_DRY_RUN nothing is written at all.
+ *
+ * cb (may be NULL) hears of each message some rule applied to, after the
+ * commit. Returns 0, or -1 with err (the cache failed, or no such folder),
+ * in which case nothing was queued. Blocks only on the cache; any thread
+ * that owns st (the UI thread may call it with its own handle).
+ */
+enum sync_rules_flags {
+	SYNC_RULES_DRY_RUN = 1 << 0,
+	SYNC_RULES_PENDING = 1 << 1,
+};
+
+struct sync_rules_result {
+	uint32_t uid;
+	const char *from, *subject;    /* borrowed, may be NULL */
+	const struct rules_plan *plan; /* borrowed */
+	const char *dest;              /* the folder it goes to (Trash and Junk
+					  resolved), or NULL: it stays */
+};
+
+struct sync_rules_callbacks {
+	void (*message)(void *arg, const struct sync_rules_result *r);
+	void (*problem)(void *arg, const struct rule *r, const char *msg);
+	void *arg;
+};
+
+struct sync_rules_stats {
+	unsigned examined;      /* messages looked at (bulk: matched) */
+	unsigned matched;       /* messages some rule applied to */
+	unsigned jobs;          /* jobs queued */
+	unsigned skipped_rules; /* rules left out (problems) */
+	unsigned moved;         /* messages sent to another folder */
+};
+
+int sync_rules_apply(struct store *st, const char *account,
+    const struct rules *rs, const char *folder, const uint32_t *uids,
+    size_t nuids, unsigned flags, time_t now,
+    const struct sync_rules_callbacks *cb, struct sync_rules_stats *stats,
+    struct fct_error *err) FCT_WUR;
 
 #endif

@@ -22,6 +22,7 @@ extern const struct cli_command cli_cmd_sync;
 extern const struct cli_command cli_cmd_watch;
 extern const struct cli_command cli_cmd_show;
 extern const struct cli_command cli_cmd_folder;
+extern const struct cli_command cli_cmd_rules;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
@@ -38,6 +39,7 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_config,
 	&cli_cmd_show,
 	&cli_cmd_folder,
+	&cli_cmd_rules,
 	NULL,
 };
 

@@ -17,6 +17,8 @@
  *   ACCOUNT failed FOLDER REASON
  *   ACCOUNT job-done ID KIND
  *   ACCOUNT job-failed ID KIND REASON
+ *   ACCOUNT rules FOLDER COUNT        (new mail the rules changed)
+ *   ACCOUNT rules-problem REASON      (a rule skipped, and why)
  *
  * The main thread only waits: on the event queue's descriptor and on a
  * self-pipe that the signal handler writes to. Everything that blocks on
@@ -153,6 +155,15 @@ print_event(FILE *fp, int type, const struct sync_event *ev)
 		put_tab_field(fp, ev->job_kind);
 		if (type == SYNC_EV_JOB_FAILED)
 			put_tab_field(fp, ev->reason);
+		break;
+	case SYNC_EV_RULES_APPLIED:
+		fputs("\trules", fp);
+		put_tab_field(fp, ev->folder);
+		fprintf(fp, "\t%u", ev->count);
+		break;
+	case SYNC_EV_RULES_PROBLEM:
+		fputs("\trules-problem", fp);
+		put_tab_field(fp, ev->reason);
 		break;
 	default:
 		fprintf(fp, "\tevent-%d", type);

@@ -20,3 +20,5 @@ libcli_a_SOURCES += src/cli/cmd_check.c
 libcli_a_SOURCES += src/cli/cmd_show.c
 # folder create|rename|delete|subscribe|unsubscribe (folder jobs).
 libcli_a_SOURCES += src/cli/cmd_folder.c
+# `facteur rules`: check, test and apply the rules file.
+libcli_a_SOURCES += src/cli/cmd_rules.c

@@ -151,6 +151,9 @@ static const struct config_key general_keys[] = {
 	      "the colour theme of the terminal interface, from "
 	      "themes/NAME.theme" },
 	    set_text, offsetof(struct config, theme), CONFIG_PROTO_NONE },
+	{ { "rules", "FILE", "$XDG_CONFIG_HOME/facteur/rules",
+	      "the filtering rules file" },
+	    set_path, offsetof(struct config, rules_file), CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -1636,6 +1639,7 @@ config_free(struct config **cfgp)
 	free(cfg->identities);
 	free(cfg->path);
 	free(cfg->cache_dir);
+	free(cfg->rules_file);
 	free(cfg);
 	*cfgp = NULL;
 }

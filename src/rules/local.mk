@@ -1,5 +1,7 @@
-# rules: the filtering rules file (parsed here; run by sync later).
+# rules: the filtering rules file: parsed, and evaluated into plans (carried
+# out by sync).
 # Depends on query and core only.
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
-	src/rules/parse.c
+	src/rules/parse.c \
+	src/rules/eval.c

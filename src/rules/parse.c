@@ -264,6 +264,10 @@ block_close(struct parser *p)
 		rs->nskipped++;
 		rule_release(&b->r);
 	} else {
+		if (b->r.account != NULL)
+			b->r.account_line = b->account_line;
+		if (b->r.folder != NULL)
+			b->r.folder_line = b->folder_line;
 		FCT_ALLOC_GROW(rs->v, rs->n + 1, rs->alloc);
 		rs->v[rs->n++] = b->r;
 	}
@@ -378,6 +382,7 @@ valid_keyword(const char *w)
 static void
 add_action(struct parser *p, enum rule_action_kind kind, char *arg, size_t at)
 {
+	struct rule_action *a;
 	struct block *b = &p->cur;
 
 	if (action_table[kind].dest) {
@@ -403,9 +408,11 @@ add_action(struct parser *p, enum rule_action_kind kind, char *arg, size_t at)
 		b->dest_line = p->lineno;
 	}
 	FCT_ALLOC_GROW(b->r.actions, b->r.nactions + 1, b->actions_alloc);
-	b->r.actions[b->r.nactions].kind = kind;
-	b->r.actions[b->r.nactions].arg = arg;
-	b->r.nactions++;
+	a = &b->r.actions[b->r.nactions++];
+	a->kind = kind;
+	a->arg = arg;
+	a->line = p->lineno;
+	a->column = col(at);
 }
 
 /*
@@ -534,7 +541,7 @@ parse_then(struct parser *p, size_t i)
 /* `account NAME` or `folder NAME`: the rest of the line, maybe quoted. */
 static void
 parse_scope(struct parser *p, const char *what, size_t kw, size_t i,
-    char **slot, unsigned *line)
+    char **slot, unsigned *line, unsigned *column)
 {
 	char *v = NULL;
 	size_t j;
@@ -564,6 +571,7 @@ parse_scope(struct parser *p, const char *what, size_t kw, size_t i,
 		return;
 	}
 	*slot = v;
+	*column = col(i);
 }
 
 /* An indented line of a block; i is its first non-blank byte. */
@@ -599,10 +607,10 @@ parse_statement(struct parser *p, size_t i)
 			    "'stop' takes no argument");
 	} else if (word_is(p, i, e, "account")) {
 		parse_scope(p, "account", i, a, &p->cur.r.account,
-		    &p->cur.account_line);
+		    &p->cur.account_line, &p->cur.r.account_column);
 	} else if (word_is(p, i, e, "folder")) {
 		parse_scope(p, "folder", i, a, &p->cur.r.folder,
-		    &p->cur.folder_line);
+		    &p->cur.folder_line, &p->cur.r.folder_column);
 	} else if (word_is(p, i, e, "rule")) {
 		err_at(p, p->lineno, col(i), "'rule' must start at column 1");
 	} else {
@@ -673,6 +681,7 @@ rules_parse(const char *file, const char *text, size_t len, struct rules **out,
 	p.file = file;
 	p.diags = diags;
 	p.rules = rules_new();
+	p.rules->file = xstrdup(file);
 	while (text < end) {
 		p.lineno++;
 		nl = memchr(text, '\n', (size_t)(end - text));
@@ -712,6 +721,7 @@ rules_load(const char *path, struct rules **out, struct config_diags *diags)
 			rc = -1;
 		}
 		*out = rules_new();
+		(*out)->file = xstrdup(path);
 	} else {
 		rc = rules_parse(path, sb.buf, sb.len, out, diags);
 	}
@@ -734,6 +744,7 @@ rules_free(struct rules **rp)
 	for (i = 0; i < rs->nskipped; i++)
 		free(rs->skipped[i].name);
 	free(rs->skipped);
+	free(rs->file);
 	free(rs);
 	*rp = NULL;
 }

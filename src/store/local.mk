@@ -9,6 +9,7 @@ libstore_a_SOURCES = \
 	src/store/msg.c \
 	src/store/private.h \
 	src/store/query.c \
+	src/store/rules.c \
 	src/store/schema.c \
 	src/store/view.c \
 	src/store/version.c

@@ -471,10 +471,15 @@ msg_select_prepare(struct store *st, int64_t folder_id, const char *where,
 		strbuf_addstr(&sql,
 		    " LEFT JOIN bodies AS b ON b.msg_id = m.id");
 	if (folder_id != 0)
-		strbuf_addf(&sql, " WHERE m.folder_id = %lld",
-		    (long long)folder_id);
+		strbuf_addf(&sql, " WHERE %sm.folder_id = %lld",
+		    st->folder_unindexed ? "+" : "", (long long)folder_id);
 	else
 		strbuf_addstr(&sql, " WHERE 1");
+	/* Mail the rules have yet to file is not shown (schema.c, v3). */
+	if (st->schema >= 3 && !st->show_pending)
+		strbuf_addstr(&sql,
+		    " AND NOT EXISTS (SELECT 1 FROM rules_pending AS rp"
+		    " WHERE rp.msg_id = m.id)");
 	/* The newline ends a trailing "--" comment in the condition. */
 	if (has_where)
 		strbuf_addf(&sql, " AND (%s\n)", where);

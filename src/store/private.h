@@ -48,6 +48,10 @@ enum store_stmt_id {
 	STORE_STMT_FTS_FLUSH,
 	STORE_STMT_FTS_FLUSH_TRI,
 	STORE_STMT_FTS_CLEAR,
+	STORE_STMT_RULES_KNOWN,
+	STORE_STMT_RULES_ADD,
+	STORE_STMT_RULES_DONE,
+	STORE_STMT_RULES_COUNT,
 	STORE_STMT__COUNT
 };
 
@@ -69,7 +73,12 @@ struct store {
 	bool in_tx;     /* between store_begin and store_commit/rollback */
 	bool durable;   /* the open transaction wrote jobs: flush at commit */
 	bool fts_dirty; /* it may have queued messages in fts_pending */
-	unsigned wal_flushes; /* how many durable flushes ran, for tests */
+	unsigned wal_flushes;  /* how many durable flushes ran, for tests */
+	bool show_pending;     /* listings include messages whose rules are
+				  pending (store_rules_show_pending) */
+	bool folder_unindexed; /* store_msg_select writes +m.folder_id, so
+				  that a text prefilter drives the search
+				  (store_rules_query) */
 	sqlite3_stmt *stmts[STORE_STMT__COUNT];
 	const char *stmt_sql[STORE_STMT__COUNT]; /* what slot i was made from */
 };

@@ -291,9 +291,27 @@ static const char schema_v2[] =
     "	SELECT id FROM messages WHERE id = old.msg_id;\n"
     "END;\n";
 
+/*
+ * Version 3: the rules engine's record of new mail that the rules have not
+ * run on yet (src/store/rules.c). A row is added in the same transaction
+ * as the message it names, when the sync that fetched it was asked to
+ * (new INBOX mail with rules configured), and removed in the same
+ * transaction as the jobs the rules queued for it, so a crash at any
+ * point neither runs the rules twice on a message nor skips it. Listings
+ * (store_msg_select, store_msg_query) leave pending messages out, so the
+ * user never sees mail that is about to be filed elsewhere. The cascade
+ * drops the row with its message (expunged, folder reset).
+ */
+static const char schema_v3[] =
+    "CREATE TABLE rules_pending (\n"
+    "	msg_id INTEGER PRIMARY KEY\n"
+    "	    REFERENCES messages (id) ON DELETE CASCADE\n"
+    ");\n";
+
 const struct store_migration store_schema_steps[] = {
 	{ schema_v1, NULL },
 	{ schema_v2, NULL },
+	{ schema_v3, NULL },
 };
 const size_t store_schema_nsteps = FCT_ARRAY_LEN(store_schema_steps);
 

@@ -43,6 +43,7 @@ struct sync_ctx {
 	void *progress_arg;
 	uint32_t done, goal;  /* for progress */
 	uint32_t first_new;   /* headers below it are of cached messages */
+	bool mark_pending;    /* SYNC_F_RULES on a folder synced before */
 	struct fct_error err; /* what a callback hit */
 	bool failed;
 };
@@ -54,6 +55,7 @@ on_msg(const struct imap_msg *im, void *arg)
 	struct sync_ctx *c = arg;
 	struct store_msg m;
 	struct mime_summary sum = MIME_SUMMARY_INIT;
+	bool known = false;
 	int rc;
 
 	/* UID FETCH n:* answers with the last message even when its UID is
@@ -93,7 +95,16 @@ on_msg(const struct imap_msg *im, void *arg)
 		m.list_id = sum.list_id;
 		m.date = sum.date;
 	}
-	rc = store_msg_put(c->st, &m, &c->err);
+	/* Only a message the cache did not have is new to the rules: a
+	 * batch fetched again after a crash has been seen by them. */
+	rc = 0;
+	if (c->mark_pending)
+		rc =
+		    store_msg_known(c->st, m.folder_id, m.uid, &known, &c->err);
+	if (rc == 0)
+		rc = store_msg_put(c->st, &m, &c->err);
+	if (rc == 0 && c->mark_pending && !known)
+		rc = store_rules_pending_add(c->st, m.id, &c->err);
 	free(m.headers);
 	mime_summary_release(&sum);
 	if (rc != 0)
@@ -484,6 +495,7 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 		if (refresh_all_flags(&c, err) != 0)
 			goto out;
 	}
+	c.mark_pending = (flags & SYNC_F_RULES) && c.folder.uidnext != 0;
 	if (fetch_tail(&c, &ms, mode, err) != 0)
 		goto out;
 	/* Everything the state vouches for is in: commit the state. */

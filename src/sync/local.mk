@@ -5,7 +5,8 @@ libsync_a_SOURCES = \
 	src/sync/account.c \
 	src/sync/body.c \
 	src/sync/folder.c \
-	src/sync/job.c
+	src/sync/job.c \
+	src/sync/rules.c
 # The account workers: one thread per account, queues in and out.
 libsync_a_SOURCES += src/sync/worker.c
 # Folder jobs: create, rename, delete, (un)subscribe.

@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "facteur/core_queue.h"
@@ -114,6 +115,9 @@ struct sync_worker {
 	enum sync_state posted; /* the last state reported */
 	char *posted_folder;    /* with it, for IDLE; owned */
 	unsigned attempt;       /* failed connections in a row */
+	struct rules *rules;    /* the rules file as last read; owned */
+	struct stat rules_st;   /* its identity then (st_ino 0: missing) */
+	bool rules_read;        /* rules was read at least once */
 	uint64_t rng;
 };
 
@@ -577,20 +581,145 @@ settle_exists(struct sync_worker *w, const struct sync_stats *stats)
 	w->odd_exists = exists;
 }
 
+/*
+ * Reads the rules file again when it changed (inode, size or mtime), or
+ * for the first time; each problem in it is reported as an event. The
+ * good rules of a file with errors are used; a file that cannot be read
+ * at all leaves no rules.
+ */
+static void
+reload_rules(struct sync_worker *w)
+{
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	char *def = NULL;
+	const char *path = w->cfg->rules_file;
+	struct stat sb;
+	struct sync_event *ev;
+	size_t i;
+
+	if (path == NULL)
+		path = def = rules_default_path();
+	if (stat(path, &sb) != 0)
+		memset(&sb, 0, sizeof sb);
+	if (w->rules_read && sb.st_ino == w->rules_st.st_ino &&
+	    sb.st_dev == w->rules_st.st_dev &&
+	    sb.st_size == w->rules_st.st_size &&
+	    sb.st_mtim.tv_sec == w->rules_st.st_mtim.tv_sec &&
+	    sb.st_mtim.tv_nsec == w->rules_st.st_mtim.tv_nsec) {
+		free(def);
+		return;
+	}
+	rules_free(&w->rules);
+	/* A missing default file is no rules; rules_load says so too. */
+	if (rules_load(w->cfg->rules_file, &w->rules, &d) != 0) {
+		for (i = 0; i < d.n; i++) {
+			ev = event_new(w, NULL, NULL);
+			if (d.v[i].line > 0)
+				ev->reason =
+				    xasprintf("%s:%u:%u: %s", d.v[i].file,
+					d.v[i].line, d.v[i].column, d.v[i].msg);
+			else
+				ev->reason = xstrdup(d.v[i].msg);
+			post(w, SYNC_EV_RULES_PROBLEM, ev);
+		}
+	}
+	config_diags_release(&d);
+	w->rules_st = sb;
+	w->rules_read = true;
+	free(def);
+}
+
+/* Whether the folder is the account's INBOX, by role, else by name. */
+static bool
+is_inbox(struct sync_worker *w, const char *name)
+{
+	struct store_folder f = STORE_FOLDER_INIT;
+	bool inbox = strcasecmp(name, "INBOX") == 0;
+
+	if (store_folder_get(w->st, name, &f, NULL) == 1 && f.role != NULL)
+		inbox = strcmp(f.role, "inbox") == 0;
+	store_folder_release(&f);
+	return inbox;
+}
+
+/* Whether some rule would run on new mail in the folder. */
+static bool
+rules_wanted(struct sync_worker *w, const char *name)
+{
+	bool inbox = is_inbox(w, name);
+	size_t i;
+
+	for (i = 0; w->rules != NULL && i < w->rules->n; i++)
+		if (rules_in_scope(&w->rules->v[i], w->acct->name, name, inbox))
+			return true;
+	return false;
+}
+
+static void
+rules_problem(void *arg, const struct rule *r, const char *msg)
+{
+	struct sync_worker *w = arg;
+
+	(void)r;
+	post(w, SYNC_EV_RULES_PROBLEM, event_new(w, NULL, msg));
+}
+
+/*
+ * Runs the rules on the folder's pending mail: the jobs they queue run
+ * next (jobs come first among the steps), then the folder is synced
+ * again to show the result. Returns how many of the new messages left
+ * the folder.
+ */
+static unsigned
+run_rules(struct sync_worker *w, const char *name)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_rules_callbacks cb = { NULL, rules_problem, w };
+	struct sync_rules_stats stats;
+	struct rules empty;
+
+	memset(&empty, 0, sizeof empty);
+	if (sync_rules_apply(w->st, w->acct->name,
+		w->rules != NULL ? w->rules : &empty, name, NULL, 0,
+		SYNC_RULES_PENDING, time(NULL), &cb, &stats, &err) != 0) {
+		/* The messages stay pending: the next sync tries again. */
+		post_folder(w, SYNC_EV_FOLDER_FAILED, name, fct_error_msg(&err),
+		    0);
+		fct_error_release(&err);
+		return 0;
+	}
+	if (stats.matched > 0)
+		post_folder(w, SYNC_EV_RULES_APPLIED, name, NULL,
+		    stats.matched);
+	if (stats.jobs > 0) {
+		w->jobs_owed = true;
+		names_add(&w->asked, name);
+	}
+	return stats.moved;
+}
+
 static enum step
 sync_one(struct sync_worker *w, const char *name)
 {
 	struct fct_error err = FCT_ERROR_INIT;
 	struct sync_stats stats;
 	enum step rc = STEP_OK;
+	unsigned flags = 0, moved = 0;
+	size_t npending = 0;
+	bool rules;
 
 	progress(w, name, 0, 0);
 	free(w->selected);
 	w->selected = NULL;
+	reload_rules(w);
+	rules = rules_wanted(w, name);
 	/* The watched folder must end up selected: IDLE watches it next. */
+	if (strcmp(name, w->watch) == 0)
+		flags |= SYNC_F_SELECT;
+	if (rules)
+		flags |= SYNC_F_RULES;
 	if (sync_folder(w->s, w->st, name,
-		sync_mode_from_config(w->acct->sync_mode),
-		strcmp(name, w->watch) == 0 ? SYNC_F_SELECT : 0, progress, w,
+		sync_mode_from_config(w->acct->sync_mode), flags, progress, w,
 		&stats, &err) != 0) {
 		if (imap_session_broken(w->s))
 			rc = broken(w, &err);
@@ -610,12 +739,23 @@ sync_one(struct sync_worker *w, const char *name)
 		w->watch_failed_ms = 0;
 		settle_exists(w, &stats);
 	}
+	/* New mail goes through the rules before anyone hears of it (it is
+	 * hidden from listings until then); mail left pending by a crash, or
+	 * by rules since removed, too. */
+	if (store_rules_pending_count(w->st, 0, &npending, &err) != 0) {
+		post_folder(w, SYNC_EV_FOLDER_FAILED, name, fct_error_msg(&err),
+		    0);
+		fct_error_release(&err);
+	}
+	if (npending > 0)
+		moved = run_rules(w, name);
 	if (stats.added > 0 || stats.changed > 0 || stats.expunged > 0 ||
 	    stats.reset)
 		post_folder(w, SYNC_EV_FOLDER_CHANGED, name, NULL, 0);
 	/* A first fill is not news; what arrives after it is. */
-	if (!stats.cold && stats.added > 0)
-		post_folder(w, SYNC_EV_NEW_MAIL, name, NULL, stats.added);
+	if (!stats.cold && stats.added > moved)
+		post_folder(w, SYNC_EV_NEW_MAIL, name, NULL,
+		    stats.added - moved);
 	return rc;
 }
 
@@ -1084,6 +1224,7 @@ sync_worker_free(struct sync_worker **wp)
 	free(w->watch);
 	free(w->selected);
 	free(w->posted_folder);
+	rules_free(&w->rules);
 	free(w);
 	*wp = NULL;
 }

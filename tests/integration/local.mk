@@ -14,3 +14,5 @@ TESTS += tests/integration/show.sh
 TESTS += tests/integration/oauth.sh
 # Folder jobs: create, rename, delete, (un)subscribe, offline and refused.
 TESTS += tests/integration/folderjobs.sh
+# The rules engine: on arrival under watch, apply, dry run, rights, kill -9.
+TESTS += tests/integration/rules.sh

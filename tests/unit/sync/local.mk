@@ -1,5 +1,5 @@
 # unit tests of src/sync: linked with libsync.a and the layers below it.
-SYNC_TEST_LDADD = libsync.a libimap.a libstore.a libquery.a libmime.a \
+SYNC_TEST_LDADD = libsync.a librules.a libimap.a libstore.a libquery.a libmime.a \
 	libnet.a libcore.a $(CMOCKA_LIBS) $(LIBETPAN_LIBS) $(OPENSSL_LIBS) \
 	$(GMIME_LIBS) $(LIBXML_LIBS) $(SQLITE_LIBS) $(AX_PTHREAD_LIBS)
 
@@ -8,3 +8,9 @@ tests_unit_sync_test_worker_SOURCES = tests/unit/sync/test_worker.c
 tests_unit_sync_test_worker_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_sync_test_worker_LDADD = $(SYNC_TEST_LDADD)
 TESTS += tests/unit/sync/test_worker
+
+check_PROGRAMS += tests/unit/sync/test_rules
+tests_unit_sync_test_rules_SOURCES = tests/unit/sync/test_rules.c
+tests_unit_sync_test_rules_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_sync_test_rules_LDADD = $(SYNC_TEST_LDADD)
+TESTS += tests/unit/sync/test_rules

@@ -1,0 +1,391 @@
+/*
+ * Unit tests of src/sync/rules.c on a real cache (no server): the jobs a
+ * run queues (grouped, flags before copies before moves), pending mail
+ * hidden from listings and unmarked in the same transaction as its jobs,
+ * a dry run that writes nothing, the bulk path (one SQL query per rule)
+ * agreeing with the in-memory path on every message, and rules that
+ * cannot work (read-only or unknown destination, no Junk) left out with a
+ * reason while the others run.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "facteur/sync.h"
+
+struct fixture {
+	char dir[64];
+	struct store *st;
+	int64_t inbox;
+	struct rules *rs;
+};
+
+static const char rules_text[] = "rule \"bills\"\n"
+				 "  when from:@edf.fr or subject:facture\n"
+				 "  then move Bills, flag\n"
+				 "rule \"list\"\n"
+				 "  when list:debian\n"
+				 "  then read, keyword $List\n"
+				 "  stop\n"
+				 "rule \"after list\"\n"
+				 "  when list:debian\n"
+				 "  then move Never\n"
+				 "rule \"copy big\"\n"
+				 "  when size:>5000\n"
+				 "  then copy Archive\n"
+				 "rule \"to shared\"\n"
+				 "  when subject:shared\n"
+				 "  then move Shared/ro\n"
+				 "rule \"typo\"\n"
+				 "  when subject:typo\n"
+				 "  then move Bils\n"
+				 "rule \"spam\"\n"
+				 "  when subject:viagra\n"
+				 "  then spam\n"
+				 "rule \"trash\"\n"
+				 "  when subject:old\n"
+				 "  then delete\n";
+
+static void
+folder(struct store *st, const char *name, const char *role, const char *rights,
+    int64_t *id)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+
+	f.name = xstrdup(name);
+	f.raw_name = xstrdup(name);
+	f.role = role != NULL ? xstrdup(role) : NULL;
+	f.rights = rights != NULL ? xstrdup(rights) : NULL;
+	f.delimiter = '/';
+	if (store_folder_put(st, &f, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	if (id != NULL)
+		*id = f.id;
+	store_folder_release(&f);
+}
+
+static int64_t
+msg(struct fixture *fx, uint32_t uid, const char *from, const char *subject,
+    const char *list_id, uint64_t size, bool pending)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+
+	m.folder_id = fx->inbox;
+	m.uid = uid;
+	m.from_text = (char *)from;
+	m.subject = (char *)subject;
+	m.list_id = (char *)list_id;
+	m.size = size;
+	if (store_msg_put(fx->st, &m, &err) != 0 ||
+	    (pending && store_rules_pending_add(fx->st, m.id, &err) != 0))
+		fail_msg("%s", fct_error_msg(&err));
+	return m.id;
+}
+
+static int
+setup(void **state)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+	char *path;
+
+	strcpy(fx->dir, "/tmp/fct-rules-test.XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	path = xasprintf("%s/c.sqlite", fx->dir);
+	if (store_open(path, &fx->st, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	free(path);
+	folder(fx->st, "INBOX", "inbox", NULL, &fx->inbox);
+	folder(fx->st, "Bills", NULL, NULL, NULL);
+	folder(fx->st, "Never", NULL, NULL, NULL);
+	folder(fx->st, "Archive", "archive", NULL, NULL);
+	folder(fx->st, "Trash", "trash", NULL, NULL);
+	folder(fx->st, "Shared/ro", NULL, "lrs", NULL);
+	assert_int_equal(rules_parse("r", rules_text, strlen(rules_text),
+			     &fx->rs, &d),
+	    0);
+	config_diags_release(&d);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char *cmd = xasprintf("rm -rf '%s'", fx->dir);
+
+	store_close(&fx->st);
+	rules_free(&fx->rs);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	free(fx);
+	return 0;
+}
+
+struct seen {
+	struct strbuf lines;    /* "UID: plan" per message */
+	struct strbuf problems; /* one a line */
+};
+
+static void
+on_message(void *arg, const struct sync_rules_result *r)
+{
+	struct seen *s = arg;
+
+	strbuf_addf(&s->lines, "%u: ", r->uid);
+	rules_plan_describe(r->plan, &s->lines);
+	strbuf_addf(&s->lines, " -> %s\n", r->dest != NULL ? r->dest : "-");
+}
+
+static void
+on_problem(void *arg, const struct rule *r, const char *msg)
+{
+	struct seen *s = arg;
+
+	(void)r;
+	strbuf_addf(&s->problems, "%s\n", msg);
+}
+
+static int
+count_listed(const struct store_msg *m, void *arg)
+{
+	(void)m;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* Every queued job as "kind: payload" lines, removing them. */
+static char *
+take_jobs(struct store *st)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_job j = STORE_JOB_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	char *p;
+
+	while (store_job_next(st, &j, &err) == 1) {
+		for (p = j.payload; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
+		strbuf_addf(&sb, "%s: %s\n", j.kind, j.payload);
+		if (store_job_done(st, j.id, &err) != 0)
+			fail_msg("%s", fct_error_msg(&err));
+	}
+	store_job_release(&j);
+	return strbuf_detach(&sb, NULL);
+}
+
+static const char problems_want[] =
+    "rule 'to shared': cannot move to 'Shared/ro': your rights there are "
+    "'lrs' (read-only)\n"
+    "rule 'typo': cannot move to 'Bils': no such folder (did you mean "
+    "'Bills'?)\n"
+    "rule 'spam': account 'a' has no Junk folder\n";
+
+/* 3 stops at "list": neither "after list" nor "copy big" runs. */
+static const char pending_want[] = "2: move 'Bills', flag -> Bills\n"
+				   "3: read, keyword $List -> -\n"
+				   "5: delete -> Trash\n";
+/* Flags first, so that they travel with the message when it moves. */
+static const char jobs_want[] =
+    "flag: folder=INBOX uids=2 op=+ flags=4 \n"
+    "flag: folder=INBOX uids=3 op=+ flags=1 keywords= $List  \n"
+    "move: folder=INBOX uids=2 dest=Bills \n"
+    "move: folder=INBOX uids=5 dest=Trash \n";
+
+static void
+test_pending(void **state)
+{
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_rules_callbacks cb;
+	struct sync_rules_stats stats;
+	struct seen s = { STRBUF_INIT, STRBUF_INIT };
+	size_t n = 0;
+	char *jobs;
+
+	cb.message = on_message;
+	cb.problem = on_problem;
+	cb.arg = &s;
+	msg(fx, 1, "EDF <f@edf.fr>", "old bill", NULL, 100, false);
+	msg(fx, 2, "EDF <f@edf.fr>", "votre facture", NULL, 100, true);
+	msg(fx, 3, "d@lists", "hello", "debian-user", 9000, true);
+	msg(fx, 4, "x@y", "nothing", NULL, 100, true);
+	msg(fx, 5, "x@y", "old news", NULL, 100, true);
+
+	/* Pending mail is hidden from listings, still counted. */
+	assert_int_equal(store_msg_query(fx->st, fx->inbox, NULL, 0, NULL, 0,
+			     count_listed, &n, &err),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_rules_pending_count(fx->st, fx->inbox, &n, &err),
+	    0);
+	assert_int_equal(n, 4);
+
+	/* Dry run: told, nothing written. */
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
+			     SYNC_RULES_PENDING | SYNC_RULES_DRY_RUN, 0, &cb,
+			     &stats, &err),
+	    0);
+	assert_string_equal(s.lines.buf, pending_want);
+	assert_string_equal(s.problems.buf, problems_want);
+	assert_int_equal(stats.jobs, 0);
+	assert_int_equal(stats.matched, 3);
+	assert_int_equal(stats.skipped_rules, 3);
+	assert_int_equal(store_job_count(fx->st, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_rules_pending_count(fx->st, fx->inbox, &n, &err),
+	    0);
+	assert_int_equal(n, 4);
+
+	/* For real: the jobs, grouped and in order, and nothing pending. */
+	strbuf_reset(&s.lines);
+	strbuf_reset(&s.problems);
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
+			     SYNC_RULES_PENDING, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(s.lines.buf, pending_want);
+	assert_int_equal(stats.jobs, 4);
+	assert_int_equal(stats.moved, 2);
+	jobs = take_jobs(fx->st);
+	assert_string_equal(jobs, jobs_want);
+	free(jobs);
+	assert_int_equal(store_rules_pending_count(fx->st, fx->inbox, &n, &err),
+	    0);
+	assert_int_equal(n, 0);
+	n = 0;
+	assert_int_equal(store_msg_query(fx->st, fx->inbox, NULL, 0, NULL, 0,
+			     count_listed, &n, &err),
+	    0);
+	assert_int_equal(n, 5);
+
+	/* Once: a second run finds nothing pending and queues nothing. */
+	strbuf_reset(&s.lines);
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
+			     SYNC_RULES_PENDING, 0, &cb, &stats, &err),
+	    0);
+	assert_int_equal(stats.jobs, 0);
+	assert_string_equal(s.lines.buf, "");
+	strbuf_release(&s.lines);
+	strbuf_release(&s.problems);
+}
+
+/* The whole folder in SQL and a list in memory give the same plans. */
+static void
+test_bulk_agrees(void **state)
+{
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_rules_callbacks cb;
+	struct sync_rules_stats stats;
+	struct seen bulk = { STRBUF_INIT, STRBUF_INIT },
+		    list = { STRBUF_INIT, STRBUF_INIT };
+	uint32_t uids[200];
+	char subject[64], from[64];
+	size_t i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(from, sizeof from, "%s%zu@%s", i % 3 ? "a" : "b", i,
+		    i % 7 ? "example.org" : "edf.fr");
+		snprintf(subject, sizeof subject, "%s %zu",
+		    i % 5 == 0        ? "Facture"
+			: i % 11 == 0 ? "old"
+				      : "hi",
+		    i);
+		msg(fx, (uint32_t)i + 1, from, subject,
+		    i % 4 == 0 ? "debian-user.lists" : NULL, 1000 + 50 * i,
+		    i % 9 == 0);
+		uids[i] = (uint32_t)i + 1;
+	}
+	cb.message = on_message;
+	cb.problem = NULL;
+	cb.arg = &bulk;
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
+			     SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	cb.arg = &list;
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", uids,
+			     200, SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	assert_true(bulk.lines.len > 1000);
+	assert_string_equal(bulk.lines.buf, list.lines.buf);
+
+	/* Applied to the whole folder, the pending mail is done too. */
+	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
+			     0, 0, NULL, &stats, &err),
+	    0);
+	assert_true(stats.jobs > 0);
+	assert_int_equal(store_rules_pending_count(fx->st, 0, &i, &err), 0);
+	assert_int_equal(i, 0);
+	strbuf_release(&bulk.lines);
+	strbuf_release(&list.lines);
+}
+
+/* Rules on a read-only folder, and an unknown folder. */
+static void
+test_refusals(void **state)
+{
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct sync_rules_callbacks cb;
+	struct sync_rules_stats stats;
+	struct seen s = { STRBUF_INIT, STRBUF_INIT };
+	struct rules *rs = NULL;
+	static const char text[] = "rule \"ro\"\n"
+				   "  folder Shared/ro\n"
+				   "  when subject:x\n"
+				   "  then flag\n"
+				   "rule \"ok\"\n"
+				   "  folder Shared/ro\n"
+				   "  when subject:x\n"
+				   "  then copy Bills\n";
+
+	assert_int_equal(rules_parse("r", text, strlen(text), &rs, &d), 0);
+	cb.message = on_message;
+	cb.problem = on_problem;
+	cb.arg = &s;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "Shared/ro", NULL, 0,
+			     0, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(s.problems.buf,
+	    "rule 'ro': cannot flag in 'Shared/ro': your rights there are "
+	    "'lrs' (read-only)\n");
+	assert_int_equal(stats.skipped_rules, 1);
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "Nope", NULL, 0, 0,
+			     0, &cb, &stats, &err),
+	    -1);
+	assert_string_equal(fct_error_msg(&err),
+	    "no folder 'Nope' in the cache of account 'a'");
+	fct_error_release(&err);
+	rules_free(&rs);
+	config_diags_release(&d);
+	strbuf_release(&s.lines);
+	strbuf_release(&s.problems);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bulk_agrees, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
