@@ -12,3 +12,5 @@ libstore_a_SOURCES = \
 	src/store/schema.c \
 	src/store/version.c
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
+# The outbox: messages on their way to the server (schema step 'outbox').
+libstore_a_SOURCES += src/store/outbox.c

@@ -62,3 +62,10 @@ check_PROGRAMS += tests/unit/store/bench_store
 tests_unit_store_bench_store_SOURCES = tests/unit/store/bench_store.c
 tests_unit_store_bench_store_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_bench_store_LDADD = libstore.a libcore.a $(SQLITE_LIBS)
+
+check_PROGRAMS += tests/unit/store/test_outbox
+tests_unit_store_test_outbox_SOURCES = tests/unit/store/test_outbox.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_outbox_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_outbox_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_outbox
