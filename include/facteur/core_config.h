@@ -92,6 +92,7 @@ struct config {
 	size_t naccounts, accounts_alloc;
 	struct config_identity *identities;
 	size_t nidentities, identities_alloc;
+	char *aliases; /* owned, expanded; NULL: the default file, if any */
 };
 
 enum config_diag_level { CONFIG_DIAG_ERROR, CONFIG_DIAG_WARNING };

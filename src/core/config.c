@@ -141,6 +141,9 @@ static const struct config_key general_keys[] = {
 	      "$XDG_CACHE_HOME/facteur, else ~/.cache/facteur",
 	      "where headers, bodies and indexes are cached" },
 	    set_path, offsetof(struct config, cache_dir), CONFIG_PROTO_NONE },
+	{ { "aliases", "PATH", "$XDG_CONFIG_HOME/facteur/aliases",
+	      "the aliases file (mutt syntax), expanded at send time" },
+	    set_path, offsetof(struct config, aliases), CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -1508,6 +1511,7 @@ config_free(struct config **cfgp)
 	free(cfg->identities);
 	free(cfg->path);
 	free(cfg->cache_dir);
+	free(cfg->aliases);
 	free(cfg);
 	*cfgp = NULL;
 }

@@ -11,3 +11,5 @@ libimap_a_SOURCES = \
 libimap_a_CPPFLAGS = $(AM_CPPFLAGS)
 # IDLE, NOOP and STATUS for the account workers.
 libimap_a_SOURCES += src/imap/idle.c
+# APPEND (the Sent copy, drafts).
+libimap_a_SOURCES += src/imap/append.c
