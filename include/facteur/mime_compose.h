@@ -118,16 +118,18 @@ void mime_envelope_release(struct mime_envelope *e);
 
 /*
  * Prepares a whole message (raw, len bytes; LF or CRLF) for submission,
- * as sendmail -t would: recipients from To, Cc and Bcc; Bcc removed; From
+ * as sendmail -t would: alias keys in To, Cc and Bcc expanded (aliases
+ * may be NULL); recipients from To, Cc and Bcc; Bcc removed; From
  * set to default_from (may be NULL) when missing; Message-ID (at From's
  * domain) and Date added when missing; 8-bit headers RFC 2047-encoded and
  * 8-bit bodies re-encoded to 7-bit. The result (CRLF) is appended to out.
  * Errors: unparsable input, no From, no recipient, an address without a
  * domain.
  */
+struct fct_aliases;
 int mime_prepare(const char *raw, size_t len, const char *default_from,
-    struct strbuf *out, struct mime_envelope *env,
-    struct fct_error *err) FCT_WUR;
+    const struct fct_aliases *aliases, struct strbuf *out,
+    struct mime_envelope *env, struct fct_error *err) FCT_WUR;
 
 /*
  * Reply and forward templates from the raw original (len bytes). own[]

@@ -26,6 +26,7 @@
 
 #include <gmime/gmime.h>
 
+#include "facteur/core_alias.h"
 #include "facteur/mime.h"
 #include "facteur/mime_compose.h"
 
@@ -654,9 +655,45 @@ encode_headers(GMimeObject *obj)
 	}
 }
 
+/*
+ * Replaces alias keys in one recipient header by their addresses. The
+ * list is rewritten only when something was expanded, so a message
+ * without aliases goes out with its headers as written.
+ */
+static int
+expand_aliases(GMimeMessage *msg, GMimeAddressType type, const char *what,
+    const struct fct_aliases *aliases, struct fct_error *err)
+{
+	InternetAddressList *list = g_mime_message_get_addresses(msg, type);
+	InternetAddressList *parsed;
+	struct strbuf sb = STRBUF_INIT;
+	const char *raw;
+	int rc = 0;
+
+	if (aliases == NULL || fct_aliases_count(aliases) == 0 ||
+	    (raw = g_mime_object_get_header(GMIME_OBJECT(msg), what)) == NULL)
+		return 0;
+	if (fct_aliases_expand(aliases, raw, &sb, err) != 0)
+		rc = -1;
+	else if (strcmp(sb.buf, raw) != 0) {
+		if ((parsed = internet_address_list_parse(NULL, sb.buf)) ==
+		    NULL)
+			rc = fct_error_set(err, "bad address in %s: '%s'", what,
+			    sb.buf);
+		else {
+			internet_address_list_clear(list);
+			internet_address_list_append(list, parsed);
+			g_object_unref(parsed);
+		}
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
 int
 mime_prepare(const char *raw, size_t len, const char *default_from,
-    struct strbuf *out, struct mime_envelope *env, struct fct_error *err)
+    const struct fct_aliases *aliases, struct strbuf *out,
+    struct mime_envelope *env, struct fct_error *err)
 {
 	GMimeMessage *msg = parse_message(raw, len);
 	GMimeObject *obj;
@@ -698,6 +735,13 @@ mime_prepare(const char *raw, size_t len, const char *default_from,
 			  INTERNET_ADDRESS_MAILBOX(ia)))
 		    : xasprintf("postmaster@%s", domain);
 	}
+	if (expand_aliases(msg, GMIME_ADDRESS_TYPE_TO, "To", aliases, err) !=
+		0 ||
+	    expand_aliases(msg, GMIME_ADDRESS_TYPE_CC, "Cc", aliases, err) !=
+		0 ||
+	    expand_aliases(msg, GMIME_ADDRESS_TYPE_BCC, "Bcc", aliases, err) !=
+		0)
+		goto out;
 	each_mailbox(g_mime_message_get_to(msg), add_rcpt, &c);
 	each_mailbox(g_mime_message_get_cc(msg), add_rcpt, &c);
 	each_mailbox(g_mime_message_get_bcc(msg), add_rcpt, &c);

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "facteur/core_alias.h"
 #include "facteur/mime.h"
 #include "facteur/mime_compose.h"
 
@@ -223,7 +224,9 @@ test_prepare(void **state)
 	char *hdr;
 
 	(void)state;
-	assert_int_equal(mime_prepare(in, strlen(in), NULL, &m, &env, NULL), 0);
+	assert_int_equal(mime_prepare(in, strlen(in), NULL, NULL, &m, &env,
+			     NULL),
+	    0);
 	assert_wire_safe(&m);
 	assert_string_equal(env.from, "alice@example.test");
 	assert_int_equal(env.nrcpt, 3);
@@ -257,28 +260,63 @@ test_prepare_errors(void **state)
 	struct fct_error err = FCT_ERROR_INIT;
 
 	(void)state;
-	assert_int_equal(mime_prepare(norcpt, strlen(norcpt), NULL, &m, &env,
-			     &err),
+	assert_int_equal(mime_prepare(norcpt, strlen(norcpt), NULL, NULL, &m,
+			     &env, &err),
 	    -1);
 	assert_string_equal(fct_error_msg(&err),
 	    "no recipient (To, Cc or Bcc)");
-	assert_int_equal(mime_prepare(nofrom, strlen(nofrom), NULL, &m, &env,
-			     &err),
+	assert_int_equal(mime_prepare(nofrom, strlen(nofrom), NULL, NULL, &m,
+			     &env, &err),
 	    -1);
 	assert_string_equal(fct_error_msg(&err),
 	    "the message has no From address");
-	assert_int_equal(mime_prepare(badrcpt, strlen(badrcpt), NULL, &m, &env,
-			     &err),
+	assert_int_equal(mime_prepare(badrcpt, strlen(badrcpt), NULL, NULL, &m,
+			     &env, &err),
 	    -1);
 	assert_string_equal(fct_error_msg(&err), "bad recipient address 'bob'");
 	/* A default From fills in. */
 	assert_int_equal(mime_prepare(nofrom, strlen(nofrom),
-			     "Me <me@example.test>", &m, &env, &err),
+			     "Me <me@example.test>", NULL, &m, &env, &err),
 	    0);
 	assert_string_equal(env.from, "me@example.test");
 	mime_envelope_release(&env);
 	strbuf_release(&m);
 	fct_error_release(&err);
+}
+
+static void
+test_prepare_aliases(void **state)
+{
+	static const char al[] = "alias bob Bob <bob@example.test>\n"
+				 "alias team bob, carol@example.test\n"
+				 "alias boss Boss <boss@example.test>\n";
+	static const char in[] = "From: alice@example.test\n"
+				 "To: team\n"
+				 "Bcc: boss\n"
+				 "Subject: x\n\nx\n";
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct fct_aliases *a = NULL;
+	struct mime_envelope env = MIME_ENVELOPE_INIT;
+	struct strbuf m = STRBUF_INIT;
+	char *hdr;
+
+	(void)state;
+	assert_int_equal(fct_aliases_parse("al", al, strlen(al), &a, &d), 0);
+	assert_int_equal(mime_prepare(in, strlen(in), NULL, a, &m, &env, NULL),
+	    0);
+	assert_int_equal(env.nrcpt, 3);
+	assert_string_equal(env.rcpt[0], "bob@example.test");
+	assert_string_equal(env.rcpt[1], "carol@example.test");
+	assert_string_equal(env.rcpt[2], "boss@example.test");
+	hdr = header_block(&m);
+	assert_non_null(
+	    strstr(hdr, "To: Bob <bob@example.test>, carol@example.test\r\n"));
+	assert_null(strstr(hdr, "boss"));
+	free(hdr);
+	strbuf_release(&m);
+	mime_envelope_release(&env);
+	fct_aliases_free(&a);
+	config_diags_release(&d);
 }
 
 static const char original[] =
@@ -366,6 +404,7 @@ main(void)
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_prepare),
 		cmocka_unit_test(test_prepare_errors),
+		cmocka_unit_test(test_prepare_aliases),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_forward),
 	};
