@@ -20,6 +20,8 @@ extern const struct cli_command cli_cmd_search;
 extern const struct cli_command cli_cmd_list;
 extern const struct cli_command cli_cmd_sync;
 extern const struct cli_command cli_cmd_watch;
+extern const struct cli_command cli_cmd_send;
+extern const struct cli_command cli_cmd_outbox;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
@@ -34,6 +36,8 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_delete,
 	&cli_cmd_flag,
 	&cli_cmd_config,
+	&cli_cmd_send,
+	&cli_cmd_outbox,
 	NULL,
 };
 

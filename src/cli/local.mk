@@ -16,3 +16,5 @@ libcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 libcli_a_SOURCES += src/cli/cmd_watch.c
 # `facteur check`: every server of each account, connected and logged in.
 libcli_a_SOURCES += src/cli/cmd_check.c
+# `facteur send` and `facteur outbox`.
+libcli_a_SOURCES += src/cli/cmd_send.c

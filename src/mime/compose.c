@@ -690,6 +690,25 @@ expand_aliases(GMimeMessage *msg, GMimeAddressType type, const char *what,
 	return rc;
 }
 
+/*
+ * A message written by hand or by a script often has no MIME headers at
+ * all: its text is taken to be UTF-8 (facteur's one charset), and said so,
+ * or the re-encoded body would read as US-ASCII at the other end.
+ */
+static void
+label_plain_text(GMimeMessage *msg)
+{
+	GMimeObject *part = g_mime_message_get_mime_part(msg);
+
+	if (g_mime_object_get_header(GMIME_OBJECT(msg), "MIME-Version") == NULL)
+		g_mime_object_set_header(GMIME_OBJECT(msg), "MIME-Version",
+		    "1.0", NULL);
+	if (part != NULL && GMIME_IS_TEXT_PART(part) &&
+	    g_mime_object_get_header(part, "Content-Type") == NULL)
+		g_mime_object_set_content_type_parameter(part, "charset",
+		    "utf-8");
+}
+
 int
 mime_prepare(const char *raw, size_t len, const char *default_from,
     const struct fct_aliases *aliases, struct strbuf *out,
@@ -767,6 +786,7 @@ mime_prepare(const char *raw, size_t len, const char *default_from,
 	if ((subject = g_mime_message_get_subject(msg)) != NULL)
 		env->subject = xstrdup(subject);
 	encode_headers(obj);
+	label_plain_text(msg);
 	g_mime_object_encode(obj, GMIME_ENCODING_CONSTRAINT_7BIT);
 	write_message(msg, out);
 	rc = 0;

@@ -8,3 +8,5 @@ libsync_a_SOURCES = \
 	src/sync/job.c
 # The account workers: one thread per account, queues in and out.
 libsync_a_SOURCES += src/sync/worker.c
+# Sending: the outbox, SMTP submission, the copy in Sent.
+libsync_a_SOURCES += src/sync/send.c

@@ -11,6 +11,7 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   expunge FOLDER UIDS         mark deleted and UID EXPUNGE exactly those
   append FOLDER FILE [FLAGS]  append the message in FILE
   uidvalidity FOLDER          print the folder's UIDVALIDITY
+  cat FOLDER UID              print the raw message (BODY.PEEK[])
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -113,6 +114,16 @@ def main():
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)
         print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
+    elif cmd == "cat":
+        check(*m.select(quote(folder), readonly=True))
+        typ, data = m.uid("FETCH", args[0], "(BODY.PEEK[])")
+        check(typ, data)
+        for item in data:
+            if isinstance(item, tuple):
+                sys.stdout.buffer.write(item[1])
+                break
+        else:
+            sys.exit("imapctl: no message %s in %s" % (args[0], folder))
     else:
         sys.exit("imapctl: unknown command %r" % cmd)
     m.logout()

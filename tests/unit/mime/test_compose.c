@@ -239,6 +239,9 @@ test_prepare(void **state)
 	assert_null(strstr(hdr, "secret"));
 	assert_null(strstr(hdr, "Bcc"));
 	assert_non_null(strstr(hdr, "Date: "));
+	/* Unlabelled text is UTF-8, and now says so. */
+	assert_non_null(strstr(hdr, "MIME-Version: 1.0"));
+	assert_non_null(strstr(m.buf, "charset=utf-8"));
 	assert_int_equal(mime_summary_parse(m.buf, m.len, &s, NULL), 0);
 	assert_string_equal(s.subject, "Café");
 	assert_string_equal(s.from_text, "Zoé <alice@example.test>");
