@@ -12,6 +12,7 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   append FOLDER FILE [FLAGS]  append the message in FILE
   uidvalidity FOLDER          print the folder's UIDVALIDITY
   cat FOLDER UID              print the raw message (BODY.PEEK[])
+  search FOLDER NAME VALUE    UIDs whose header NAME contains VALUE
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -114,6 +115,11 @@ def main():
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)
         print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
+    elif cmd == "search":
+        check(*m.select(quote(folder), readonly=True))
+        typ, data = m.uid("SEARCH", "HEADER", args[0], '"%s"' % args[1])
+        for uid in check(typ, data)[0].split():
+            print(uid.decode())
     elif cmd == "cat":
         check(*m.select(quote(folder), readonly=True))
         typ, data = m.uid("FETCH", args[0], "(BODY.PEEK[])")

@@ -8,3 +8,5 @@ TESTS += tests/integration/jobs.sh
 TESTS += tests/integration/watch.sh
 # `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
 TESTS += tests/integration/check.sh
+# Sending: facteur send and outbox, through Postfix, checked over IMAP.
+TESTS += tests/integration/send.sh
