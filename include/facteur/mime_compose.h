@@ -154,4 +154,13 @@ int mime_forward_draft(const char *raw, size_t len, bool attach,
     const char *const *own, size_t n, struct mime_draft *d, int *addressed,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * A postponed draft (raw, len bytes) back into a draft to edit: headers
+ * decoded (Bcc and the thread's ids included), the first text/plain part
+ * as the body, every other part as an attachment with its decoded bytes.
+ * *d is released first.
+ */
+int mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
+    struct fct_error *err) FCT_WUR;
+
 #endif

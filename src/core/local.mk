@@ -10,3 +10,5 @@ libcore_a_SOURCES = \
 libcore_a_SOURCES += src/core/queue.c
 # The aliases file (mutt syntax) and its expansion at send time.
 libcore_a_SOURCES += src/core/alias.c
+# Running $VISUAL or $EDITOR on a file (composing).
+libcore_a_SOURCES += src/core/editor.c

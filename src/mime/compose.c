@@ -495,6 +495,18 @@ bracketed(const char *ids)
 	return strbuf_detach(&sb, NULL);
 }
 
+/* "a b" from "<a> <b>". Owned. */
+static char *
+unbracketed(const char *ids)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (; *ids != '\0'; ids++)
+		if (*ids != '<' && *ids != '>')
+			strbuf_addch(&sb, *ids);
+	return strbuf_detach(&sb, NULL);
+}
+
 static void
 set_date(GMimeMessage *msg, int64_t when)
 {
@@ -503,6 +515,28 @@ set_date(GMimeMessage *msg, int64_t when)
 
 	g_mime_message_set_date(msg, dt);
 	g_date_time_unref(dt);
+}
+
+/*
+ * The body as text/plain; charset=utf-8, its bytes as written. Not
+ * g_mime_text_part_set_text: that picks the smallest charset that fits
+ * (Latin-1 for most French), and the label is then GMime's to choose.
+ */
+static GMimeTextPart *
+utf8_text_part(const char *body)
+{
+	GMimeTextPart *text = g_mime_text_part_new_with_subtype("plain");
+	GMimeStream *mem =
+	    g_mime_stream_mem_new_with_buffer(body, strlen(body));
+	GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(mem,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
+
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(text), "charset",
+	    "utf-8");
+	g_mime_part_set_content(GMIME_PART(text), dw);
+	g_object_unref(dw);
+	g_object_unref(mem);
+	return text;
 }
 
 int
@@ -553,9 +587,7 @@ mime_build(const struct mime_draft *d, struct strbuf *out,
 		    NULL);
 		free(refs);
 	}
-	text = g_mime_text_part_new_with_subtype("plain");
-	g_mime_text_part_set_text(text, d->body != NULL ? d->body : "");
-	g_mime_text_part_set_charset(text, "utf-8");
+	text = utf8_text_part(d->body != NULL ? d->body : "");
 	g_mime_part_set_content_encoding(GMIME_PART(text),
 	    g_mime_part_get_best_content_encoding(GMIME_PART(text),
 		GMIME_ENCODING_CONSTRAINT_7BIT));
@@ -1069,6 +1101,111 @@ mime_forward_draft(const char *raw, size_t len, bool attach,
 		strbuf_release(&text);
 		d->body = strbuf_detach(&body, NULL);
 	}
+	g_object_unref(m);
+	return 0;
+}
+
+/* --- resuming a draft --- */
+
+struct resume_ctx {
+	struct mime_draft *d;
+	bool have_text;
+};
+
+static void
+resume_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct resume_ctx *c = data;
+	GMimeContentDisposition *cd;
+	GMimeContentType *ct = g_mime_object_get_content_type(part);
+	struct mime_attachment *a;
+	GMimeDataWrapper *dw;
+	GMimeStream *mem;
+	GByteArray *ba;
+	char *type, *text;
+
+	(void)parent;
+	if (GMIME_IS_MULTIPART(part))
+		return;
+	cd = g_mime_object_get_content_disposition(part);
+	if (!c->have_text && GMIME_IS_TEXT_PART(part) &&
+	    g_mime_content_type_is_type(ct, "text", "plain") &&
+	    (cd == NULL || !g_mime_content_disposition_is_attachment(cd))) {
+		struct strbuf sb = STRBUF_INIT;
+
+		text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+		/* Back to the editor's LF line ends. */
+		add_without_cr(&sb, text != NULL ? text : "");
+		c->d->body = strbuf_detach(&sb, NULL);
+		g_free(text);
+		c->have_text = true;
+		return;
+	}
+	type = g_mime_content_type_get_mime_type(ct);
+	if (GMIME_IS_MESSAGE_PART(part)) {
+		GMimeMessage *m =
+		    g_mime_message_part_get_message(GMIME_MESSAGE_PART(part));
+
+		mem = g_mime_stream_mem_new();
+		if (m != NULL)
+			g_mime_object_write_to_stream(GMIME_OBJECT(m), NULL,
+			    mem);
+	} else if (GMIME_IS_PART(part) &&
+	    (dw = g_mime_part_get_content(GMIME_PART(part))) != NULL) {
+		mem = g_mime_stream_mem_new();
+		g_mime_data_wrapper_write_to_stream(dw, mem);
+	} else {
+		g_free(type);
+		return;
+	}
+	a = mime_draft_add_attachment(c->d,
+	    GMIME_IS_PART(part) ? g_mime_part_get_filename(GMIME_PART(part))
+				: NULL,
+	    type, NULL);
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	a->len = ba->len;
+	a->data = xmalloc(ba->len + 1);
+	memcpy(a->data, ba->data, ba->len);
+	g_object_unref(mem);
+	g_free(type);
+}
+
+int
+mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
+    struct fct_error *err)
+{
+	struct resume_ctx c = { d, false };
+	GMimeMessage *m;
+	const char *v;
+	char *refs;
+
+	mime_draft_release(d);
+	if ((m = parse_message(raw, len)) == NULL)
+		return fct_error_set(err, "cannot read the draft");
+	d->from = list_text(g_mime_message_get_from(m));
+	d->to = list_text(g_mime_message_get_to(m));
+	d->cc = list_text(g_mime_message_get_cc(m));
+	d->bcc = list_text(g_mime_message_get_bcc(m));
+	d->reply_to = list_text(g_mime_message_get_reply_to(m));
+	if ((v = g_mime_message_get_subject(m)) != NULL)
+		d->subject = xstrdup(v);
+	if ((v = g_mime_message_get_message_id(m)) != NULL)
+		d->message_id = xstrdup(v);
+	if ((v = g_mime_object_get_header(GMIME_OBJECT(m), "In-Reply-To")) !=
+	    NULL) {
+		refs = bracketed(v);
+		d->in_reply_to = unbracketed(refs);
+		free(refs);
+	}
+	if ((v = g_mime_object_get_header(GMIME_OBJECT(m), "References")) !=
+	    NULL) {
+		refs = bracketed(v);
+		d->references = unbracketed(refs);
+		free(refs);
+	}
+	g_mime_message_foreach(m, resume_part, &c);
+	if (d->body == NULL)
+		d->body = xstrdup("");
 	g_object_unref(m);
 	return 0;
 }

@@ -396,6 +396,44 @@ test_forward(void **state)
 	mime_draft_release(&d);
 }
 
+static void
+test_resume(void **state)
+{
+	struct mime_draft d = MIME_DRAFT_INIT, back = MIME_DRAFT_INIT;
+	struct mime_attachment *a;
+	struct strbuf m = STRBUF_INIT;
+
+	(void)state;
+	d.from = strdup("Alice <alice@example.test>");
+	d.to = strdup("bob@example.test");
+	d.bcc = strdup("boss@example.test");
+	d.subject = strdup("Brouillon été");
+	d.body = strdup("Première ligne\n");
+	d.in_reply_to = strdup("p@example.test");
+	d.references = strdup("r@example.test p@example.test");
+	a = mime_draft_add_attachment(&d, "données.bin", NULL, NULL);
+	a->data = malloc(4);
+	memcpy(a->data, "\0\1\2\3", 4);
+	a->len = 4;
+	assert_int_equal(mime_build(&d, &m, NULL), 0);
+	assert_int_equal(mime_draft_from_message(m.buf, m.len, &back, NULL), 0);
+	assert_string_equal(back.from, d.from);
+	assert_string_equal(back.to, d.to);
+	assert_string_equal(back.bcc, d.bcc);
+	assert_string_equal(back.subject, d.subject);
+	assert_string_equal(back.body, d.body);
+	assert_string_equal(back.in_reply_to, "p@example.test");
+	assert_string_equal(back.references, "r@example.test p@example.test");
+	assert_non_null(back.message_id);
+	assert_int_equal(back.natt, 1);
+	assert_string_equal(back.att[0].name, "données.bin");
+	assert_int_equal(back.att[0].len, 4);
+	assert_memory_equal(back.att[0].data, "\0\1\2\3", 4);
+	strbuf_release(&m);
+	mime_draft_release(&d);
+	mime_draft_release(&back);
+}
+
 int
 main(void)
 {
@@ -410,6 +448,7 @@ main(void)
 		cmocka_unit_test(test_prepare_aliases),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_forward),
+		cmocka_unit_test(test_resume),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
