@@ -348,4 +348,57 @@ int sync_postpone(const struct config *cfg, const struct config_account *acct,
     struct store *st, const struct sync_sender *who, const char *raw,
     size_t len, uint32_t replace, int64_t *id, struct fct_error *err) FCT_WUR;
 
+/*
+ * Composing (src/sync/compose.c), shared by `facteur compose` and the TUI:
+ * no network, no terminal. The caller shows the draft in the editor
+ * (mime_draft_format, fct_edit_file, mime_draft_parse), asks what to do,
+ * then sends (sync_send_queue) or postpones (sync_postpone).
+ */
+struct mime_draft;
+
+enum sync_compose_kind {
+	SYNC_COMPOSE_NEW,
+	SYNC_COMPOSE_REPLY,
+	SYNC_COMPOSE_REPLY_ALL,      /* without the user's own addresses */
+	SYNC_COMPOSE_FORWARD,        /* inline */
+	SYNC_COMPOSE_FORWARD_ATTACH, /* as message/rfc822 */
+	SYNC_COMPOSE_RESUME,         /* a postponed draft */
+};
+
+/*
+ * The draft to edit (*d released first) from the original raw message
+ * (len bytes; unused for NEW), with From set to the sender: for a reply or
+ * forward, the identity of acct the original was addressed to, else the
+ * account's own address; for a resumed draft, the sender its From names.
+ * *who receives that sender.
+ */
+int sync_compose_start(const struct config *cfg,
+    const struct config_account *acct, enum sync_compose_kind kind,
+    const char *raw, size_t len, struct mime_draft *d, struct sync_sender *who,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * The sender a From line names: the account or the identity of acct whose
+ * address it holds; any other address keeps *who as it is (the server
+ * decides whether it may be used). Fails on an unreadable address.
+ */
+int sync_compose_sender(const struct config *cfg,
+    const struct config_account *acct, const char *from,
+    struct sync_sender *who, struct fct_error *err) FCT_WUR;
+
+/* Reads every attachment that has a path and no data yet. */
+int sync_compose_load_attachments(struct mime_draft *d,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * After editing: the sender From names (*who updated; From set from *who
+ * when empty), alias keys in To, Cc and Bcc expanded (aliases may be
+ * NULL), attachments read, the message built (mime_build, Bcc kept) and
+ * appended to msg.
+ */
+int sync_compose_finish(const struct config *cfg,
+    const struct config_account *acct, const struct fct_aliases *aliases,
+    struct mime_draft *d, struct sync_sender *who, struct strbuf *msg,
+    struct fct_error *err) FCT_WUR;
+
 #endif

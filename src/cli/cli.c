@@ -22,6 +22,9 @@ extern const struct cli_command cli_cmd_sync;
 extern const struct cli_command cli_cmd_watch;
 extern const struct cli_command cli_cmd_send;
 extern const struct cli_command cli_cmd_outbox;
+extern const struct cli_command cli_cmd_compose;
+extern const struct cli_command cli_cmd_reply;
+extern const struct cli_command cli_cmd_forward;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
@@ -38,6 +41,9 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_config,
 	&cli_cmd_send,
 	&cli_cmd_outbox,
+	&cli_cmd_compose,
+	&cli_cmd_reply,
+	&cli_cmd_forward,
 	NULL,
 };
 

@@ -77,7 +77,7 @@ report_refused(struct cli_context *ctx, const struct smtp_send_result *res)
 
 int
 cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
-    const char *raw, size_t len)
+    const char *raw, size_t len, bool *queued)
 {
 	struct smtp_send_result res = SMTP_SEND_RESULT_INIT;
 	struct mime_envelope env = MIME_ENVELOPE_INIT;
@@ -87,6 +87,8 @@ cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
 	int64_t id = 0;
 	int status = CLI_FAILED;
 
+	if (queued != NULL)
+		*queued = false;
 	if (cli_load_aliases(ctx, &aliases) != 0 ||
 	    cli_open_store(ctx, who->acct, &st) != 0)
 		goto out;
@@ -95,6 +97,8 @@ cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
 		    fct_error_msg(&err));
 		goto out;
 	}
+	if (queued != NULL)
+		*queued = true;
 	if (sync_send_submit(ctx->cfg, who->acct, st, id, &res, &err) != 0) {
 		fprintf(ctx->err,
 		    "facteur: cannot send: %s\n"
@@ -216,7 +220,7 @@ cmd_send(struct cli_context *ctx, int argc, char **argv)
 		goto out;
 	}
 	status = dry ? dry_run(ctx, &who, &in)
-		     : cli_send_message(ctx, &who, in.buf, in.len);
+		     : cli_send_message(ctx, &who, in.buf, in.len, NULL);
 out:
 	fct_error_release(&err);
 	strbuf_release(&in);

@@ -18,3 +18,5 @@ libcli_a_SOURCES += src/cli/cmd_watch.c
 libcli_a_SOURCES += src/cli/cmd_check.c
 # `facteur send` and `facteur outbox`.
 libcli_a_SOURCES += src/cli/cmd_send.c
+# `facteur compose`, `reply` and `forward`: $EDITOR, then a prompt.
+libcli_a_SOURCES += src/cli/cmd_compose.c

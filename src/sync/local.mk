@@ -10,3 +10,5 @@ libsync_a_SOURCES = \
 libsync_a_SOURCES += src/sync/worker.c
 # Sending: the outbox, SMTP submission, the copy in Sent.
 libsync_a_SOURCES += src/sync/send.c
+# Composing: drafts for new mail, replies, forwards, resumed drafts.
+libsync_a_SOURCES += src/sync/compose.c
