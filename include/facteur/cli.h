@@ -10,6 +10,7 @@
 #ifndef FACTEUR_CLI_CLI_H
 #define FACTEUR_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "facteur/core.h"
@@ -88,5 +89,24 @@ int cli_connect(struct cli_context *ctx, const struct config_account *acct,
 int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
     struct imap_session *s, struct store *st, const char *folder,
     struct sync_stats *stats) FCT_WUR;
+
+struct fct_aliases;
+struct sync_sender;
+
+/*
+ * Loads the aliases file ([general] aliases, or the default one when it
+ * exists), printing every diagnostic; -1 (and *out NULL) on errors.
+ */
+int cli_load_aliases(struct cli_context *ctx, struct fct_aliases **out) FCT_WUR;
+
+/*
+ * Sends a complete message (raw, len bytes) as who: into the outbox,
+ * submitted, then its copy appended to Sent. Reports on ctx's streams;
+ * returns a cli_status (CLI_FAILED as well when some recipients were
+ * refused while others got it). *queued (may be NULL) tells whether the
+ * message reached the outbox, sent or not.
+ */
+int cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
+    const char *raw, size_t len, bool *queued);
 
 #endif

@@ -164,4 +164,19 @@ int fct_u32_cmp(const void *a, const void *b);
 /* Levenshtein distance, for "did you mean" hints. */
 size_t fct_edit_distance(const char *a, const char *b);
 
+/*
+ * The user's editor: $VISUAL, else $EDITOR, else "vi"; borrowed from the
+ * environment (or static).
+ */
+const char *fct_editor(void);
+
+/*
+ * Runs the editor on path and waits for it (the editor has the terminal:
+ * the UI leaves curses mode first). SIGINT and SIGQUIT are ignored by
+ * facteur meanwhile. Fails when it cannot start, is killed or exits
+ * non-zero (the file may then be half-written: the caller keeps the draft
+ * and asks).
+ */
+int fct_edit_file(const char *path, struct fct_error *err) FCT_WUR;
+
 #endif

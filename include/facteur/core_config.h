@@ -118,6 +118,7 @@ struct config {
 	char *theme;                  /* owned, may be NULL: [general] theme */
 	struct config_entry *entries; /* free-form sections, file order */
 	size_t nentries, entries_alloc;
+	char *aliases; /* owned, expanded; NULL: the default file, if any */
 };
 
 enum config_diag_level { CONFIG_DIAG_ERROR, CONFIG_DIAG_WARNING };

@@ -371,4 +371,14 @@ bool imap_selected_exists(struct imap_session *s, uint32_t *exists);
  */
 void imap_session_cancel(struct imap_session *s);
 
+/*
+ * APPEND of data (len bytes, CRLF line ends) to the folder raw_name with
+ * the system flags `flags` (enum fct_flags; \Deleted ignored). With
+ * UIDPLUS, *uidvalidity and *uid (each may be NULL) receive what APPENDUID
+ * said; otherwise 0. Does not change the selected folder.
+ */
+int imap_append(struct imap_session *s, const char *raw_name, unsigned flags,
+    const char *data, size_t len, uint32_t *uidvalidity, uint32_t *uid,
+    struct fct_error *err) FCT_WUR;
+
 #endif

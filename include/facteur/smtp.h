@@ -2,8 +2,8 @@
  * smtp: one SMTP submission session on libetpan. Connects through src/net
  * (implicit TLS, or STARTTLS, which is then required), verifies the
  * certificate before anything the server says is believed, says EHLO with a
- * name that does not identify the machine, and logs in. Sending messages
- * comes later; this is what `facteur check` needs: whether the server can
+ * name that does not identify the machine, logs in, and submits messages
+ * (smtp_send). `facteur check` uses the first part: whether the server can
  * be reached safely, accepts the account's credentials, and what it offers.
  *
  * A session belongs to one thread at a time (libetpan sessions have no
@@ -87,5 +87,43 @@ bool smtp_session_offers_auth(const struct smtp_session *s, const char *mech);
 uint64_t smtp_session_size_limit(const struct smtp_session *s);
 /* The name facteur gave in EHLO; borrowed. */
 const char *smtp_session_ehlo_name(const struct smtp_session *s);
+
+/*
+ * What happened to each recipient of a send, in the order given: reason
+ * is NULL when the server took it, else why not (the server's reply, or
+ * facteur's own "not a usable address"). Strings owned.
+ */
+struct smtp_rcpt_result {
+	char *addr;
+	char *reason;
+};
+struct smtp_send_result {
+	struct smtp_rcpt_result *v;
+	size_t n, alloc;
+	size_t refused; /* how many of v have a reason */
+};
+#define SMTP_SEND_RESULT_INIT \
+	{                     \
+		0             \
+	}
+void smtp_send_result_release(struct smtp_send_result *r);
+
+/*
+ * Submits data (len bytes, 7-bit, CRLF line ends as mime_prepare writes
+ * them) from the envelope sender `from` to rcpt[0..n) on a logged-in
+ * session: MAIL FROM (with SIZE= when offered), RCPT TO for each, DATA.
+ * Returns 0 once the server accepted the message for at least one
+ * recipient; *res (released first) then says which were refused and why.
+ * Returns -1 when nothing was sent: the sender or every recipient refused
+ * (the transaction is then reset), DATA or the message refused, the
+ * connection lost (smtp_session_broken), an 8-bit byte in data; err says
+ * why, quoting the server.
+ */
+int smtp_send(struct smtp_session *s, const char *from, const char *const *rcpt,
+    size_t n, const char *data, size_t len, struct smtp_send_result *res,
+    struct fct_error *err) FCT_WUR;
+
+/* Whether the connection failed (only closing is left). */
+bool smtp_session_broken(const struct smtp_session *s);
 
 #endif

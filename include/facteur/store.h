@@ -482,4 +482,60 @@ int store_rules_query(struct store *st, int64_t folder_id,
  */
 bool store_rules_show_pending(struct store *st, bool show);
 
+/*
+ * The outbox (src/store/outbox.c): messages the user sent or postponed,
+ * kept until the server has them. Every write here is flushed to disk at
+ * commit, like the job queue: a message in the outbox is the user's words,
+ * which nothing can give back after a crash. See schema.c for the states.
+ */
+struct store_outbox {
+	int64_t id;       /* ascending, never reused */
+	char *state;      /* "queued", "sent" or "draft" */
+	char *identity;   /* [identity] name, NULL: the account's address */
+	char *mail_from;  /* envelope sender */
+	char *rcpts;      /* envelope recipients, one addr-spec a line */
+	char *message_id; /* without brackets, may be NULL */
+	char *subject;    /* decoded, may be NULL */
+	char *message;    /* the bytes submitted (NUL added after len) */
+	size_t len;
+	char *copy_folder; /* where the copy goes; NULL: decided later */
+	int64_t created;   /* unix seconds */
+	unsigned attempts; /* failed submissions */
+	char *last_error;  /* why the last one failed, or what was refused */
+	int64_t sent;      /* unix seconds of submission, 0 before */
+};
+#define STORE_OUTBOX_INIT \
+	{                 \
+		0         \
+	}
+/* Frees the strings and zeroes *m (ready for reuse). */
+void store_outbox_release(struct store_outbox *m);
+
+/*
+ * Adds m (state, mail_from, rcpts and message required; attempts, sent
+ * and last_error ignored) and sets m->id and m->created. Durable at
+ * commit, in the caller's transaction or its own.
+ */
+int store_outbox_add(struct store *st, struct store_outbox *m,
+    struct fct_error *err) FCT_WUR;
+/* Fills *m (released first) for id: 1 found, 0 absent, -1. */
+int store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
+    struct fct_error *err) FCT_WUR;
+/*
+ * The ids in state `state` (NULL: every one), ascending, in *ids (owned,
+ * free(); NULL when none).
+ */
+int store_outbox_ids(struct store *st, const char *state, int64_t **ids,
+    size_t *n, struct fct_error *err) FCT_WUR;
+/* A failed submission: counts it, keeps reason; the message stays queued. */
+int store_outbox_failed(struct store *st, int64_t id, const char *reason,
+    struct fct_error *err) FCT_WUR;
+/* Submitted: state 'sent', the time, and note (refused recipients, may be
+ * NULL) as last_error. */
+int store_outbox_sent(struct store *st, int64_t id, const char *note,
+    struct fct_error *err) FCT_WUR;
+/* Removes the message; an unknown id is an error. */
+int store_outbox_delete(struct store *st, int64_t id,
+    struct fct_error *err) FCT_WUR;
+
 #endif

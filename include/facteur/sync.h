@@ -359,4 +359,139 @@ int sync_rules_apply(struct store *st, const char *account,
     const struct sync_rules_callbacks *cb, struct sync_rules_stats *stats,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * Sending (src/sync/send.c): who a message goes out as, the outbox, SMTP
+ * submission, and the copy in Sent queued as an "append" job (run by
+ * sync_jobs_run like the others). Network calls block: account workers
+ * and the command-line layer only; the rest only touches the store.
+ */
+struct fct_aliases;
+struct mime_envelope;
+struct smtp_send_result;
+
+/* Who a message is sent as. Borrowed from the configuration. */
+struct sync_sender {
+	const struct config_account *acct;
+	const struct config_identity *identity; /* NULL: the account's own */
+};
+
+/*
+ * The sender called `name`: an [identity] name, else an account name;
+ * NULL means the first account.
+ */
+int sync_sender_find(const struct config *cfg, const char *name,
+    struct sync_sender *out, struct fct_error *err) FCT_WUR;
+/* The sender's address; borrowed from the configuration. */
+const char *sync_sender_email(const struct sync_sender *who);
+/* "\"Name\" <address>" (or the bare address); owned. */
+char *sync_sender_from(const struct sync_sender *who);
+/*
+ * The user's own addresses on acct: [0] the account's, then each of its
+ * identities in the file's order, in *out (the array owned, free(); the
+ * strings borrowed). Returns how many.
+ */
+size_t sync_own_addresses(const struct config *cfg,
+    const struct config_account *acct, const char ***out);
+/* The sender for index idx of sync_own_addresses (0 or -1: the account). */
+void sync_sender_by_index(const struct config *cfg,
+    const struct config_account *acct, int idx, struct sync_sender *out);
+
+/*
+ * Prepares a complete message (raw, len bytes) for who (mime_prepare: its
+ * From by default, aliases expanded, Bcc removed, 7-bit) and writes it to
+ * the outbox of st, flushed to disk, as 'queued'. Nothing goes to the
+ * network. *id (may be NULL) receives its outbox id, *env (may be NULL,
+ * released first) its envelope.
+ */
+int sync_send_queue(struct store *st, const struct sync_sender *who,
+    const struct fct_aliases *aliases, const char *raw, size_t len, int64_t *id,
+    struct mime_envelope *env, struct fct_error *err) FCT_WUR;
+
+/*
+ * Submits queued outbox message id through acct's SMTP server. On success
+ * (at least one recipient took it; *res says who refused) the message
+ * becomes 'sent' and its append job is queued, in one transaction. On
+ * failure it stays queued with the reason and one more attempt counted.
+ */
+int sync_send_submit(const struct config *cfg,
+    const struct config_account *acct, struct store *st, int64_t id,
+    struct smtp_send_result *res, struct fct_error *err) FCT_WUR;
+
+/* Told about each message sync_outbox_flush tried; reason NULL: sent. */
+typedef void (*sync_sent_fn)(void *arg, const struct store_outbox *m,
+    const char *reason, const struct smtp_send_result *res);
+
+/*
+ * Submits every queued message of the outbox, oldest first, on one SMTP
+ * connection. Returns -1 when the server cannot be reached (every message
+ * keeps that reason) or the store fails; a message refused alone is
+ * reported through fn and the others still go.
+ */
+int sync_outbox_flush(const struct config *cfg,
+    const struct config_account *acct, struct store *st, sync_sent_fn fn,
+    void *arg, struct fct_error *err) FCT_WUR;
+
+/*
+ * Postpones a draft (a message from mime_build, Bcc kept): into the
+ * outbox as 'draft' and an append job to acct's Drafts (\Draft \Seen) in
+ * one transaction; replace (0: none) is the UID in Drafts of the version
+ * it replaces, removed only once the new one is there.
+ */
+int sync_postpone(const struct config *cfg, const struct config_account *acct,
+    struct store *st, const struct sync_sender *who, const char *raw,
+    size_t len, uint32_t replace, int64_t *id, struct fct_error *err) FCT_WUR;
+
+/*
+ * Composing (src/sync/compose.c), shared by `facteur compose` and the TUI:
+ * no network, no terminal. The caller shows the draft in the editor
+ * (mime_draft_format, fct_edit_file, mime_draft_parse), asks what to do,
+ * then sends (sync_send_queue) or postpones (sync_postpone).
+ */
+struct mime_draft;
+
+enum sync_compose_kind {
+	SYNC_COMPOSE_NEW,
+	SYNC_COMPOSE_REPLY,
+	SYNC_COMPOSE_REPLY_ALL,      /* without the user's own addresses */
+	SYNC_COMPOSE_FORWARD,        /* inline */
+	SYNC_COMPOSE_FORWARD_ATTACH, /* as message/rfc822 */
+	SYNC_COMPOSE_RESUME,         /* a postponed draft */
+};
+
+/*
+ * The draft to edit (*d released first) from the original raw message
+ * (len bytes; unused for NEW), with From set to the sender: for a reply or
+ * forward, the identity of acct the original was addressed to, else the
+ * account's own address; for a resumed draft, the sender its From names.
+ * *who receives that sender.
+ */
+int sync_compose_start(const struct config *cfg,
+    const struct config_account *acct, enum sync_compose_kind kind,
+    const char *raw, size_t len, struct mime_draft *d, struct sync_sender *who,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * The sender a From line names: the account or the identity of acct whose
+ * address it holds; any other address keeps *who as it is (the server
+ * decides whether it may be used). Fails on an unreadable address.
+ */
+int sync_compose_sender(const struct config *cfg,
+    const struct config_account *acct, const char *from,
+    struct sync_sender *who, struct fct_error *err) FCT_WUR;
+
+/* Reads every attachment that has a path and no data yet. */
+int sync_compose_load_attachments(struct mime_draft *d,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * After editing: the sender From names (*who updated; From set from *who
+ * when empty), alias keys in To, Cc and Bcc expanded (aliases may be
+ * NULL), attachments read, the message built (mime_build, Bcc kept) and
+ * appended to msg.
+ */
+int sync_compose_finish(const struct config *cfg,
+    const struct config_account *acct, const struct fct_aliases *aliases,
+    struct mime_draft *d, struct sync_sender *who, struct strbuf *msg,
+    struct fct_error *err) FCT_WUR;
+
 #endif

@@ -23,6 +23,11 @@ extern const struct cli_command cli_cmd_watch;
 extern const struct cli_command cli_cmd_show;
 extern const struct cli_command cli_cmd_folder;
 extern const struct cli_command cli_cmd_rules;
+extern const struct cli_command cli_cmd_send;
+extern const struct cli_command cli_cmd_outbox;
+extern const struct cli_command cli_cmd_compose;
+extern const struct cli_command cli_cmd_reply;
+extern const struct cli_command cli_cmd_forward;
 
 const struct cli_command *const cli_commands[] = {
 	&cli_cmd_folders,
@@ -40,6 +45,11 @@ const struct cli_command *const cli_commands[] = {
 	&cli_cmd_show,
 	&cli_cmd_folder,
 	&cli_cmd_rules,
+	&cli_cmd_send,
+	&cli_cmd_outbox,
+	&cli_cmd_compose,
+	&cli_cmd_reply,
+	&cli_cmd_forward,
 	NULL,
 };
 

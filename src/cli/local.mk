@@ -22,3 +22,7 @@ libcli_a_SOURCES += src/cli/cmd_show.c
 libcli_a_SOURCES += src/cli/cmd_folder.c
 # `facteur rules`: check, test and apply the rules file.
 libcli_a_SOURCES += src/cli/cmd_rules.c
+# `facteur send` and `facteur outbox`.
+libcli_a_SOURCES += src/cli/cmd_send.c
+# `facteur compose`, `reply` and `forward`: $EDITOR, then a prompt.
+libcli_a_SOURCES += src/cli/cmd_compose.c

@@ -154,6 +154,9 @@ static const struct config_key general_keys[] = {
 	{ { "rules", "FILE", "$XDG_CONFIG_HOME/facteur/rules",
 	      "the filtering rules file" },
 	    set_path, offsetof(struct config, rules_file), CONFIG_PROTO_NONE },
+	{ { "aliases", "PATH", "$XDG_CONFIG_HOME/facteur/aliases",
+	      "the aliases file (mutt syntax), expanded at send time" },
+	    set_path, offsetof(struct config, aliases), CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -1640,6 +1643,7 @@ config_free(struct config **cfgp)
 	free(cfg->path);
 	free(cfg->cache_dir);
 	free(cfg->rules_file);
+	free(cfg->aliases);
 	free(cfg);
 	*cfgp = NULL;
 }

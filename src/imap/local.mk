@@ -14,3 +14,5 @@ libimap_a_CPPFLAGS = $(AM_CPPFLAGS)
 libimap_a_SOURCES += src/imap/idle.c
 # CREATE, RENAME, DELETE, (UN)SUBSCRIBE for folder jobs.
 libimap_a_SOURCES += src/imap/manage.c
+# APPEND (the Sent copy, drafts).
+libimap_a_SOURCES += src/imap/append.c

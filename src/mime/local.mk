@@ -11,3 +11,5 @@ libmime_a_SOURCES = \
 	src/mime/text.c \
 	src/mime/version.c
 libmime_a_CPPFLAGS = $(AM_CPPFLAGS) $(GMIME_CFLAGS) $(LIBXML_CFLAGS)
+# Outgoing messages: the editable form, building, preparing for submission.
+libmime_a_SOURCES += src/mime/compose.c

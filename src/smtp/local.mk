@@ -4,5 +4,6 @@ noinst_LIBRARIES += libsmtp.a
 libsmtp_a_SOURCES = \
 	src/smtp/ehlo.c \
 	src/smtp/private.h \
+	src/smtp/send.c \
 	src/smtp/session.c
 libsmtp_a_CPPFLAGS = $(AM_CPPFLAGS) $(OPENSSL_CFLAGS)

@@ -80,6 +80,22 @@ struct smtp_session {
 };
 
 /*
+ * Records "WHAT: REASON" for the command that just failed with libetpan
+ * status r (MAILSMTP_ERROR_*, or a reply code from read_response), with
+ * the server's own reply when there is one; a lost stream marks the
+ * session broken. Returns -1.
+ */
+int smtp_error(struct smtp_session *s, int r, struct fct_error *err,
+    const char *fmt, ...) FCT_PRINTF(4, 5);
+
+/*
+ * Appends the last reply, code first, its lines joined by spaces, control
+ * characters replaced, cut short: the server's words end up in a message
+ * for the terminal.
+ */
+void smtp_add_reply(struct strbuf *sb, const struct smtp_session *s);
+
+/*
  * For unit tests: a session on an open stream to a scripted peer. When
  * tls is true the stream counts as verified TLS (as after smtps://);
  * otherwise STARTTLS is required exactly as for smtp://. Reads the

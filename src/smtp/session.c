@@ -33,8 +33,8 @@
  * characters replaced, cut at REPLY_QUOTE_MAX bytes: the server's words
  * end up in a message for the terminal.
  */
-static void
-add_reply(struct strbuf *sb, const struct smtp_session *s)
+void
+smtp_add_reply(struct strbuf *sb, const struct smtp_session *s)
 {
 	struct strbuf raw = STRBUF_INIT;
 	const char *p = s->smtp->response;
@@ -63,15 +63,8 @@ add_reply(struct strbuf *sb, const struct smtp_session *s)
 	strbuf_release(&raw);
 }
 
-/*
- * Records "WHAT: REASON" for the command that just failed with libetpan
- * status r (MAILSMTP_ERROR_*, or a reply code from read_response), with
- * the server's own reply when there is one. Returns -1.
- */
-static int smtp_error(struct smtp_session *s, int r, struct fct_error *err,
-    const char *fmt, ...) FCT_PRINTF(4, 5);
-
-static int
+/* Declared in private.h. */
+int
 smtp_error(struct smtp_session *s, int r, struct fct_error *err,
     const char *fmt, ...)
 {
@@ -86,7 +79,7 @@ smtp_error(struct smtp_session *s, int r, struct fct_error *err,
 		strbuf_addf(&sb, ": connection to '%s' lost", s->ep.host);
 	} else {
 		strbuf_addstr(&sb, ": ");
-		add_reply(&sb, s);
+		smtp_add_reply(&sb, s);
 	}
 	fct_error_set(err, "%s", sb.buf);
 	strbuf_release(&sb);
@@ -547,4 +540,10 @@ const char *
 smtp_session_ehlo_name(const struct smtp_session *s)
 {
 	return s->ehlo_name;
+}
+
+bool
+smtp_session_broken(const struct smtp_session *s)
+{
+	return s->broken;
 }

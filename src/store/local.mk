@@ -16,3 +16,5 @@ libstore_a_SOURCES = \
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 # Renaming folders with their cached messages (folder jobs).
 libstore_a_SOURCES += src/store/rename.c
+# The outbox: messages on their way to the server (schema step 'outbox').
+libstore_a_SOURCES += src/store/outbox.c

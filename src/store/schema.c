@@ -308,10 +308,37 @@ static const char schema_v3[] =
     "	    REFERENCES messages (id) ON DELETE CASCADE\n"
     ");\n";
 
+/*
+ * Version 4: the outbox (src/store/outbox.c). A message
+ * the user sent is written here, flushed to disk, before the first byte
+ * goes to the server, and stays until its Sent copy is appended: state
+ * 'queued' (to submit; last_error says why the last try failed), 'sent'
+ * (submitted; waiting for its copy), or 'draft' (postponed, waiting for its
+ * append to Drafts). rcpts holds the envelope, one addr-spec a line (Bcc
+ * recipients are there, never in message).
+ */
+static const char schema_outbox[] =
+    "CREATE TABLE outbox (\n"
+    "	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+    "	state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'draft')),\n"
+    "	identity TEXT,\n"
+    "	mail_from TEXT NOT NULL,\n"
+    "	rcpts TEXT NOT NULL,\n"
+    "	message_id TEXT,\n"
+    "	subject TEXT,\n"
+    "	message BLOB NOT NULL,\n"
+    "	copy_folder TEXT,\n"
+    "	created INTEGER NOT NULL,\n"
+    "	attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "	last_error TEXT,\n"
+    "	sent INTEGER NOT NULL DEFAULT 0\n"
+    ");\n";
+
 const struct store_migration store_schema_steps[] = {
 	{ schema_v1, NULL },
 	{ schema_v2, NULL },
 	{ schema_v3, NULL },
+	{ schema_outbox, NULL },
 };
 const size_t store_schema_nsteps = FCT_ARRAY_LEN(store_schema_steps);
 

@@ -1,5 +1,6 @@
 /*
- * Jobs: what the user asks of the server (flag, move, copy, delete). A job
+ * Jobs: what the user asks of the server (flag, move, copy, delete, and
+ * the append of a sent message or a draft, see run_append). A job
  * is first written to the store's queue, then run; it leaves the queue only
  * once the server said yes, so a job made offline, or interrupted by a
  * crash or a dropped connection, runs on the next connection, in order.
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facteur/query.h"
 #include "facteur/sync.h"
 #include "private.h"
 
@@ -165,6 +167,150 @@ raw_name(struct store *st, const char *name, char **raw, struct fct_error *err)
 	return 0;
 }
 
+/* Is `email` one component of the folder name (Shared/EMAIL/Sent)? */
+static bool
+names_mailbox(const struct store_folder *f, const char *email)
+{
+	size_t n = strlen(email);
+	const char *p;
+
+	for (p = f->name; (p = strstr(p, email)) != NULL; p++)
+		if ((p == f->name || p[-1] == f->delimiter) &&
+		    (p[n] == '\0' || p[n] == f->delimiter))
+			return true;
+	return false;
+}
+
+static const char *
+last_component(const struct store_folder *f)
+{
+	const char *p =
+	    f->delimiter != '\0' ? strrchr(f->name, f->delimiter) : NULL;
+
+	return p != NULL ? p + 1 : f->name;
+}
+
+/*
+ * Where an append job puts its message, as a raw (wire) name in *raw
+ * (owned): the folder named; else, for a shared mailbox's address, that
+ * mailbox's Sent; else the account's own folder of that role (special
+ * use, then the usual name).
+ */
+static int
+append_target(struct store *st, const char *role, const char *folder,
+    const char *shared, char **raw, struct fct_error *err)
+{
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	const struct store_folder *hit = NULL, *f;
+	const char *name = strcmp(role, "drafts") == 0 ? "Drafts" : "Sent";
+	size_t i;
+	int pass;
+
+	if (folder != NULL)
+		return raw_name(st, folder, raw, err);
+	if (store_folder_list(st, &l, err) != 0)
+		return -1;
+	for (i = 0; shared != NULL && hit == NULL && i < l.n; i++) {
+		f = &l.v[i];
+		if (f->ns != 0 && !f->noselect && names_mailbox(f, shared) &&
+		    ((f->role != NULL && strcmp(f->role, role) == 0) ||
+			strcasecmp(last_component(f), name) == 0))
+			hit = f;
+	}
+	for (pass = 0; pass < 2 && hit == NULL; pass++)
+		for (i = 0; hit == NULL && i < l.n; i++) {
+			f = &l.v[i];
+			if (f->ns != 0 || f->noselect)
+				continue;
+			if (pass == 0
+				? f->role != NULL && strcmp(f->role, role) == 0
+				: strcasecmp(f->name, name) == 0)
+				hit = f;
+		}
+	if (hit != NULL)
+		*raw = xstrdup(hit->raw_name);
+	else
+		fct_error_set(err, "no %s folder on the server", name);
+	store_folder_list_release(&l);
+	return hit != NULL ? 0 : -1;
+}
+
+/*
+ * The copy of an outbox message (sync/send.c) into Sent or Drafts. Skipped
+ * when the folder holds the Message-ID already (the server filed it
+ * itself, or an earlier run appended it and was cut off before the queue
+ * knew), except the draft it replaces. The outbox row goes once the copy
+ * is there; a replaced draft is removed only after that.
+ */
+static int
+run_append(struct imap_session *s, struct store *st,
+    const struct store_job *job, struct fct_error *err)
+{
+	struct store_outbox m = STORE_OUTBOX_INIT;
+	struct imap_uid_list found = IMAP_UID_LIST_INIT;
+	struct imap_mailbox_state ms;
+	struct query_imap_key key;
+	char *oid = payload_get(job->payload, "outbox");
+	char *role = payload_get(job->payload, "role");
+	char *folder = payload_get(job->payload, "folder");
+	char *shared = payload_get(job->payload, "shared");
+	char *rep = payload_get(job->payload, "replace");
+	char *raw = NULL;
+	uint32_t replace = rep != NULL ? (uint32_t)strtoul(rep, NULL, 10) : 0;
+	bool draft;
+	size_t i, others = 0;
+	int got, rc = -1;
+
+	if (oid == NULL || role == NULL) {
+		fct_error_set(err, "job %lld is malformed", (long long)job->id);
+		goto out;
+	}
+	draft = strcmp(role, "drafts") == 0;
+	if ((got = store_outbox_get(st, strtoll(oid, NULL, 10), &m, err)) <=
+	    0) {
+		rc = got == 0 ? 0 : -1; /* gone: done by an earlier run */
+		goto out;
+	}
+	if (append_target(st, role, folder, shared, &raw, err) != 0 ||
+	    imap_select(s, raw, IMAP_SYNC_CLASSIC, &ms, NULL, err) != 0)
+		goto out;
+	if (m.message_id != NULL && strpbrk(m.message_id, "\r\n") == NULL) {
+		memset(&key, 0, sizeof key);
+		key.type = QUERY_IMAP_HEADER;
+		key.field = (char *)"Message-ID";
+		key.value = m.message_id;
+		if (imap_search(s, &key, &found, NULL, err) != 0)
+			goto out;
+		for (i = 0; i < found.n; i++)
+			others += found.v[i] != replace;
+	}
+	if (others == 0 &&
+	    imap_append(s, raw,
+		draft ? FCT_FLAG_DRAFT | FCT_FLAG_SEEN : FCT_FLAG_SEEN,
+		m.message, m.len, NULL, NULL, err) != 0)
+		goto out;
+	if (store_outbox_delete(st, m.id, err) != 0)
+		goto out;
+	rc = 0;
+	if (replace != 0 &&
+	    (imap_store_flags(s, &replace, 1, '+', FCT_FLAG_DELETED, NULL, NULL,
+		 err) != 0 ||
+		imap_expunge(s, &replace, 1, NULL, err) != 0)) {
+		fct_error_prefix(err, "draft saved, but the old version stays");
+		rc = -1;
+	}
+out:
+	imap_uid_list_release(&found);
+	store_outbox_release(&m);
+	free(oid);
+	free(role);
+	free(folder);
+	free(shared);
+	free(rep);
+	free(raw);
+	return rc;
+}
+
 /* A job on messages: flag, move, copy, expunge. */
 static int
 message_job_run(struct imap_session *s, struct store *st,
@@ -232,6 +378,8 @@ int
 sync_job_run(struct imap_session *s, struct store *st,
     const struct store_job *job, struct imap_copyuid *cu, struct fct_error *err)
 {
+	if (strcmp(job->kind, "append") == 0)
+		return run_append(s, st, job, err);
 	if (sync_job_is_folder(job->kind))
 		return sync_folder_job_run(s, st, job, err);
 	return message_job_run(s, st, job, cu, err);

@@ -11,3 +11,7 @@ libsync_a_SOURCES = \
 libsync_a_SOURCES += src/sync/worker.c
 # Folder jobs: create, rename, delete, (un)subscribe.
 libsync_a_SOURCES += src/sync/folderjob.c src/sync/private.h
+# Sending: the outbox, SMTP submission, the copy in Sent.
+libsync_a_SOURCES += src/sync/send.c
+# Composing: drafts for new mail, replies, forwards, resumed drafts.
+libsync_a_SOURCES += src/sync/compose.c

@@ -9,7 +9,8 @@
  * thing owed, in this order:
  *   1. no session: connect (open, verify, secret, login), refresh the
  *      folder list; on failure, back off and retry;
- *   2. jobs owed: replay the store's job queue (sync_jobs_run);
+ *   2. jobs owed: submit what waits in the outbox (sync_outbox_flush),
+ *      then replay the store's job queue (sync_jobs_run);
  *   3. folders asked for (sync requests, the opened folder, folders whose
  *      STATUS counts moved): sync the first;
  *   4. a sync pass owed (after each connect, or asked): sync its next
@@ -535,6 +536,51 @@ job_result(void *arg, const struct store_job *job, const char *reason,
 	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
 }
 
+/* A message of the outbox went out (reason NULL) or failed: a job event
+ * of kind "send". */
+static void
+sent_result(void *arg, const struct store_outbox *m, const char *reason,
+    const struct smtp_send_result *res)
+{
+	struct sync_worker *w = arg;
+	struct sync_event *ev = event_new(w, NULL, reason);
+
+	(void)res;
+	ev->job_id = m->id;
+	ev->job_kind = xstrdup("send");
+	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
+}
+
+/*
+ * Messages left in the outbox go first, so that their copies join the
+ * job queue run next. The submission server being out of reach is no
+ * reason to drop the IMAP session: it is reported and retried on the next
+ * connection or request.
+ */
+static void
+send_outbox(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0;
+
+	if (w->acct->smtp.proto != CONFIG_PROTO_SMTP ||
+	    store_outbox_ids(w->st, "queued", &ids, &n, &err) != 0 || n == 0) {
+		free(ids);
+		fct_error_release(&err);
+		return;
+	}
+	free(ids);
+	if (sync_outbox_flush(w->cfg, w->acct, w->st, sent_result, w, &err) !=
+	    0) {
+		struct sync_event *ev = event_new(w, NULL, fct_error_msg(&err));
+
+		ev->job_kind = xstrdup("send");
+		post(w, SYNC_EV_JOB_FAILED, ev);
+	}
+	fct_error_release(&err);
+}
+
 static enum step
 run_jobs(struct sync_worker *w)
 {
@@ -542,6 +588,7 @@ run_jobs(struct sync_worker *w)
 	enum step rc = STEP_OK;
 
 	w->jobs_owed = false;
+	send_outbox(w);
 	if (sync_jobs_run(w->s, w->st, job_result, w, &err) != 0) {
 		if (imap_session_broken(w->s)) {
 			/* The job stays first in line for the next

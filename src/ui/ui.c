@@ -375,6 +375,15 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		    strcmp(ev->folder, ui->ix.folder.name) == 0)
 			ui_pager_body_event(ui, ev->uid, ev->reason);
 		break;
+	case SYNC_EV_RULES_APPLIED:
+		folders_changed(ui, idx, ev->folder);
+		ui_message(ui, false, "rules filed %u new message%s", ev->count,
+		    ev->count == 1 ? "" : "s");
+		break;
+	case SYNC_EV_RULES_PROBLEM:
+		ui_message(ui, true, "rules: %s",
+		    ev->reason != NULL ? ev->reason : "a rule was skipped");
+		break;
 	}
 }
 

@@ -15,6 +15,8 @@ Usage: imapctl.py USER COMMAND FOLDER [ARGS...]
   list PATTERN                folder names matching PATTERN (LIST), decoded
                               from modified UTF-7, sorted, one a line
   lsub PATTERN                the same for subscribed folders (LSUB)
+  cat FOLDER UID              print the raw message (BODY.PEEK[])
+  search FOLDER NAME VALUE    UIDs whose header NAME contains VALUE
 The test bed is found through FCT_TB_DIR (env.sh values in the
 environment): IMAPS on 127.0.0.1, the test CA, the users' passwords.
 """
@@ -159,6 +161,21 @@ def main():
         typ, data = m.status(quote(folder), "(UIDVALIDITY)")
         check(typ, data)
         print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
+    elif cmd == "search":
+        check(*m.select(quote(folder), readonly=True))
+        typ, data = m.uid("SEARCH", "HEADER", args[0], '"%s"' % args[1])
+        for uid in check(typ, data)[0].split():
+            print(uid.decode())
+    elif cmd == "cat":
+        check(*m.select(quote(folder), readonly=True))
+        typ, data = m.uid("FETCH", args[0], "(BODY.PEEK[])")
+        check(typ, data)
+        for item in data:
+            if isinstance(item, tuple):
+                sys.stdout.buffer.write(item[1])
+                break
+        else:
+            sys.exit("imapctl: no message %s in %s" % (args[0], folder))
     else:
         sys.exit("imapctl: unknown command %r" % cmd)
     m.logout()

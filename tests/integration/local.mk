@@ -16,3 +16,5 @@ TESTS += tests/integration/oauth.sh
 TESTS += tests/integration/folderjobs.sh
 # The rules engine: on arrival under watch, apply, dry run, rights, kill -9.
 TESTS += tests/integration/rules.sh
+# Sending: facteur send and outbox, through Postfix, checked over IMAP.
+TESTS += tests/integration/send.sh

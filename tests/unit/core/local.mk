@@ -24,3 +24,9 @@ tests_unit_core_test_queue_SOURCES = tests/unit/core/test_queue.c
 tests_unit_core_test_queue_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_core_test_queue_LDADD = libcore.a $(CMOCKA_LIBS) $(AX_PTHREAD_LIBS)
 TESTS += tests/unit/core/test_queue
+
+check_PROGRAMS += tests/unit/core/test_alias
+tests_unit_core_test_alias_SOURCES = tests/unit/core/test_alias.c
+tests_unit_core_test_alias_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_core_test_alias_LDADD = libcore.a $(CMOCKA_LIBS)
+TESTS += tests/unit/core/test_alias

@@ -19,3 +19,10 @@ tests_unit_mime_test_render_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_mime_test_render_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
 	$(GMIME_LIBS) $(LIBXML_LIBS)
 TESTS += tests/unit/mime/test_render
+# building outgoing messages (src/mime/compose.c)
+check_PROGRAMS += tests/unit/mime/test_compose
+tests_unit_mime_test_compose_SOURCES = tests/unit/mime/test_compose.c
+tests_unit_mime_test_compose_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_mime_test_compose_LDADD = libmime.a libcore.a $(CMOCKA_LIBS) \
+	$(GMIME_LIBS) $(LIBXML_LIBS)
+TESTS += tests/unit/mime/test_compose

@@ -71,3 +71,9 @@ tests_unit_store_test_view_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_test_view_LDADD = libstore.a libquery.a libcore.a \
 	$(SQLITE_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/unit/store/test_view
+check_PROGRAMS += tests/unit/store/test_outbox
+tests_unit_store_test_outbox_SOURCES = tests/unit/store/test_outbox.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_outbox_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_outbox_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_outbox
