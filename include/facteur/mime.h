@@ -8,6 +8,8 @@
 #ifndef FACTEUR_MIME_MIME_H
 #define FACTEUR_MIME_MIME_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "facteur/core.h"
@@ -60,5 +62,13 @@ void mime_summary_release(struct mime_summary *s);
  */
 int mime_body_text(const char *raw, size_t len, struct strbuf *out,
     struct fct_error *err) FCT_WUR;
+
+/*
+ * Whether a whole raw message has attachments: a part with
+ * Content-Disposition attachment, or a named part that is not inline text
+ * (the rule src/imap applies to BODYSTRUCTURE). False when it cannot be
+ * parsed.
+ */
+bool mime_has_attachment(const char *raw, size_t len);
 
 #endif

@@ -16,3 +16,5 @@ libcli_a_CPPFLAGS = $(AM_CPPFLAGS) $(JANSSON_CFLAGS)
 libcli_a_SOURCES += src/cli/cmd_watch.c
 # `facteur check`: every server of each account, connected and logged in.
 libcli_a_SOURCES += src/cli/cmd_check.c
+# POP3 accounts: downloading into the local INBOX.
+libcli_a_SOURCES += src/cli/pop.c
