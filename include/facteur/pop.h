@@ -139,8 +139,8 @@ int pop_dele(struct pop_session *s, const uint32_t *idx, size_t n,
  * QUIT: the commit of the DELE marks (RFC 1939 6, the UPDATE state). 0
  * when the server answered +OK: the marked messages are gone. -1 when it
  * refused or the connection broke: then the caller cannot know (the next
- * listing tells). Either way the connection is closed; free the session
- * with pop_session_close.
+ * listing tells). Either way the session is over: nothing more can be
+ * sent, and pop_session_close closes the connection.
  */
 int pop_session_quit(struct pop_session *s, struct fct_error *err) FCT_WUR;
 

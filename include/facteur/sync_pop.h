@@ -56,6 +56,8 @@ struct sync_pop_stats {
 	unsigned skipped; /* larger than SYNC_POP_MAX_MESSAGE: left there */
 	unsigned pruned;  /* unique ids forgotten: gone from the server */
 	uint32_t total;   /* messages in the local INBOX afterwards */
+	bool cold;        /* the INBOX had never received a message: a first
+			     fill, not news */
 };
 
 struct sync_pop_opts {

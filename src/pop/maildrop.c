@@ -153,9 +153,9 @@ pop_session_quit(struct pop_session *s, struct fct_error *err)
 	r = pop_command(s, "QUIT", &text, err);
 	if (r == 0)
 		pop_refused(err, text, "'%s' refused QUIT", s->ep.host);
-	/* Whatever the answer, the session is over. */
-	mailstream_close(s->pop->pop3_stream);
-	s->pop->pop3_stream = NULL;
+	/* Whatever the answer, the session is over: nothing more is sent,
+	 * and pop_session_close only closes the stream (which stays open
+	 * until then, so that pop_session_cancel never meets a freed one). */
 	s->broken = true;
 	return r == 1 ? 0 : -1;
 }

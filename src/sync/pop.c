@@ -247,6 +247,7 @@ sync_pop(struct pop_session *s, const struct config_account *acct,
 	memset(stats, 0, sizeof *stats);
 	if (store_local_folder(st, SYNC_POP_FOLDER, "inbox", &folder, err) != 0)
 		goto out;
+	stats->cold = folder.uidnext <= 1;
 	if (pop_list(s, &list, err) != 0)
 		goto out;
 	stats->listed = (unsigned)list.n;
