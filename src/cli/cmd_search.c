@@ -248,8 +248,7 @@ cmd_search(struct cli_context *ctx, int argc, char **argv)
 		fct_fatal("out of memory");
 	for (i = 0; i < ctx->cfg->naccounts; i++) {
 		acct = &ctx->cfg->accounts[i];
-		if ((only != NULL && strcmp(acct->name, only) != 0) ||
-		    acct->imap.proto != CONFIG_PROTO_IMAP)
+		if (only != NULL && strcmp(acct->name, only) != 0)
 			continue;
 		if (search_account(ctx, acct, q, &o, array) != 0)
 			status = CLI_FAILED;

@@ -173,6 +173,29 @@ due(const struct config_account *acct, const struct store_pop_uidl *k,
 	BUG("bad pop_delete policy %d", (int)acct->pop_delete.when);
 }
 
+/* Forgets the ids of the listed messages numbered idx[0..n) (sorted). */
+static int
+forget_deleted(struct store *st, const struct pop_msg_list *list,
+    const uint32_t *idx, size_t n, struct fct_error *err)
+{
+	const char **keep = NULL;
+	size_t i, j = 0, nkeep = 0;
+	int rc;
+
+	if (list->n > 0)
+		keep = xreallocarray(NULL, list->n, sizeof *keep);
+	for (i = 0; i < list->n; i++) {
+		if (j < n && idx[j] == list->v[i].index) {
+			j++;
+			continue;
+		}
+		keep[nkeep++] = list->v[i].uidl;
+	}
+	rc = store_pop_prune(st, keep, nkeep, NULL, err);
+	free(keep);
+	return rc;
+}
+
 /*
  * Deletes from the server the listed messages that the map knows and the
  * policy makes due: durable mark, DELE, QUIT.
@@ -222,7 +245,8 @@ delete_due(struct pop_session *s, const struct config_account *acct,
 		goto out;
 	}
 	stats->deleted = (unsigned)n;
-	rc = 0;
+	/* The server confirmed: those ids are gone for good. */
+	rc = forget_deleted(st, list, idx, n, err);
 out:
 	free(uidls);
 	free(idx);

@@ -8,3 +8,5 @@ TESTS += tests/integration/jobs.sh
 TESTS += tests/integration/watch.sh
 # `facteur check`: IMAP, SMTP and POP3 servers, and POP3 folders.
 TESTS += tests/integration/check.sh
+# POP3 accounts: download, leave-on-server or delete, local folders, crashes.
+TESTS += tests/integration/pop.sh
