@@ -62,3 +62,11 @@ check_PROGRAMS += tests/unit/store/bench_store
 tests_unit_store_bench_store_SOURCES = tests/unit/store/bench_store.c
 tests_unit_store_bench_store_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_bench_store_LDADD = libstore.a libcore.a $(SQLITE_LIBS)
+
+# Local folders and the POP3 map (src/store/pop.c).
+check_PROGRAMS += tests/unit/store/test_pop
+tests_unit_store_test_pop_SOURCES = tests/unit/store/test_pop.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_pop_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_pop_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_pop
