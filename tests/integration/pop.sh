@@ -92,6 +92,32 @@ else
 	fail "malformed: body differs: $(od -c "$tmp/malformed.got" | tail -8)"
 fi
 
+# An attachment is known from the whole message, as IMAP's BODYSTRUCTURE
+# tells it.
+printf '%s\r\n' \
+	'From: Zoé <zoe@example.test>' \
+	'Subject: =?utf-8?q?Facture_=C3=A9t=C3=A9?=' \
+	'Message-ID: <attached@example.test>' \
+	'MIME-Version: 1.0' \
+	'Content-Type: multipart/mixed; boundary="b1"' \
+	'' \
+	'--b1' \
+	'Content-Type: text/plain; charset=utf-8' \
+	'' \
+	'Montant dû : 42 euros' \
+	'--b1' \
+	'Content-Type: application/pdf; name="facture.pdf"' \
+	'Content-Disposition: attachment; filename="facture.pdf"' \
+	'Content-Transfer-Encoding: base64' \
+	'' \
+	'JVBERi0xLjQK' \
+	'--b1--' >"$tmp/attached.eml"
+popctl deliver bob "$tmp/attached.eml"
+sync_line keep
+expect_eq "attachment: downloaded" "t	INBOX	pop3	1	0	0	22	0" "$line"
+run -c "$tmp/keep.conf" list t:INBOX --offline --query 'has:attachment and body:montant'
+expect_match "attachment: decoded, flagged, body searchable" "^22	.*	Zoé <zoe@example.test>	Facture été	\$" "$out"
+
 # --- Local folders: flag, move, delete, offline ----------------------------
 
 run -c "$tmp/keep.conf" flag t:INBOX 1 2 +seen +flagged +Later
@@ -104,26 +130,26 @@ expect_match "local: unflagged" "^1	" "$out"
 run -c "$tmp/keep.conf" move t:INBOX 3 4 Archives/2026
 expect_eq "local: move prints old and new UIDs" "3	1
 4	2" "$out"
-expect_eq "local: moved out" 19 "$(cache_count keep INBOX)"
+expect_eq "local: moved out" 20 "$(cache_count keep INBOX)"
 expect_eq "local: moved in" 2 "$(cache_count keep Archives/2026)"
 run -c "$tmp/keep.conf" delete t:INBOX 5 6
 expect_eq "local: delete" 0 "$rc"
-expect_eq "local: deleted for good" 17 "$(cache_count keep INBOX)"
+expect_eq "local: deleted for good" 18 "$(cache_count keep INBOX)"
 run -c "$tmp/keep.conf" copy t:INBOX 7 Archives/2026
 expect_eq "local: copy refused" 1 "$rc"
 expect_match "local: copy refused clearly" "local folders support flag, move and delete" "$err"
 run -c "$tmp/keep.conf" search 'not is:draft' --offline
-expect_eq "local: search across local folders" 19 "$(printf '%s\n' "$out" | wc -l | tr -d ' ')"
+expect_eq "local: search across local folders" 20 "$(printf '%s\n' "$out" | wc -l | tr -d ' ')"
 # Deleted and moved messages are not downloaded again.
 sync_line keep
-expect_eq "local: nothing comes back" "t	INBOX	pop3	0	0	0	17	0" "$line"
-expect_eq "local: server untouched" 21 "$(popctl count bob)"
+expect_eq "local: nothing comes back" "t	INBOX	pop3	0	0	0	18	0" "$line"
+expect_eq "local: server untouched" 22 "$(popctl count bob)"
 
 # --- pop_delete = after DAYS ----------------------------------------------
 
 tb_pop_conf keep bob "pop_delete = after 2"
 sync_line keep
-expect_eq "after 2: nothing due yet" "t	INBOX	pop3	0	0	0	17	0" "$line"
+expect_eq "after 2: nothing due yet" "t	INBOX	pop3	0	0	0	18	0" "$line"
 python3 - "$tmp/cache-keep/t.sqlite" <<'EOP'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -132,15 +158,15 @@ db.execute("UPDATE pop_uidls SET stored = stored - 3 * 86400 "
 db.commit()
 EOP
 sync_line keep
-expect_eq "after 2: the 5 old ones deleted" "t	INBOX	pop3	0	0	0	17	5" "$line"
-expect_eq "after 2: 16 left on the server" 16 "$(popctl count bob)"
-expect_eq "after 2: the cache keeps them" 17 "$(cache_count keep INBOX)"
+expect_eq "after 2: the 5 old ones deleted" "t	INBOX	pop3	0	0	0	18	5" "$line"
+expect_eq "after 2: 17 left on the server" 17 "$(popctl count bob)"
+expect_eq "after 2: the cache keeps them" 18 "$(cache_count keep INBOX)"
 
 # --- pop_delete = after-download --------------------------------------------
 
 tb_pop_conf keep bob "pop_delete = after-download"
 sync_line keep
-expect_eq "after-download: the rest deleted" "t	INBOX	pop3	0	0	0	17	16" "$line"
+expect_eq "after-download: the rest deleted" "t	INBOX	pop3	0	0	0	18	17" "$line"
 expect_eq "after-download: server empty" 0 "$(popctl count bob)"
 for i in 1 2 3; do
 	printf 'From: x@example.test\r\nSubject: new %s\r\nMessage-ID: <new%s@example.test>\r\n\r\nbody %s\r\n' \
@@ -148,7 +174,7 @@ for i in 1 2 3; do
 	popctl deliver bob "$tmp/new.eml"
 done
 sync_line keep
-expect_eq "after-download: new mail in and off" "t	INBOX	pop3	3	0	0	20	3" "$line"
+expect_eq "after-download: new mail in and off" "t	INBOX	pop3	3	0	0	21	3" "$line"
 expect_eq "after-download: server empty again" 0 "$(popctl count bob)"
 expect_eq "after-download: forgotten ids pruned" 0 \
 	"$(cache_sql keep "SELECT count(*) FROM pop_uidls")"
