@@ -851,7 +851,10 @@ pop_round(struct sync_worker *w)
 	opts.progress = progress;
 	opts.progress_arg = w;
 	if (sync_pop(s, w->acct, w->st, &opts, &stats, &err) != 0) {
-		if (pop_session_broken(s) && !stop_asked(w)) {
+		/* A stop cancels the stream: that is no news to the owner. */
+		if (stop_asked(w))
+			goto out;
+		if (pop_session_broken(s)) {
 			post_state(w, SYNC_STATE_OFFLINE, NULL,
 			    fct_error_msg(&err));
 			goto out;

@@ -196,6 +196,7 @@ empty_maildrop
 popctl msgids bob | sort >"$tmp/big-ids"
 tb_pop_conf big bob
 run -c "$tmp/big.conf" watch --count 60 --timeout 120
+expect_eq "big: watch ends well" 0 "$rc"
 expect_match "big: progress events" "^t	syncing	INBOX	500	1000\$" "$out"
 expect_match "big: all in one run" "^t	syncing	INBOX	1000	1000\$" "$out"
 expect_match "big: then polls" "^t	idle	INBOX	poll\$" "$out"
