@@ -38,6 +38,12 @@ cli_pop_sync(struct cli_context *ctx, const struct config_account *acct,
 		    fct_error_msg(&err));
 		goto out;
 	}
+	if (stats->skipped > 0)
+		fprintf(ctx->err,
+		    "facteur: account '%s': %u message%s larger than %llu MiB "
+		    "left on the server, not downloaded\n",
+		    acct->name, stats->skipped, stats->skipped == 1 ? "" : "s",
+		    (unsigned long long)(SYNC_POP_MAX_MESSAGE >> 20));
 	rc = 0;
 out:
 	fct_error_release(&err);
