@@ -108,3 +108,23 @@ same_as_server() {
 $(diff "$tmp/server" "$tmp/cache" | head -20)"
 	fi
 }
+
+# tb_pop_conf NAME USER [EXTRA-LINE]: writes $tmp/NAME.conf, USER's POP3
+# account "t" (POP3S) with a cache of its own in $tmp (kept when the file
+# is written again with another EXTRA-LINE).
+tb_pop_conf() {
+	cat >"$tmp/$1.conf" <<EOC
+[general]
+cache_dir = $tmp/cache-$1
+
+[account t]
+email = $2@example.test
+pop = pops://127.0.0.1:$FCT_TB_POP3S_PORT
+password_command = cat $FCT_TB_DIR/pw-$2
+ca_file = $FCT_TB_CA
+${3:-}
+EOC
+}
+
+# The test bed's POP3 and LMTP side (tests/integration/popctl.py).
+popctl() { python3 "$top_srcdir/tests/integration/popctl.py" "$@"; }

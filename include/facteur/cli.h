@@ -11,6 +11,7 @@
 #define FACTEUR_CLI_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "facteur/core.h"
@@ -108,5 +109,22 @@ int cli_load_aliases(struct cli_context *ctx, struct fct_aliases **out) FCT_WUR;
  */
 int cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
     const char *raw, size_t len, bool *queued);
+
+/* Progress on ctx->err ("\rFOLDER: DONE/TOTAL"): a sync_progress_fn
+ * whose arg is the struct cli_context. */
+void cli_progress(void *arg, const char *folder, uint32_t done, uint32_t total);
+
+struct sync_pop_stats;
+
+/* Does the account read its mail over POP3 (src/cli/pop.c)? */
+bool cli_is_pop(const struct config_account *acct);
+
+/*
+ * Downloads a POP3 account's new mail into the cache's local INBOX (and
+ * deletes from the server what its pop_delete policy says), with progress
+ * on a terminal; prints the reason on failure.
+ */
+int cli_pop_sync(struct cli_context *ctx, const struct config_account *acct,
+    struct store *st, struct sync_pop_stats *stats) FCT_WUR;
 
 #endif

@@ -55,6 +55,18 @@ enum config_alternative {
 	CONFIG_ALT_HTML,
 };
 
+/* When a POP3 account deletes downloaded mail from the server. */
+enum config_pop_delete_when {
+	CONFIG_POP_DELETE_NEVER = 0, /* the default: leave it there */
+	CONFIG_POP_DELETE_AFTER_DOWNLOAD,
+	CONFIG_POP_DELETE_AFTER_DAYS,
+};
+
+struct config_pop_delete {
+	enum config_pop_delete_when when;
+	unsigned days; /* AFTER_DAYS: 1 to 36500 days after the download */
+};
+
 struct config_account {
 	char *name;     /* owned; from [account NAME] */
 	char *email;    /* owned */
@@ -68,7 +80,8 @@ struct config_account {
 	char *oauth2_token_command; /* owned, may be NULL */
 	char *ca_file;              /* owned, expanded ~, may be NULL */
 	enum config_sync_mode sync_mode;
-	unsigned file_line; /* where the section starts */
+	struct config_pop_delete pop_delete; /* POP3 accounts only */
+	unsigned file_line;                  /* where the section starts */
 };
 
 /*

@@ -8,6 +8,8 @@
 #ifndef FACTEUR_MIME_MIME_H
 #define FACTEUR_MIME_MIME_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "facteur/core.h"
@@ -278,5 +280,13 @@ enum mime_mailcap_flags {
 
 int mime_mailcap_find(const char *text, size_t len, const char *type,
     unsigned want, char **command);
+
+/*
+ * Whether a whole raw message has attachments: a part with
+ * Content-Disposition attachment, or a named part that is not inline text
+ * (the rule src/imap applies to BODYSTRUCTURE). False when it cannot be
+ * parsed.
+ */
+bool mime_has_attachment(const char *raw, size_t len);
 
 #endif

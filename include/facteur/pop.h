@@ -105,6 +105,61 @@ int pop_stat(struct pop_session *s, uint32_t *count, uint64_t *size,
 int pop_list(struct pop_session *s, struct pop_msg_list *list,
     struct fct_error *err) FCT_WUR;
 
+/* How many commands a pipelined RETR or DELE run sends ahead of the
+ * answers it has read (RFC 2449 6.6), when the server has PIPELINING. */
+#define POP_PIPELINE_WINDOW 16
+
+/*
+ * Called with each message of pop_retr, whole and dot-unstuffed, every
+ * line ending in CRLF; data is borrowed for the call (NUL-terminated
+ * after len bytes, but it may hold NUL bytes of its own). Returns 0, or
+ * -1 with its err filled to stop the run.
+ */
+typedef int (*pop_retr_fn)(void *arg, const struct pop_msg *m, const char *data,
+    size_t len, struct fct_error *err);
+
+/*
+ * RETR of msgs[0..n), in that order: pipelined, POP_PIPELINE_WINDOW
+ * commands ahead, when the server announced PIPELINING; one at a time
+ * otherwise. A message longer than max_size octets (0: no limit) stops
+ * the run with an error rather than filling memory. Fails (-1, err set)
+ * when the server refuses a RETR, the connection breaks, or fn fails; the
+ * session is then broken (only pop_session_close is left), since answers
+ * to commands already sent may still be on the way. Messages given to fn
+ * before the failure stay given.
+ */
+int pop_retr(struct pop_session *s, const struct pop_msg *msgs, size_t n,
+    uint64_t max_size, pop_retr_fn fn, void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * DELE of the messages numbered idx[0..n), pipelined like pop_retr. The
+ * server only marks them: nothing is deleted until pop_session_quit
+ * succeeds, and pop_session_close (without quit) drops the connection so
+ * that the server forgets the marks. Call it only once the messages are
+ * safe elsewhere. A -ERR for any message fails the whole call.
+ */
+int pop_dele(struct pop_session *s, const uint32_t *idx, size_t n,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * QUIT: the commit of the DELE marks (RFC 1939 6, the UPDATE state). 0
+ * when the server answered +OK: the marked messages are gone. -1 when it
+ * refused or the connection broke: then the caller cannot know (the next
+ * listing tells). Either way the session is over: nothing more can be
+ * sent, and pop_session_close closes the connection.
+ */
+int pop_session_quit(struct pop_session *s, struct fct_error *err) FCT_WUR;
+
+/* True once the connection failed or went out of step. */
+bool pop_session_broken(const struct pop_session *s);
+
+/*
+ * Makes a read or write blocked in another thread fail at once; the
+ * session is unusable afterwards. The only call another thread may make.
+ */
+void pop_session_cancel(struct pop_session *s);
+
 /* enum pop_caps_flags, from the last CAPA. */
 unsigned pop_session_caps(const struct pop_session *s);
 

@@ -254,7 +254,9 @@ struct sync_worker_options {
 	}
 
 /*
- * Starts the worker of `acct` (an IMAP account of cfg), posting events to
+ * Starts the worker of `acct` (an account of cfg: IMAP, or POP3, whose
+ * worker downloads into the local INBOX every poll_interval_s or when
+ * asked, include/facteur/sync_pop.h), posting events to
  * `events`. opt may be NULL for the defaults. *out is owned
  * (sync_worker_free). Fails only when a queue or thread cannot be made;
  * everything about the server is reported through events.

@@ -58,8 +58,8 @@ cli_open_store(struct cli_context *ctx, const struct config_account *acct,
 	return rc;
 }
 
-static void
-progress(void *arg, const char *folder, uint32_t done, uint32_t total)
+void
+cli_progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 {
 	struct cli_context *ctx = arg;
 
@@ -78,7 +78,7 @@ cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
 	bool tty = isatty(fileno(ctx->err));
 
 	if (sync_folder(s, st, folder, sync_mode_from_config(acct->sync_mode),
-		0, tty ? progress : NULL, ctx, stats, &err) != 0) {
+		0, tty ? cli_progress : NULL, ctx, stats, &err) != 0) {
 		fprintf(ctx->err,
 		    "facteur: account '%s': cannot sync '%s': %s\n", acct->name,
 		    folder, fct_error_msg(&err));

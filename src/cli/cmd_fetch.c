@@ -90,6 +90,16 @@ cmd_fetch(struct cli_context *ctx, int argc, char **argv)
 			goto usage;
 		imap_uid_list_add(&want, (uint32_t)v);
 	}
+	if (cli_is_pop(acct)) {
+		/* Nothing is ever missing: sync stores POP3 mail whole. */
+		fprintf(ctx->err,
+		    "facteur: account '%s' reads POP3 mail, which sync "
+		    "downloads whole: nothing to fetch\n",
+		    acct->name);
+		fprintf(ctx->out, "0\n");
+		status = CLI_OK;
+		goto out;
+	}
 	if (query_parse(query, &q, &err) != 0) {
 		fprintf(ctx->err, "facteur: bad query: %s\n",
 		    fct_error_msg(&err));

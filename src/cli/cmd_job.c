@@ -18,6 +18,7 @@
 
 #include "facteur/cli.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 struct job_result {
 	struct cli_context *ctx;
@@ -108,6 +109,39 @@ parse_uid_args(struct cli_context *ctx, char **argv, int from, int to)
 	return uids;
 }
 
+/*
+ * A POP3 account's folders are local: the job is applied to the cache at
+ * once (sync_local_job), online or not. A move prints old and new UIDs as
+ * for IMAP.
+ */
+static int
+run_local_job(struct cli_context *ctx, const struct config_account *acct,
+    const char *kind, const struct sync_job_spec *spec)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct imap_copyuid cu = IMAP_COPYUID_INIT;
+	struct store *st = NULL;
+	unsigned done;
+	size_t i;
+	int status = CLI_FAILED;
+
+	if (cli_open_store(ctx, acct, &st) != 0)
+		goto out;
+	if (sync_local_job(st, kind, spec, &cu, &done, &err) != 0) {
+		fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,
+		    fct_error_msg(&err));
+		goto out;
+	}
+	for (i = 0; i < cu.src.n && i < cu.dst.n; i++)
+		fprintf(ctx->out, "%u\t%u\n", cu.src.v[i], cu.dst.v[i]);
+	status = CLI_OK;
+out:
+	imap_copyuid_release(&cu);
+	fct_error_release(&err);
+	store_close(&st);
+	return status;
+}
+
 /* Queues the job, then runs the queue and resyncs the folders touched. */
 static int
 run_job(struct cli_context *ctx, const struct config_account *acct,
@@ -123,6 +157,8 @@ run_job(struct cli_context *ctx, const struct config_account *acct,
 	int64_t id;
 	int status = CLI_FAILED;
 
+	if (cli_is_pop(acct))
+		return run_local_job(ctx, acct, kind, spec);
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
 	if (!offline &&
@@ -284,6 +320,14 @@ cmd_delete(struct cli_context *ctx, int argc, char **argv)
 		return CLI_FAILED;
 	if ((uids = parse_uid_args(ctx, argv, 2, argc)) == NULL)
 		return CLI_USAGE;
+	spec.folder = folder;
+	spec.uids = uids;
+	spec.nuids = (size_t)(argc - 2);
+	/* Local folders have no Trash on a server: gone for good. */
+	if (cli_is_pop(acct)) {
+		status = run_local_job(ctx, acct, "delete", &spec);
+		goto out;
+	}
 	if (trash_folder(ctx, acct, &trash) != 0)
 		goto out;
 	spec.folder = folder;

@@ -16,6 +16,7 @@
 #include "facteur/cli.h"
 #include "facteur/query.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 struct list_opts {
 	const char *query;
@@ -190,6 +191,7 @@ cmd_list(struct cli_context *ctx, int argc, char **argv)
 	struct store_folder f = { 0 };
 	struct query *q = NULL;
 	struct sync_stats stats;
+	struct sync_pop_stats pop_stats;
 	const char *folder;
 	int status = CLI_FAILED, found;
 
@@ -209,7 +211,10 @@ cmd_list(struct cli_context *ctx, int argc, char **argv)
 	}
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
-	if (!o.offline &&
+	if (!o.offline && cli_is_pop(acct)) {
+		if (cli_pop_sync(ctx, acct, st, &pop_stats) != 0)
+			goto out;
+	} else if (!o.offline &&
 	    (cli_connect(ctx, acct, st, (const char *const[]){ folder, NULL },
 		 &s) != 0 ||
 		cli_sync_folder(ctx, acct, s, st, folder, &stats) != 0))

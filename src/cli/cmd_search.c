@@ -19,6 +19,7 @@
 #include "facteur/cli.h"
 #include "facteur/query.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 struct search_state {
 	struct cli_context *ctx;
@@ -99,6 +100,7 @@ search_account(struct cli_context *ctx, const struct config_account *acct,
 	struct imap_session *s = NULL;
 	struct imap_mailbox_state ms;
 	struct sync_stats stats;
+	struct sync_pop_stats pop_stats;
 	struct search_state ss = { ctx, acct, &folders, NULL, q, true, array };
 	const char *folder = o->folder != NULL ? o->folder
 	    : o->server                        ? "INBOX"
@@ -108,7 +110,17 @@ search_account(struct cli_context *ctx, const struct config_account *acct,
 
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
-	if (!o->offline) {
+	if (cli_is_pop(acct) && o->server) {
+		fprintf(ctx->err,
+		    "facteur: account '%s' reads POP3 mail: there is no "
+		    "server search, only the cache's\n",
+		    acct->name);
+		goto out;
+	}
+	if (!o->offline && cli_is_pop(acct)) {
+		if (cli_pop_sync(ctx, acct, st, &pop_stats) != 0)
+			goto out;
+	} else if (!o->offline) {
 		if (cli_connect(ctx, acct, st,
 			folder != NULL ? (const char *const[]){ folder, NULL }
 				       : NULL,
@@ -236,8 +248,7 @@ cmd_search(struct cli_context *ctx, int argc, char **argv)
 		fct_fatal("out of memory");
 	for (i = 0; i < ctx->cfg->naccounts; i++) {
 		acct = &ctx->cfg->accounts[i];
-		if ((only != NULL && strcmp(acct->name, only) != 0) ||
-		    acct->imap.proto != CONFIG_PROTO_IMAP)
+		if (only != NULL && strcmp(acct->name, only) != 0)
 			continue;
 		if (search_account(ctx, acct, q, &o, array) != 0)
 			status = CLI_FAILED;

@@ -10,6 +10,40 @@
 
 #include "facteur/cli.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
+
+/*
+ * A POP3 account: its maildrop into the local INBOX. The line has the
+ * IMAP columns (method "pop3"; changed and expunged are always 0) and one
+ * more: how many messages were deleted from the server.
+ */
+static int
+sync_pop_account(struct cli_context *ctx, const struct config_account *acct,
+    const char *only)
+{
+	struct sync_pop_stats stats;
+	struct store *st = NULL;
+	int rc = -1;
+
+	if (only != NULL && strcmp(only, SYNC_POP_FOLDER) != 0) {
+		fprintf(ctx->err,
+		    "facteur: account '%s' reads POP3 mail into '%s' only; "
+		    "'%s' is a local folder\n",
+		    acct->name, SYNC_POP_FOLDER, only);
+		return -1;
+	}
+	if (cli_open_store(ctx, acct, &st) != 0 ||
+	    cli_pop_sync(ctx, acct, st, &stats) != 0)
+		goto out;
+	cli_put_field(ctx->out, acct->name);
+	fprintf(ctx->out, "\t%s\tpop3\t%u\t0\t0\t%u\t%u\n", SYNC_POP_FOLDER,
+	    stats.added, stats.total, stats.deleted);
+	fflush(ctx->out);
+	rc = 0;
+out:
+	store_close(&st);
+	return rc;
+}
 
 static int
 sync_account(struct cli_context *ctx, const struct config_account *acct,
@@ -97,9 +131,8 @@ cmd_sync(struct cli_context *ctx, int argc, char **argv)
 		acct = &ctx->cfg->accounts[i];
 		if (name != NULL && strcmp(acct->name, name) != 0)
 			continue;
-		if (acct->imap.proto != CONFIG_PROTO_IMAP)
-			continue; /* NEEDSWORK: POP3 accounts */
-		if (sync_account(ctx, acct, folder) != 0)
+		if (cli_is_pop(acct) ? sync_pop_account(ctx, acct, folder) != 0
+				     : sync_account(ctx, acct, folder) != 0)
 			status = CLI_FAILED;
 	}
 	free(name);

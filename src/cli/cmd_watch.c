@@ -275,8 +275,6 @@ cmd_watch(struct cli_context *ctx, int argc, char **argv)
 
 		if (name != NULL && strcmp(a->name, name) != 0)
 			continue;
-		if (a->imap.proto != CONFIG_PROTO_IMAP)
-			continue; /* NEEDSWORK: POP3 workers */
 		if (sync_worker_start(ctx->cfg, a, NULL, events, &workers[n],
 			&err) != 0) {
 			fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
@@ -286,7 +284,7 @@ cmd_watch(struct cli_context *ctx, int argc, char **argv)
 		n++;
 	}
 	if (n == 0) {
-		fprintf(ctx->err, "facteur: no IMAP account to watch\n");
+		fprintf(ctx->err, "facteur: no account to watch\n");
 		goto stop;
 	}
 	if (o.timeout > 0)

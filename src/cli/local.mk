@@ -26,3 +26,5 @@ libcli_a_SOURCES += src/cli/cmd_rules.c
 libcli_a_SOURCES += src/cli/cmd_send.c
 # `facteur compose`, `reply` and `forward`: $EDITOR, then a prompt.
 libcli_a_SOURCES += src/cli/cmd_compose.c
+# POP3 accounts: downloading into the local INBOX.
+libcli_a_SOURCES += src/cli/pop.c

@@ -135,7 +135,7 @@ struct parser {
 };
 
 static config_setter set_text, set_path, set_email, set_url, set_password,
-    set_sync_mode, set_alternative;
+    set_sync_mode, set_alternative, set_pop_delete;
 
 static const struct config_key general_keys[] = {
 	{ { "cache_dir", "PATH",
@@ -198,6 +198,10 @@ static const struct config_key account_keys[] = {
 	      "the most a resync may use: qresync, condstore or classic "
 	      "(for servers whose extensions misbehave)" },
 	    set_sync_mode, ACCT(sync_mode), CONFIG_PROTO_NONE },
+	{ { "pop_delete", "WHEN", "never",
+	      "when a POP3 account deletes downloaded mail from the server: "
+	      "never, after-download, or after DAYS" },
+	    set_pop_delete, ACCT(pop_delete), CONFIG_PROTO_NONE },
 };
 #undef ACCT
 
@@ -727,6 +731,53 @@ set_alternative(struct parser *p, const struct config_key *k, struct value *v,
 }
 
 /*
+ * "never", "after-download" or "after DAYS" (1 to 36500): when a POP3
+ * account's downloaded mail leaves the server. DAYS counts from the
+ * download, not from the message's date.
+ */
+static bool
+set_pop_delete(struct parser *p, const struct config_key *k, struct value *v,
+    void *target)
+{
+	struct config_pop_delete *member = field(target, k);
+	const char *d;
+	char *end;
+	unsigned long days;
+
+	if (strcmp(v->s, "never") == 0) {
+		member->when = CONFIG_POP_DELETE_NEVER;
+		return true;
+	}
+	if (strcmp(v->s, "after-download") == 0) {
+		member->when = CONFIG_POP_DELETE_AFTER_DOWNLOAD;
+		return true;
+	}
+	if (strncmp(v->s, "after ", 6) == 0) {
+		for (d = v->s + 6; *d == ' '; d++)
+			;
+		if (*d >= '0' && *d <= '9') {
+			days = strtoul(d, &end, 10);
+			if (*end == '\0' && days >= 1 && days <= 36500) {
+				member->when = CONFIG_POP_DELETE_AFTER_DAYS;
+				member->days = (unsigned)days;
+				return true;
+			}
+		}
+		perror_at(p, value_col(v, (size_t)(d - v->s)),
+		    "bad number of days '%s': expected 1 to 36500", d);
+		return false;
+	}
+	perror_at(p, value_col(v, 0),
+	    "unknown pop_delete '%s': expected never, after-download or "
+	    "after DAYS%s",
+	    v->s,
+	    fct_edit_distance(v->s, "after-download") <= 3
+		? " (did you mean 'after-download'?)"
+		: "");
+	return false;
+}
+
+/*
  * Paths must not depend on the directory facteur happens to be started
  * from, so they are absolute or start with ~/.
  */
@@ -1099,6 +1150,13 @@ account_end(struct parser *p)
 		keep = false;
 	} else if (!imap->ok && !pop->ok)
 		keep = false;
+	if (imap->line != 0 && key_state(p, "pop_delete")->line != 0)
+		config_diags_add(p->diags, CONFIG_DIAG_WARNING, p->file,
+		    key_state(p, "pop_delete")->line,
+		    key_state(p, "pop_delete")->col,
+		    "'pop_delete' has no effect on account '%s', which reads "
+		    "mail over IMAP",
+		    a->name);
 	pw = key_state(p, "password");
 	pwc = key_state(p, "password_command");
 	if (pw->line != 0 && pwc->line != 0) {

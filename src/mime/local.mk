@@ -6,6 +6,7 @@ libmime_a_SOURCES = \
 	src/mime/mailcap.c \
 	src/mime/private.h \
 	src/mime/render.c \
+	src/mime/attach.c \
 	src/mime/summary.c \
 	src/mime/term.c \
 	src/mime/text.c \

@@ -1,6 +1,7 @@
 # pop: POP3 sessions on libetpan. Depends on net and core.
 noinst_LIBRARIES += libpop.a
 libpop_a_SOURCES = \
+	src/pop/maildrop.c \
 	src/pop/parse.c \
 	src/pop/private.h \
 	src/pop/session.c

@@ -73,4 +73,34 @@ int pop_session_attach(mailstream *stream, const char *host, bool tls,
 int pop_auth_oauth(struct pop_session *s, const struct net_credential *cred,
     bool *rejected, struct fct_error *err) FCT_WUR;
 
+/*
+ * The line-level helpers of session.c, shared with maildrop.c.
+ *
+ * pop_refused: "WHAT: TEXT" with the server's words (control characters
+ * replaced, cut) into err. Returns -1.
+ * pop_lost: the connection is gone or out of step: marks the session
+ * broken and says so. Returns -1.
+ * pop_read_line: one line without its CRLF, borrowed from s->line until
+ * the next read, or NULL when the connection failed or closed (a line
+ * that does not end with LF is how the end of the stream shows, since
+ * libetpan returns "" for ever after a hang-up). Its length is
+ * s->line->len: a line may hold NUL bytes.
+ * pop_send: writes `cmd` and CRLF, public in the trace; flushes when
+ * asked (a pipelined batch flushes once, at its end).
+ * pop_read_status: reads a status line: 1 for +OK, 0 for -ERR (the
+ * server's words in *text, valid until the next read), -1 with err set
+ * when the connection failed or the answer is not POP3 (broken then).
+ * pop_command: pop_send, flushed, then pop_read_status.
+ */
+int pop_refused(struct fct_error *err, const char *text, const char *fmt, ...)
+    FCT_PRINTF(3, 4);
+int pop_lost(struct pop_session *s, struct fct_error *err, const char *what);
+const char *pop_read_line(struct pop_session *s);
+int pop_send(struct pop_session *s, const char *cmd, bool flush,
+    struct fct_error *err) FCT_WUR;
+int pop_read_status(struct pop_session *s, const char *cmd, const char **text,
+    struct fct_error *err);
+int pop_command(struct pop_session *s, const char *cmd, const char **text,
+    struct fct_error *err);
+
 #endif

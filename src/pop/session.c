@@ -44,12 +44,8 @@ add_text(struct strbuf *sb, const char *text)
 	strbuf_release(&raw);
 }
 
-/* "WHAT: TEXT" with the server's words. Returns -1. */
-static int refused(struct fct_error *err, const char *text, const char *fmt,
-    ...) FCT_PRINTF(3, 4);
-
-static int
-refused(struct fct_error *err, const char *text, const char *fmt, ...)
+int
+pop_refused(struct fct_error *err, const char *text, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -64,23 +60,16 @@ refused(struct fct_error *err, const char *text, const char *fmt, ...)
 	return -1;
 }
 
-/* The connection is gone or out of step: mark it, say so. Returns -1. */
-static int
-lost(struct pop_session *s, struct fct_error *err, const char *what)
+int
+pop_lost(struct pop_session *s, struct fct_error *err, const char *what)
 {
 	s->broken = true;
 	return fct_error_set(err, "%s: connection to '%s' lost", what,
 	    s->ep.host);
 }
 
-/*
- * One line without its CRLF, or NULL when the connection failed or
- * closed. libetpan's own helper returns "" for ever once the peer has
- * hung up, which would spin a multi-line read; a line that does not end
- * with LF is how the end of the stream shows.
- */
-static const char *
-read_line(struct pop_session *s)
+const char *
+pop_read_line(struct pop_session *s)
 {
 	MMAPString *l = s->line;
 
@@ -93,37 +82,49 @@ read_line(struct pop_session *s)
 	return l->str;
 }
 
-/*
- * Sends `cmd` and CRLF, public in the trace, and reads the status line:
- * 1 for +OK, 0 for -ERR (the server's words in *text, valid until the next
- * read), -1 with err set when the connection failed or the answer is not
- * POP3 (the session is then broken).
- */
-static int
-command(struct pop_session *s, const char *cmd, const char **text,
+int
+pop_send(struct pop_session *s, const char *cmd, bool flush,
     struct fct_error *err)
 {
 	mailstream *st = s->pop->pop3_stream;
-	const char *line;
-	int rc;
 
 	if (strpbrk(cmd, "\r\n") != NULL)
 		BUG("POP3 command with a line break");
 	if (st == NULL || s->broken)
-		return lost(s, err, cmd);
+		return pop_lost(s, err, cmd);
 	/* libetpan leaves the stream private after PASS. */
 	mailstream_set_privacy(st, 1);
 	if (mailstream_write(st, cmd, strlen(cmd)) < 0 ||
-	    mailstream_write(st, "\r\n", 2) < 0 || mailstream_flush(st) < 0)
-		return lost(s, err, cmd);
-	if ((line = read_line(s)) == NULL)
-		return lost(s, err, cmd);
+	    mailstream_write(st, "\r\n", 2) < 0 ||
+	    (flush && mailstream_flush(st) < 0))
+		return pop_lost(s, err, cmd);
+	return 0;
+}
+
+int
+pop_read_status(struct pop_session *s, const char *cmd, const char **text,
+    struct fct_error *err)
+{
+	const char *line;
+	int rc;
+
+	if ((line = pop_read_line(s)) == NULL)
+		return pop_lost(s, err, cmd);
 	if ((rc = pop_parse_status(line, text)) < 0) {
 		s->broken = true;
 		return fct_error_set(err, "%s: unreadable answer from '%s'",
 		    cmd, s->ep.host);
 	}
 	return rc;
+}
+
+int
+pop_command(struct pop_session *s, const char *cmd, const char **text,
+    struct fct_error *err)
+{
+	if (pop_send(s, cmd, true, err) != 0)
+		return -1;
+	return pop_read_status(s, cmd, text, err);
 }
 
 /*
@@ -142,9 +143,9 @@ read_multiline(struct pop_session *s, const char *what,
 	bool bad = false;
 
 	for (;;) {
-		if ((line = read_line(s)) == NULL) {
+		if ((line = pop_read_line(s)) == NULL) {
 			fct_error_release(&first);
-			return lost(s, err, what);
+			return pop_lost(s, err, what);
 		}
 		if (strcmp(line, ".") == 0)
 			break;
@@ -185,7 +186,7 @@ read_capa(struct pop_session *s, struct fct_error *err)
 {
 	const char *text;
 	struct capa c = { 0, NULL };
-	int rc = command(s, "CAPA", &text, err);
+	int rc = pop_command(s, "CAPA", &text, err);
 
 	if (rc < 0)
 		return -1;
@@ -222,13 +223,13 @@ stls(struct pop_session *s, struct fct_error *err)
 		break;
 	case MAILPOP3_ERROR_STLS_NOT_SUPPORTED:
 		if (s->pop->pop3_response == NULL)
-			return lost(s, err, "STLS");
+			return pop_lost(s, err, "STLS");
 		return fct_error_set(err,
 		    "'%s' port %u offers no STLS: refusing to continue "
 		    "without TLS",
 		    s->ep.host, s->ep.port);
 	case MAILPOP3_ERROR_STREAM:
-		return lost(s, err, "STLS");
+		return pop_lost(s, err, "STLS");
 	default:
 		s->broken = true;
 		if (s->pop->pop3_stream != NULL &&
@@ -300,7 +301,7 @@ handshake(struct pop_session *s, mailstream *stream, bool tls,
 			return fct_error_set(err, "no POP3 greeting from '%s'",
 			    s->ep.host);
 		}
-		return refused(err, s->pop->pop3_response,
+		return pop_refused(err, s->pop->pop3_response,
 		    "'%s' refused the connection", s->ep.host);
 	}
 	if (read_capa(s, err) != 0)
@@ -385,9 +386,9 @@ pop_session_login(struct pop_session *s, const struct net_credential *cred,
 	r = mailpop3_login(s->pop, cred->user, cred->secret);
 	if (r == MAILPOP3_ERROR_STREAM ||
 	    (r != MAILPOP3_NO_ERROR && s->pop->pop3_response == NULL))
-		return lost(s, err, "login");
+		return pop_lost(s, err, "login");
 	if (r != MAILPOP3_NO_ERROR)
-		return refused(err, s->pop->pop3_response,
+		return pop_refused(err, s->pop->pop3_response,
 		    "login as '%s' failed", cred->user);
 	s->logged_in = true;
 	/* RFC 2449 6: capabilities may change once logged in. */
@@ -403,10 +404,10 @@ pop_stat(struct pop_session *s, uint32_t *count, uint64_t *size,
 
 	if (!s->logged_in)
 		BUG("STAT before login");
-	if ((rc = command(s, "STAT", &text, err)) < 0)
+	if ((rc = pop_command(s, "STAT", &text, err)) < 0)
 		return -1;
 	if (rc == 0)
-		return refused(err, text, "'%s' refused STAT", s->ep.host);
+		return pop_refused(err, text, "'%s' refused STAT", s->ep.host);
 	if (pop_parse_stat(text, count, size) != 0) {
 		s->broken = true;
 		return fct_error_set(err, "unreadable STAT answer from '%s'",
@@ -532,10 +533,10 @@ pop_list(struct pop_session *s, struct pop_msg_list *list,
 
 	if (pop_stat(s, &ls.count, &total, err) != 0)
 		return -1;
-	if ((rc = command(s, "LIST", &text, err)) < 0)
+	if ((rc = pop_command(s, "LIST", &text, err)) < 0)
 		goto fail;
 	if (rc == 0) {
-		refused(err, text, "'%s' refused LIST", s->ep.host);
+		pop_refused(err, text, "'%s' refused LIST", s->ep.host);
 		goto fail;
 	}
 	if (read_multiline(s, "LIST", list_line, &ls, err) != 0)
@@ -551,7 +552,7 @@ pop_list(struct pop_session *s, struct pop_msg_list *list,
 		}
 	/* Without CAPA, try; a -ERR then only means no unique ids. */
 	if (!(s->caps & POP_CAP_CAPA) || (s->caps & POP_CAP_UIDL)) {
-		if ((rc = command(s, "UIDL", &text, err)) < 0)
+		if ((rc = pop_command(s, "UIDL", &text, err)) < 0)
 			goto fail;
 		if (rc == 1 &&
 		    (read_multiline(s, "UIDL", uidl_line, &ls, err) != 0 ||

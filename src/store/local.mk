@@ -7,6 +7,7 @@ libstore_a_SOURCES = \
 	src/store/func.c \
 	src/store/job.c \
 	src/store/msg.c \
+	src/store/pop.c \
 	src/store/private.h \
 	src/store/query.c \
 	src/store/rules.c \

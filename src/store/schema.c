@@ -334,11 +334,49 @@ static const char schema_outbox[] =
     "	sent INTEGER NOT NULL DEFAULT 0\n"
     ");\n";
 
+/*
+ * Version 5 (POP3, src/store/pop.c): mail that lives only here.
+ *
+ * local_folders lists the folders whose messages have no server copy (a
+ * POP3 account's INBOX, once downloaded and perhaps deleted from the
+ * server): the trigger keeps their bodies out of any eviction, so that
+ * the body budget can never throw away the only copy of a message. It
+ * lets a body go only with its message (the cascade runs once the message
+ * row is gone, and the trigger then finds nothing to protect).
+ *
+ * pop_uidls is the map of the POP3 unique ids downloaded: a message is
+ * stored, body and map row, in one transaction, so that a crash can never
+ * store it without its row (downloaded twice) nor the row without it
+ * (lost). msg_id goes NULL when the user deletes the local copy: the row
+ * stays, so the message left on the server is not downloaded again. Rows
+ * are removed only once the server's listing no longer has the id.
+ */
+static const char schema_v5[] =
+    "CREATE TABLE local_folders (\n"
+    "	folder_id INTEGER PRIMARY KEY\n"
+    "	    REFERENCES folders (id) ON DELETE CASCADE\n"
+    ");\n"
+    "CREATE TRIGGER bodies_keep_local BEFORE DELETE ON bodies\n"
+    "WHEN EXISTS (SELECT 1 FROM messages AS m\n"
+    "    JOIN local_folders AS l ON l.folder_id = m.folder_id\n"
+    "    WHERE m.id = old.msg_id)\n"
+    "BEGIN\n"
+    "	SELECT RAISE(IGNORE);\n"
+    "END;\n"
+    "CREATE TABLE pop_uidls (\n"
+    "	uidl TEXT PRIMARY KEY,\n"
+    "	msg_id INTEGER REFERENCES messages (id) ON DELETE SET NULL,\n"
+    "	stored INTEGER NOT NULL,\n"
+    "	dele_sent INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "CREATE INDEX pop_uidls_msg ON pop_uidls (msg_id);\n";
+
 const struct store_migration store_schema_steps[] = {
 	{ schema_v1, NULL },
 	{ schema_v2, NULL },
 	{ schema_v3, NULL },
 	{ schema_outbox, NULL },
+	{ schema_v5, NULL },
 };
 const size_t store_schema_nsteps = FCT_ARRAY_LEN(store_schema_steps);
 

@@ -6,7 +6,9 @@ libsync_a_SOURCES = \
 	src/sync/body.c \
 	src/sync/folder.c \
 	src/sync/job.c \
-	src/sync/rules.c
+	src/sync/rules.c \
+	src/sync/local.c \
+	src/sync/pop.c
 # The account workers: one thread per account, queues in and out.
 libsync_a_SOURCES += src/sync/worker.c
 # Folder jobs: create, rename, delete, (un)subscribe.

@@ -25,6 +25,13 @@
  * that fails otherwise (a folder the server refuses, a busy cache) is
  * reported and skipped.
  *
+ * POP3 accounts. A POP3 server has no folders, no flags and no IDLE: the
+ * worker of a POP3 account runs one whole session (connect, log in,
+ * download what is new into the local INBOX, delete what the account's
+ * pop_delete says, quit) when one is due, every poll_interval_s, or at
+ * once on any sync request, and waits in between (pop_step). Its session
+ * is published in `pop_live` for cancellation, as `live` is for IMAP.
+ *
  * Threads. Nothing is shared with the owner but the two queues and the
  * lock-protected fields below, which exist only so that a stop can cancel
  * a blocked read: the worker publishes its session in `live` once logged
@@ -47,6 +54,7 @@
 #include "facteur/core_queue.h"
 #include "facteur/net.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 /* A folder name list, in order, without repeats. */
 struct name_list {
@@ -89,10 +97,11 @@ struct sync_worker {
 	/* Under lock. */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	struct imap_session *live; /* the session, while cancellable */
-	bool stopping;             /* a stop was asked */
-	bool cancelled;            /* the grace ran out: cancel at once */
-	bool finished;             /* the thread is about to return */
+	struct imap_session *live;    /* the session, while cancellable */
+	struct pop_session *pop_live; /* the same, for a POP3 account */
+	bool stopping;                /* a stop was asked */
+	bool cancelled;               /* the grace ran out: cancel at once */
+	bool finished;                /* the thread is about to return */
 
 	/* The worker thread's own. */
 	struct store *st;
@@ -119,6 +128,7 @@ struct sync_worker {
 	struct rules *rules;    /* the rules file as last read; owned */
 	struct stat rules_st;   /* its identity then (st_ino 0: missing) */
 	bool rules_read;        /* rules was read at least once */
+	int64_t pop_next_ms;    /* POP3: when the next session is due */
 	uint64_t rng;
 };
 
@@ -1041,6 +1051,121 @@ fetch_one(struct sync_worker *w)
 	return rc;
 }
 
+/* --- POP3 accounts ---------------------------------------------------- */
+
+/* Publishes (s) or withdraws (NULL) the POP3 session for cancellation;
+ * returns whether a cancel was asked meanwhile. */
+static bool
+pop_publish(struct sync_worker *w, struct pop_session *s)
+{
+	bool cancel;
+
+	lock(w);
+	w->pop_live = s;
+	cancel = w->cancelled;
+	unlock(w);
+	return cancel;
+}
+
+/*
+ * One POP3 session: connect, log in, download what is new into the local
+ * INBOX, delete what the policy says, quit. POP3 has no IDLE: the next
+ * session comes after poll_interval_s, or at once when asked.
+ */
+static enum step
+pop_round(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct net_credential cred = NET_CREDENTIAL_INIT;
+	struct sync_pop_opts opts = { 0 };
+	struct sync_pop_stats stats;
+	struct pop_session *s = NULL;
+	enum step rc = STEP_BROKEN;
+
+	post_state(w, SYNC_STATE_CONNECTING, NULL, NULL);
+	if (pop_session_open(w->acct, &s, &err) != 0) {
+		post_state(w, SYNC_STATE_OFFLINE, NULL, fct_error_msg(&err));
+		goto out;
+	}
+	if (pop_publish(w, s))
+		pop_session_cancel(s);
+	/* The secret is fetched only once the server proved who it is. */
+	if (net_credential_get(w->acct, &cred, &err) != 0 ||
+	    pop_session_login(s, &cred, &err) != 0) {
+		post_state(w,
+		    pop_session_broken(s) ? SYNC_STATE_OFFLINE
+					  : SYNC_STATE_ERROR,
+		    NULL, fct_error_msg(&err));
+		goto out;
+	}
+	w->attempt = 0;
+	post_state(w, SYNC_STATE_ONLINE, NULL, NULL);
+	progress(w, SYNC_POP_FOLDER, 0, 0);
+	opts.now = time(NULL);
+	opts.progress = progress;
+	opts.progress_arg = w;
+	if (sync_pop(s, w->acct, w->st, &opts, &stats, &err) != 0) {
+		/* A stop cancels the stream: that is no news to the owner. */
+		if (stop_asked(w))
+			goto out;
+		if (pop_session_broken(s)) {
+			post_state(w, SYNC_STATE_OFFLINE, NULL,
+			    fct_error_msg(&err));
+			goto out;
+		}
+		/* Refused, or the cache failed: try again after a poll. */
+		post_folder(w, SYNC_EV_FOLDER_FAILED, SYNC_POP_FOLDER,
+		    fct_error_msg(&err), 0);
+	} else {
+		if (stats.added > 0)
+			post_folder(w, SYNC_EV_FOLDER_CHANGED, SYNC_POP_FOLDER,
+			    NULL, 0);
+		/* A first fill is not news; what arrives after it is. */
+		if (!stats.cold && stats.added > 0)
+			post_folder(w, SYNC_EV_NEW_MAIL, SYNC_POP_FOLDER, NULL,
+			    stats.added);
+	}
+	w->pop_next_ms = now_ms() + (int64_t)w->opt.poll_interval_s * 1000;
+	rc = STEP_OK;
+out:
+	pop_publish(w, NULL);
+	pop_session_close(&s);
+	net_credential_release(&cred);
+	fct_error_release(&err);
+	return rc;
+}
+
+/* The POP3 account's step: a session when one is due or asked for, else
+ * wait for that. */
+static enum step
+pop_step(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_event *ev;
+
+	w->jobs_owed = false; /* local folders have no job queue */
+	if (w->asked.n > 0 || w->pass_owed || w->pass.n > 0 ||
+	    w->pop_next_ms <= now_ms()) {
+		names_release(&w->asked);
+		names_release(&w->pass);
+		w->pass_owed = false;
+		return pop_round(w);
+	}
+	if (store_checkpoint(w->st, &err) != 0)
+		fct_error_release(&err); /* best effort: retried next time */
+	if (w->posted != SYNC_STATE_IDLE) {
+		ev = event_new(w, SYNC_POP_FOLDER, NULL);
+		ev->state = SYNC_STATE_IDLE;
+		ev->push = false;
+		post(w, SYNC_EV_STATE, ev);
+		w->posted = SYNC_STATE_IDLE;
+		free(w->posted_folder);
+		w->posted_folder = xstrdup(SYNC_POP_FOLDER);
+	}
+	wait_for(w, -1, w->pop_next_ms - now_ms());
+	return STEP_OK;
+}
+
 /* One step of the loop described at the top. */
 static enum step
 step(struct sync_worker *w)
@@ -1048,6 +1173,8 @@ step(struct sync_worker *w)
 	enum step rc;
 	char *name;
 
+	if (w->acct->pop.proto == CONFIG_PROTO_POP)
+		return pop_step(w);
 	if (w->s == NULL) {
 		if ((rc = connect_account(w)) != STEP_OK)
 			return rc;
@@ -1137,8 +1264,11 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	int r;
 
 	*out = NULL;
-	if (acct->imap.proto != CONFIG_PROTO_IMAP)
-		return fct_error_set(err, "account '%s' has no IMAP server",
+	if (acct->imap.proto != CONFIG_PROTO_IMAP &&
+	    acct->pop.proto != CONFIG_PROTO_POP)
+		return fct_error_set(err,
+		    "account '%s' has no IMAP or POP3 "
+		    "server",
 		    acct->name);
 	w = xcalloc(1, sizeof *w);
 	w->cfg = cfg;
@@ -1253,6 +1383,8 @@ sync_worker_free(struct sync_worker **wp)
 		w->cancelled = true;
 		if (w->live != NULL)
 			imap_session_cancel(w->live);
+		if (w->pop_live != NULL)
+			pop_session_cancel(w->pop_live);
 	}
 	unlock(w);
 	if (pthread_join(w->thread, NULL) != 0)

@@ -18,3 +18,5 @@ TESTS += tests/integration/folderjobs.sh
 TESTS += tests/integration/rules.sh
 # Sending: facteur send and outbox, through Postfix, checked over IMAP.
 TESTS += tests/integration/send.sh
+# POP3 accounts: download, leave-on-server or delete, local folders, crashes.
+TESTS += tests/integration/pop.sh

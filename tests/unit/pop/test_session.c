@@ -836,6 +836,288 @@ test_trace_hides_credentials(void **state)
 	strbuf_release(&p.seen);
 }
 
+/* ---- RETR, DELE and QUIT (maildrop.c) ----------------------------------- */
+
+/* A login after which CAPA announces PIPELINING (or not). */
+#define LOGIN_CAPA(extra)                                             \
+	{ "USER alice", "+OK\r\n", false },                           \
+	    { "PASS s3cret", "+OK maildrop locked\r\n", false },      \
+	{                                                             \
+		"CAPA", "+OK\r\nTOP\r\nUIDL\r\n" extra ".\r\n", false \
+	}
+
+struct got {
+	struct strbuf all; /* each message, then "|" */
+	unsigned n;
+	unsigned fail_at; /* 1-based call that fails, 0 never */
+};
+
+static int
+collect(void *arg, const struct pop_msg *m, const char *data, size_t len,
+    struct fct_error *err)
+{
+	struct got *g = arg;
+
+	(void)m;
+	if (++g->n == g->fail_at)
+		return fct_error_set(err, "the cache is full");
+	strbuf_add(&g->all, data, len);
+	strbuf_addch(&g->all, '|');
+	return 0;
+}
+
+static const struct pop_msg three[] = {
+	{ 1, 10, (char *)"a" },
+	{ 2, 10, (char *)"b" },
+	{ 3, 10, (char *)"c" },
+};
+
+/*
+ * With PIPELINING the three RETR go out before any answer: this peer
+ * answers only once it has all three, so a client that waited for each
+ * answer would time out. Dot-stuffed lines come back unstuffed, and bare
+ * LF line ends become CRLF.
+ */
+static void
+test_retr_pipelined(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA("PIPELINING\r\n"),
+		{ "RETR 1", NULL, false },
+		{ "RETR 2", NULL, false },
+		{ "RETR 3",
+		    "+OK 1\r\nSubject: one\r\n\r\n..hidden\r\n.\r\n"
+		    "+OK 2\r\nSubject: two\n\nbare LF\n...\n.\n"
+		    "+OK 3\r\n.\r\n",
+		    false },
+		QUIT,
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct got g = { STRBUF_INIT, 0, 0 };
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	if (pop_retr(s, three, 3, 0, collect, &g, &err) != 0)
+		fail_msg("retr: %s", fct_error_msg(&err));
+	assert_string_equal(g.all.buf,
+	    "Subject: one\r\n\r\n.hidden\r\n|"
+	    "Subject: two\r\n\r\nbare LF\r\n..\r\n|"
+	    "|");
+	assert_false(pop_session_broken(s));
+	pop_session_close(&s);
+	peer_finish(&p);
+	assert_true(peer_saw(&p, "QUIT"));
+	strbuf_release(&g.all);
+	strbuf_release(&p.seen);
+}
+
+/* Without PIPELINING, strictly one command per answer. */
+static void
+test_retr_one_at_a_time(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA(""),
+		{ "RETR 1", "+OK\r\nx\r\n.\r\n", false },
+		{ "RETR 2", "+OK\r\ny\r\n.\r\n", false },
+		{ "RETR 3", "+OK\r\nz\r\n.\r\n", false },
+		QUIT,
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct got g = { STRBUF_INIT, 0, 0 };
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	if (pop_retr(s, three, 3, 0, collect, &g, &err) != 0)
+		fail_msg("retr: %s", fct_error_msg(&err));
+	assert_string_equal(g.all.buf, "x\r\n|y\r\n|z\r\n|");
+	pop_session_close(&s);
+	peer_finish(&p);
+	strbuf_release(&g.all);
+	strbuf_release(&p.seen);
+}
+
+/* A refused RETR fails the run; what came before it was delivered. */
+static void
+test_retr_refused(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA(""),
+		{ "RETR 1", "+OK\r\nx\r\n.\r\n", false },
+		{ "RETR 2", "-ERR no such message\r\n", false },
+		QUIT,
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct got g = { STRBUF_INIT, 0, 0 };
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	expect_error(pop_retr(s, three, 3, 0, collect, &g, &err), &err,
+	    "'peer' refused RETR 2: no such message");
+	assert_string_equal(g.all.buf, "x\r\n|");
+	/* Nothing was in flight: the session is still sound. */
+	assert_false(pop_session_broken(s));
+	pop_session_close(&s);
+	peer_finish(&p);
+	strbuf_release(&g.all);
+	strbuf_release(&p.seen);
+}
+
+/* A message beyond the cap stops the run, and the session: the rest of
+ * it is still on the way. */
+static void
+test_retr_too_large(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA(""),
+		{ "RETR 1", "+OK\r\n0123456789\r\nabc\r\n.\r\n", false },
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct got g = { STRBUF_INIT, 0, 0 };
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	expect_error(pop_retr(s, three, 1, 14, collect, &g, &err), &err,
+	    "message 1 on 'peer' is larger than 14 bytes");
+	assert_int_equal(g.n, 0);
+	assert_true(pop_session_broken(s));
+	pop_session_close(&s);
+	peer_finish(&p);
+	assert_false(peer_saw(&p, "QUIT"));
+	strbuf_release(&g.all);
+	strbuf_release(&p.seen);
+}
+
+/* The callback's failure stops the run with its message. */
+static void
+test_retr_callback_fails(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA("PIPELINING\r\n"),
+		{ "RETR 1", "+OK\r\nx\r\n.\r\n", false },
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct got g = { STRBUF_INIT, 0, 1 };
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	expect_error(pop_retr(s, three, 3, 0, collect, &g, &err), &err,
+	    "the cache is full");
+	assert_true(pop_session_broken(s));
+	pop_session_close(&s);
+	peer_finish(&p);
+	strbuf_release(&g.all);
+	strbuf_release(&p.seen);
+}
+
+/* DELE pipelined, then QUIT commits; closing says nothing more. */
+static void
+test_dele_quit(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA("PIPELINING\r\n"),
+		{ "DELE 1", NULL, false },
+		{ "DELE 3", "+OK\r\n+OK\r\n", false },
+		{ "QUIT", "+OK 2 messages deleted\r\n", false },
+		END,
+	};
+	static const uint32_t idx[] = { 1, 3 };
+	struct fct_error err = FCT_ERROR_INIT;
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	if (pop_dele(s, idx, 2, &err) != 0 || pop_session_quit(s, &err) != 0)
+		fail_msg("dele: %s", fct_error_msg(&err));
+	pop_session_close(&s);
+	peer_finish(&p);
+	strbuf_release(&p.seen);
+}
+
+/* A refused DELE fails, and closing then drops the connection: the
+ * marks already made are forgotten by the server, not committed. */
+static void
+test_dele_refused(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA(""),
+		{ "DELE 1", "+OK\r\n", false },
+		{ "DELE 3", "-ERR message 3 already deleted\r\n", false },
+		END,
+	};
+	static const uint32_t idx[] = { 1, 3 };
+	struct fct_error err = FCT_ERROR_INIT;
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	expect_error(pop_dele(s, idx, 2, &err), &err,
+	    "'peer' refused DELE 3: message 3 already deleted");
+	pop_session_close(&s);
+	peer_finish(&p);
+	assert_false(peer_saw(&p, "QUIT"));
+	strbuf_release(&p.seen);
+}
+
+/* A QUIT whose answer never comes is not a confirmed deletion. */
+static void
+test_quit_lost(void **state)
+{
+	static const struct step script[] = {
+		GREETING,
+		CAPA_FULL,
+		LOGIN_CAPA(""),
+		{ "DELE 1", "+OK\r\n", false },
+		{ "QUIT", NULL, true },
+		END,
+	};
+	static const uint32_t idx[] = { 1 };
+	struct fct_error err = FCT_ERROR_INIT;
+	struct peer p;
+	struct pop_session *s = attach(&p, script, true);
+
+	(void)state;
+	login(s);
+	if (pop_dele(s, idx, 1, &err) != 0)
+		fail_msg("dele: %s", fct_error_msg(&err));
+	expect_error(pop_session_quit(s, &err), &err,
+	    "QUIT: connection to "
+	    "'peer' lost");
+	pop_session_close(&s);
+	peer_finish(&p);
+	strbuf_release(&p.seen);
+}
+
 int
 main(void)
 {
@@ -866,6 +1148,14 @@ main(void)
 		cmocka_unit_test(test_stls_injection),
 		cmocka_unit_test(test_close_without_quit_after_dele),
 		cmocka_unit_test(test_trace_hides_credentials),
+		cmocka_unit_test(test_retr_pipelined),
+		cmocka_unit_test(test_retr_one_at_a_time),
+		cmocka_unit_test(test_retr_refused),
+		cmocka_unit_test(test_retr_too_large),
+		cmocka_unit_test(test_retr_callback_fails),
+		cmocka_unit_test(test_dele_quit),
+		cmocka_unit_test(test_dele_refused),
+		cmocka_unit_test(test_quit_lost),
 	};
 
 	/* What net_init does for the program: a peer that hangs up must

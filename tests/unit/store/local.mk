@@ -77,3 +77,10 @@ tests_unit_store_test_outbox_SOURCES = tests/unit/store/test_outbox.c \
 tests_unit_store_test_outbox_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_test_outbox_LDADD = $(STORE_TEST_LDADD)
 TESTS += tests/unit/store/test_outbox
+# Local folders and the POP3 map (src/store/pop.c).
+check_PROGRAMS += tests/unit/store/test_pop
+tests_unit_store_test_pop_SOURCES = tests/unit/store/test_pop.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_pop_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_pop_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_pop

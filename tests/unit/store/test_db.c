@@ -210,19 +210,19 @@ test_newer_schema_refused(void **state)
 	char *path = test_path(dir, "new.db"), *want;
 	struct store *st;
 
-	assert_true(store_schema_version() >= 3);
+	assert_int_equal(store_schema_version(), (int)store_schema_nsteps);
 	st = test_open(dir, "new.db");
 	test_folder(st, "INBOX");
 	store_close(&st);
-	set_user_version(path, 7);
+	set_user_version(path, store_schema_version() + 5);
 
 	want = xasprintf("cache '%s' was written by a newer facteur (schema "
-			 "7, this one knows %d)",
-	    path, store_schema_version());
+			 "%d, this one knows %d)",
+	    path, store_schema_version() + 5, store_schema_version());
 	open_fails(path, want);
 	free(want);
 	/* Refused without touching it. */
-	set_user_version(path, 7);
+	set_user_version(path, store_schema_version() + 5);
 
 	free(path);
 }
@@ -304,7 +304,7 @@ test_migration_applies(void **state)
 	assert_int_equal(step2_fn_calls, 1);
 	store_close(&st);
 
-	/* This build does not know the extra step. */
+	/* This build knows its own steps only. */
 	want = xasprintf("cache '%s' was written by a newer facteur (schema "
 			 "%d, this one knows %d)",
 	    path, store_schema_version() + 1, store_schema_version());

@@ -1,6 +1,6 @@
 # unit tests of src/sync: linked with libsync.a and the layers below it.
-SYNC_TEST_LDADD = libsync.a librules.a libimap.a libstore.a libquery.a libmime.a \
-SYNC_TEST_LDADD = libsync.a libimap.a libsmtp.a libstore.a libquery.a libmime.a \
+SYNC_TEST_LDADD = libsync.a librules.a libimap.a libsmtp.a libpop.a libstore.a \
+	libquery.a libmime.a \
 	libnet.a libcore.a $(CMOCKA_LIBS) $(LIBETPAN_LIBS) $(OPENSSL_LIBS) \
 	$(GMIME_LIBS) $(LIBXML_LIBS) $(SQLITE_LIBS) $(AX_PTHREAD_LIBS)
 

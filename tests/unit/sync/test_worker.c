@@ -296,30 +296,61 @@ test_cache_error(void **state)
 	free(file);
 }
 
-/* An account without IMAP has no worker. */
+/* A POP3 account has a worker too: unreachable, it backs off as IMAP
+ * does, and stops cleanly. */
 static void
-test_no_imap(void **state)
+test_pop_unreachable(void **state)
 {
 	struct fixture *fx = *state;
 	struct config_diags diags = CONFIG_DIAGS_INIT;
 	struct fct_error err = FCT_ERROR_INIT;
-	static const char text[] = "[account p]\nemail = p@example.test\n"
-				   "pop = pops://127.0.0.1\n"
-				   "password = x\n";
+	struct sync_worker_options opt = SYNC_WORKER_OPTIONS_INIT;
+	struct fct_msg *m;
+	struct sync_event *ev;
+	char *text = xasprintf("[general]\ncache_dir = %s/cache\n\n"
+			       "[account t]\nemail = t@example.test\n"
+			       "pop = pops://127.0.0.1:%u\n"
+			       "password = not-used\n",
+	    fx->dir, closed_port());
+	int i;
 
 	if (config_parse("test", text, strlen(text), &fx->cfg, &diags) != 0) {
 		config_diags_print(&diags, stderr);
 		fail_msg("config");
 	}
 	config_diags_release(&diags);
+	free(text);
 	assert_int_equal(fct_queue_new(&fx->events, &err), 0);
-	assert_int_equal(sync_worker_start(fx->cfg, &fx->cfg->accounts[0], NULL,
-			     fx->events, &fx->w, &err),
-	    -1);
-	assert_null(fx->w);
-	assert_string_equal(fct_error_msg(&err),
-	    "account 'p' has no IMAP server");
-	fct_error_release(&err);
+	opt.backoff_min_ms = 40;
+	opt.backoff_max_ms = 80;
+	opt.stop_grace_ms = 200;
+	if (sync_worker_start(fx->cfg, &fx->cfg->accounts[0], &opt, fx->events,
+		&fx->w, &err) != 0)
+		fail_msg("start: %s", fct_error_msg(&err));
+	for (i = 0; i < 2; i++) {
+		m = expect_state(fx, SYNC_STATE_CONNECTING, 3000);
+		fct_msg_free(&m);
+		m = expect_state(fx, SYNC_STATE_OFFLINE, 3000);
+		ev = m->payload;
+		if (ev->reason == NULL ||
+		    strstr(ev->reason, "127.0.0.1") == NULL)
+			fail_msg("reason without the host: %s",
+			    ev->reason != NULL ? ev->reason : "(none)");
+		fct_msg_free(&m);
+		m = expect_state(fx, SYNC_STATE_RETRYING, 3000);
+		fct_msg_free(&m);
+	}
+	sync_worker_free(&fx->w);
+	for (;;) {
+		m = next_event(fx, 3000);
+		ev = m->payload;
+		if (m->type == SYNC_EV_STATE &&
+		    ev->state == SYNC_STATE_STOPPED) {
+			fct_msg_free(&m);
+			break;
+		}
+		fct_msg_free(&m);
+	}
 }
 
 int
@@ -333,7 +364,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache_error, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_imap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pop_unreachable, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
