@@ -148,6 +148,7 @@ test_kill_anywhere(void **state)
 	char *dir = test_tmpdir(), *path = test_path(dir, "crash.db");
 	const char *env;
 	unsigned seed = 20240101, rounds = 50, r, busy_rounds = 0;
+	unsigned max_ms = 80, delay_ms;
 	uint32_t committed = 0, before;
 	int fds[2], status;
 	struct timespec ts;
@@ -171,10 +172,14 @@ test_kill_anywhere(void **state)
 		close(fds[1]);
 		/*
 		 * Early rounds die young (inside open, schema creation or the
-		 * first transaction); later ones anywhere in 0-80 ms.
+		 * first transaction); later ones anywhere in 0-max_ms ms,
+		 * where max_ms grows while the writer is too slow to commit
+		 * before it dies (a loaded machine), so that the kills keep
+		 * landing in the middle of its work whatever the load.
 		 */
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(rand() % (r < 5 ? 3 : 80) + 1) * 1000000L;
+		delay_ms = (unsigned)rand() % (r < 5 ? 3 : max_ms) + 1;
+		ts.tv_sec = delay_ms / 1000;
+		ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -187,6 +192,8 @@ test_kill_anywhere(void **state)
 		close(fds[0]);
 		if (committed != before)
 			busy_rounds++;
+		else if (r >= 5 && busy_rounds < (r + 1) / 3 && max_ms < 1000)
+			max_ms *= 2;
 		check_after_kill(dir, committed, r);
 	}
 	/*
@@ -194,8 +201,8 @@ test_kill_anywhere(void **state)
 	 * the file: most rounds see it commit before it dies.
 	 */
 	print_message("%u rounds (seed %u), %u committed something, %u "
-		      "batches in all\n",
-	    rounds, seed, busy_rounds, committed / BATCH);
+		      "batches in all, kills within %u ms\n",
+	    rounds, seed, busy_rounds, committed / BATCH, max_ms);
 	assert_true(busy_rounds >= rounds / 4);
 	test_rmtree(dir);
 	free(path);
