@@ -859,6 +859,7 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 {
 	struct mime_part *p;
 	GMimeMessage *msg;
+	unsigned number;
 
 	if (obj == NULL)
 		return;
@@ -874,12 +875,15 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		p = new_part(rd, obj,
-		    MIME_PART_MESSAGE | (rd->hidden > 0 ? 0 : MIME_PART_SHOWN));
+		/* Only the number: the walk below grows the parts array,
+		 * which moves p. */
+		number = new_part(rd, obj,
+		    MIME_PART_MESSAGE | (rd->hidden > 0 ? 0 : MIME_PART_SHOWN))
+			     ->number;
 		msg = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		add_blank(rd);
-		add_label(rd, p->number, "[-- attached message (part %u) --]",
-		    p->number);
+		add_label(rd, number, "[-- attached message (part %u) --]",
+		    number);
 		if (msg != NULL) {
 			rd->level++;
 			add_headers(rd, GMIME_OBJECT(msg));
@@ -887,7 +891,7 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 			rd->level--;
 		}
 		add_blank(rd);
-		add_label(rd, p->number, "[-- end of attached message --]");
+		add_label(rd, number, "[-- end of attached message --]");
 		return;
 	}
 	if (rd->hidden == 0 && is_shown_text(obj)) {
