@@ -161,71 +161,95 @@ read_eword(const char *s, struct eword *w)
 	return w->enc != '?' && memchr(w->text, ' ', w->text_len) == NULL;
 }
 
+/* The bytes an encoded word stands for, appended to out. */
+static void
+eword_bytes(const struct eword *w, struct strbuf *out)
+{
+	char *text = xstrndup(w->text, w->text_len);
+	guchar *dec;
+	gsize n;
+	size_t i;
+
+	if (w->enc == 'B') {
+		dec = g_base64_decode(text, &n);
+		strbuf_add(out, dec, n);
+		g_free(dec);
+	} else {
+		for (i = 0; i < w->text_len; i++) {
+			if (text[i] == '_')
+				strbuf_addch(out, ' ');
+			else if (text[i] == '=' &&
+			    g_ascii_isxdigit(text[i + 1]) &&
+			    g_ascii_isxdigit(text[i + 2])) {
+				strbuf_addch(out,
+				    g_ascii_xdigit_value(text[i + 1]) * 16 +
+					g_ascii_xdigit_value(text[i + 2]));
+				i += 2;
+			} else {
+				strbuf_addch(out, text[i]);
+			}
+		}
+	}
+	free(text);
+}
+
 /*
- * Rewrites a header value before GMime decodes it (owned result):
- * - encoded words labelled with a Latin-1 name get "windows-1252" (see
- *   the top of the file);
- * - a run of adjacent B words of one charset becomes one word, decoded
- *   and encoded again whole: phones split a long subject into words that
- *   are each padded base64 and may cut a character in two, which GMime
- *   only joins for Q words.
+ * Rewrites a header value before GMime decodes it (owned result): each
+ * run of encoded words separated only by white space becomes one UTF-8
+ * word, its text converted by mime_charset_to_utf8(). GMime's own
+ * decoding of the words' payloads falls short on real mail: phones split
+ * a long subject into base64 words that are each padded and may cut a
+ * character in two (GMime then loses the rest of the subject); ISO-8859-1
+ * labels hide windows-1252 punctuation; bytes that do not convert become
+ * '?' instead of U+FFFD. GMime still parses the result (addresses, loose
+ * words inside text); only the payloads go through charset.c.
  */
 static char *
 fix_encoded_words(const char *raw)
 {
 	struct strbuf sb = STRBUF_INIT, bytes = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct eword w, next;
-	const char *p = raw, *gap, *cs;
-	char *name, *text, *enc;
-	guchar *dec;
-	gsize declen;
-	int runs;
+	const char *p = raw, *gap;
+	char *cs, *star, *enc;
 
 	while (*p != '\0') {
 		if (!read_eword(p, &w)) {
 			strbuf_addch(&sb, *p++);
 			continue;
 		}
-		name = xstrndup(w.cs, w.cs_len);
-		cs = mime_charset_fix(name);
-		if (cs == NULL || strcmp(cs, "windows-1252") != 0)
-			cs = name;
-		strbuf_reset(&bytes);
-		runs = 0;
+		strbuf_reset(&text);
 		for (;;) {
-			if (w.enc == 'B') {
-				text = xstrndup(w.text, w.text_len);
-				dec = g_base64_decode(text, &declen);
-				strbuf_add(&bytes, dec, declen);
-				g_free(dec);
-				free(text);
+			/* A run of one charset, converted as a whole (a
+			 * character may straddle two words). */
+			strbuf_reset(&bytes);
+			cs = xstrndup(w.cs, w.cs_len);
+			if ((star = strchr(cs, '*')) != NULL)
+				*star = '\0'; /* RFC 2231 language */
+			for (;;) {
+				eword_bytes(&w, &bytes);
+				gap = w.end + strspn(w.end, " \t");
+				if (!read_eword(gap, &next) ||
+				    next.cs_len != w.cs_len ||
+				    strncasecmp(next.cs, w.cs, w.cs_len) != 0)
+					break;
+				w = next;
 			}
-			runs++;
-			/* Another B word of the same charset after white space?
-			 */
+			mime_charset_to_utf8(&text, bytes.buf, bytes.len, cs);
+			free(cs);
+			/* White space between encoded words is not text. */
 			gap = w.end + strspn(w.end, " \t");
-			if (w.enc != 'B' || !read_eword(gap, &next) ||
-			    next.enc != 'B' || next.cs_len != w.cs_len ||
-			    strncasecmp(next.cs, w.cs, w.cs_len) != 0)
+			if (!read_eword(gap, &next))
 				break;
 			w = next;
 		}
-		strbuf_addf(&sb, "=?%s?", cs);
-		if (w.enc == 'B' && runs > 1) {
-			enc = g_base64_encode((const guchar *)bytes.buf,
-			    bytes.len);
-			strbuf_addf(&sb, "B?%s?=", enc);
-			g_free(enc);
-		} else {
-			strbuf_addch(&sb, w.enc);
-			strbuf_addch(&sb, '?');
-			strbuf_add(&sb, w.text, w.text_len);
-			strbuf_addstr(&sb, "?=");
-		}
-		free(name);
+		enc = g_base64_encode((const guchar *)text.buf, text.len);
+		strbuf_addf(&sb, "=?utf-8?b?%s?=", enc);
+		g_free(enc);
 		p = w.end;
 	}
 	strbuf_release(&bytes);
+	strbuf_release(&text);
 	return strbuf_detach(&sb, NULL);
 }
 
