@@ -295,28 +295,19 @@ format_date(struct strbuf *sb, GDateTime *dt)
 	    labs(off) / 60, labs(off) % 60);
 }
 
-/* The display value of one header, decoded to UTF-8 (unsanitised). */
-static void
-header_value(struct render *rd, const char *name, const char *raw,
+void
+mime_header_decode(GMimeParserOptions *opts, const char *name, const char *raw,
     struct strbuf *out)
 {
 	InternetAddressList *list;
 	struct strbuf unfolded = STRBUF_INIT;
-	GDateTime *dt;
 	char *fixed, *s;
 
 	unfold_into(&unfolded, raw != NULL ? raw : "");
 	fixed = fix_encoded_words(unfolded.buf);
 	strbuf_release(&unfolded);
-	if (strcasecmp(name, "Date") == 0 &&
-	    (dt = g_mime_utils_header_decode_date(fixed)) != NULL) {
-		format_date(out, dt);
-		g_date_time_unref(dt);
-		free(fixed);
-		return;
-	}
 	if (is_address_header(name) &&
-	    (list = internet_address_list_parse(rd->popts, fixed)) != NULL) {
+	    (list = internet_address_list_parse(opts, fixed)) != NULL) {
 		if (internet_address_list_length(list) > 0) {
 			s = internet_address_list_to_string(list, NULL, FALSE);
 			unfold_into(out, s != NULL ? s : "");
@@ -327,10 +318,46 @@ header_value(struct render *rd, const char *name, const char *raw,
 		}
 		g_object_unref(list);
 	}
-	s = g_mime_utils_header_decode_text(rd->popts, fixed);
+	s = g_mime_utils_header_decode_text(opts, fixed);
 	unfold_into(out, s != NULL ? s : fixed);
 	g_free(s);
 	free(fixed);
+}
+
+const char *
+mime_header_raw(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeHeader *h;
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++) {
+		h = g_mime_header_list_get_header_at(hl, i);
+		if (strcasecmp(g_mime_header_get_name(h), name) == 0)
+			return g_mime_header_get_raw_value(h);
+	}
+	return NULL;
+}
+
+/* The display value of one header, decoded to UTF-8 (unsanitised). */
+static void
+header_value(struct render *rd, const char *name, const char *raw,
+    struct strbuf *out)
+{
+	struct strbuf unfolded = STRBUF_INIT;
+	GDateTime *dt;
+
+	if (strcasecmp(name, "Date") == 0) {
+		unfold_into(&unfolded, raw != NULL ? raw : "");
+		dt = g_mime_utils_header_decode_date(unfolded.buf);
+		strbuf_release(&unfolded);
+		if (dt != NULL) {
+			format_date(out, dt);
+			g_date_time_unref(dt);
+			return;
+		}
+	}
+	mime_header_decode(rd->popts, name, raw, out);
 }
 
 static void
@@ -360,6 +387,7 @@ add_headers(struct render *rd, GMimeObject *msg)
 	GMimeHeaderList *hl = g_mime_object_get_header_list(msg);
 	GMimeHeader *h;
 	int i, n = g_mime_header_list_get_count(hl);
+	const char *raw;
 	size_t k;
 
 	if (rd->opts->flags & MIME_RENDER_NO_HEADERS)
@@ -374,15 +402,8 @@ add_headers(struct render *rd, GMimeObject *msg)
 	}
 	for (k = 0; shown[k] != NULL; k++) {
 		/* The first of each: a repeated Subject is not shown twice. */
-		for (i = 0; i < n; i++) {
-			h = g_mime_header_list_get_header_at(hl, i);
-			if (strcasecmp(g_mime_header_get_name(h), shown[k]) ==
-			    0) {
-				add_header(rd, shown[k],
-				    g_mime_header_get_raw_value(h));
-				break;
-			}
-		}
+		if ((raw = mime_header_raw(msg, shown[k])) != NULL)
+			add_header(rd, shown[k], raw);
 	}
 }
 
@@ -1068,19 +1089,14 @@ parse(const char *raw, size_t len)
 	return msg;
 }
 
-static void
-render_init(struct render *rd, const struct mime_render_opts *opts,
-    struct mime_rendering *out, GMimeMessage *msg)
+GMimeParserOptions *
+mime_header_options(GMimeMessage *msg)
 {
 	const char *fallback[4] = { "utf-8", NULL, NULL, NULL };
+	GMimeParserOptions *opts;
 	const char *body_cs;
 
-	memset(rd, 0, sizeof *rd);
-	rd->opts = opts;
-	rd->r = out;
-	rd->width = opts->width > 0 ? opts->width : RENDER_WIDTH;
-	rd->popts =
-	    g_mime_parser_options_clone(g_mime_parser_options_get_default());
+	opts = g_mime_parser_options_clone(g_mime_parser_options_get_default());
 	body_cs = mime_charset_fix(
 	    first_text_charset(g_mime_message_get_mime_part(msg), 0));
 	if (body_cs != NULL && strcasecmp(body_cs, "utf-8") != 0 &&
@@ -1090,9 +1106,21 @@ render_init(struct render *rd, const struct mime_render_opts *opts,
 	} else {
 		fallback[1] = "windows-1252";
 	}
-	g_mime_parser_options_set_fallback_charsets(rd->popts, fallback);
-	g_mime_parser_options_set_rfc2047_compliance_mode(rd->popts,
+	g_mime_parser_options_set_fallback_charsets(opts, fallback);
+	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
+	return opts;
+}
+
+static void
+render_init(struct render *rd, const struct mime_render_opts *opts,
+    struct mime_rendering *out, GMimeMessage *msg)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->opts = opts;
+	rd->r = out;
+	rd->width = opts->width > 0 ? opts->width : RENDER_WIDTH;
+	rd->popts = mime_header_options(msg);
 }
 
 int
