@@ -731,6 +731,58 @@ is_shown_text(GMimeObject *obj)
 		    "inline") == 0);
 }
 
+/* S/MIME in one part (application/pkcs7-mime): encrypted or opaque signed. */
+static bool
+is_smime(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return ct != NULL &&
+	    (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
+		g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime"));
+}
+
+static void
+render_smime(struct render *rd, GMimeObject *obj)
+{
+	const char *kind =
+	    g_mime_object_get_content_type_parameter(obj, "smime-type");
+	bool signed_only = kind != NULL && strcasecmp(kind, "signed-data") == 0;
+	struct mime_part *p;
+
+	p = new_part(rd, obj, signed_only ? 0 : MIME_PART_ENCRYPTED);
+	if (!rd->quiet)
+		p->size = part_size(obj);
+	add_blank(rd);
+	if (signed_only)
+		add_label(rd, p->number,
+		    "[-- signed part (S/MIME, opaque): not verified; "
+		    "the content is in part %u --]",
+		    p->number);
+	else
+		add_label(rd, p->number,
+		    "[-- encrypted part (S/MIME): not decrypted --]");
+}
+
+/*
+ * Inline PGP (RFC 4880 armour in a text/plain body): labelled like the
+ * MIME kinds; the text itself is shown as it is.
+ */
+static void
+label_inline_pgp(struct render *rd, const struct strbuf *text, unsigned part)
+{
+	const char *p = text->buf;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (strncmp(p, "-----BEGIN PGP SIGNED MESSAGE-----", 34) == 0)
+		add_label(rd, part,
+		    "[-- inline PGP signed text: signature not verified --]");
+	else if (strncmp(p, "-----BEGIN PGP MESSAGE-----", 27) == 0)
+		add_label(rd, part,
+		    "[-- inline PGP encrypted text: not decrypted --]");
+}
+
 static void
 render_text(struct render *rd, GMimeObject *obj, struct mime_part *p)
 {
@@ -761,6 +813,7 @@ render_text(struct render *rd, GMimeObject *obj, struct mime_part *p)
 		render_flowed(rd, &text,
 		    delsp != NULL && strcasecmp(delsp, "yes") == 0, number);
 	} else {
+		label_inline_pgp(rd, &text, number);
 		render_plain(rd, &text, number);
 	}
 	if (shown < p->size)
@@ -942,6 +995,10 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 	if (rd->hidden == 0 && is_shown_text(obj)) {
 		p = new_part(rd, obj, MIME_PART_SHOWN);
 		render_text(rd, obj, p);
+		return;
+	}
+	if (is_smime(obj)) {
+		render_smime(rd, obj);
 		return;
 	}
 	p = new_part(rd, obj, rd->hidden > 0 ? 0 : MIME_PART_ATTACHMENT);

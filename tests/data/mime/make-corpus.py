@@ -175,6 +175,12 @@ M["header-2047-lying-utf8"] = H2 % b"=?UTF-8?Q?Caf=E9_cr=E8me?="
 M["header-2047-unknown-charset"] = H2 % b"=?x-unknown?q?na=C3=AFve?= and =?utf-8*fr?q?d=C3=A9j=C3=A0?="
 M["header-2047-split-qb"] = H2 % b"=?utf-8?q?D=C3?= =?utf-8?b?qXTDqQ==?= fin"
 
+# Inline PGP and one-part S/MIME (added later).
+M["inline-pgp-signed"] = text("Inline PGP signed", b"-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nSigned inline.\n-----BEGIN PGP SIGNATURE-----\n\niQEz\n-----END PGP SIGNATURE-----\n")
+M["inline-pgp-encrypted"] = text("Inline PGP encrypted", b"\n-----BEGIN PGP MESSAGE-----\n\nhQEMA1\n-----END PGP MESSAGE-----\n")
+M["smime-encrypted"] = hdr("S/MIME encrypted", b"Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\nContent-Transfer-Encoding: base64\nContent-Disposition: attachment; filename=smime.p7m\n") + b"\nMIIBBgYJKoZIhvcNAQcDoIH4\n"
+M["smime-opaque-signed"] = hdr("S/MIME opaque signed", b"Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m\nContent-Transfer-Encoding: base64\n") + b"\nMIIBBgYJKoZIhvcNAQcCoIH4\n"
+
 os.makedirs(out, exist_ok=True)
 for k, v in M.items():
     with open(os.path.join(out, k + ".eml"), "wb") as f:
