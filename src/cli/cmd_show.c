@@ -151,6 +151,7 @@ out:
  * The user's mailcap files: $MAILCAPS (colon-separated, RFC 1524) or
  * ~/.mailcap. /etc/mailcap is left out unless named in $MAILCAPS: what
  * packages put there is not the user's choice of an HTML converter.
+ * Returns the first text/html copiousoutput command (owned), or NULL.
  */
 static char *
 find_html_command(void)
