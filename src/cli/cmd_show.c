@@ -151,6 +151,7 @@ out:
  * The user's mailcap files: $MAILCAPS (colon-separated, RFC 1524) or
  * ~/.mailcap. /etc/mailcap is left out unless named in $MAILCAPS: what
  * packages put there is not the user's choice of an HTML converter.
+ * Returns the first text/html copiousoutput command (owned), or NULL.
  */
 static char *
 find_html_command(void)
@@ -199,14 +200,18 @@ shell_quote(struct strbuf *sb, const char *s)
 static int
 run_html_command(void *arg, const char *html, size_t len, struct strbuf *out)
 {
-	const char *command = arg, *p;
+	const char *command = arg, *p, *tmpdir = getenv("TMPDIR");
 	struct strbuf sh = STRBUF_INIT;
-	char path[] = "/tmp/facteur-html.XXXXXX";
+	char *path;
 	FILE *fp;
 	int fd, status, rc = -1;
 
-	if ((fd = mkstemp(path)) < 0)
+	path = xasprintf("%s/facteur-html.XXXXXX",
+	    tmpdir != NULL && *tmpdir == '/' ? tmpdir : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		free(path);
 		return -1;
+	}
 	if (write(fd, html, len) != (ssize_t)len) {
 		close(fd);
 		goto out;
@@ -237,6 +242,7 @@ run_html_command(void *arg, const char *html, size_t len, struct strbuf *out)
 		rc = -1;
 out:
 	unlink(path);
+	free(path);
 	strbuf_release(&sh);
 	return rc;
 }

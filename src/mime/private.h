@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <gmime/gmime.h>
+
 #include "facteur/mime.h"
 
 /*
@@ -36,5 +38,26 @@ const char *mime_charset_fix(const char *charset);
  */
 void mime_wrap(const char *text, unsigned width, const char *prefix,
     const char *cont, void (*emit)(void *arg, const char *line), void *arg);
+
+/*
+ * Header decoding shared by the renderer and the index's summaries
+ * (src/mime/render.c), so that both show a header the same way.
+ *
+ * mime_header_options: GMime parser options for the headers of msg: raw
+ * 8-bit text tried as UTF-8, then the body's charset, then windows-1252;
+ * loose RFC 2047. Owned (g_mime_parser_options_free).
+ *
+ * mime_header_raw: the raw value of the first header called name, or
+ * NULL. Borrowed from obj.
+ *
+ * mime_header_decode: appends the decoded, unfolded value of a header to
+ * out as UTF-8 (not terminal-safe yet): addresses as "Name <addr>, ...",
+ * other headers as text; encoded words as described at
+ * fix_encoded_words().
+ */
+GMimeParserOptions *mime_header_options(GMimeMessage *msg);
+const char *mime_header_raw(GMimeObject *obj, const char *name);
+void mime_header_decode(GMimeParserOptions *opts, const char *name,
+    const char *raw, struct strbuf *out);
 
 #endif

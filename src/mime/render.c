@@ -161,71 +161,95 @@ read_eword(const char *s, struct eword *w)
 	return w->enc != '?' && memchr(w->text, ' ', w->text_len) == NULL;
 }
 
+/* The bytes an encoded word stands for, appended to out. */
+static void
+eword_bytes(const struct eword *w, struct strbuf *out)
+{
+	char *text = xstrndup(w->text, w->text_len);
+	guchar *dec;
+	gsize n;
+	size_t i;
+
+	if (w->enc == 'B') {
+		dec = g_base64_decode(text, &n);
+		strbuf_add(out, dec, n);
+		g_free(dec);
+	} else {
+		for (i = 0; i < w->text_len; i++) {
+			if (text[i] == '_')
+				strbuf_addch(out, ' ');
+			else if (text[i] == '=' &&
+			    g_ascii_isxdigit(text[i + 1]) &&
+			    g_ascii_isxdigit(text[i + 2])) {
+				strbuf_addch(out,
+				    g_ascii_xdigit_value(text[i + 1]) * 16 +
+					g_ascii_xdigit_value(text[i + 2]));
+				i += 2;
+			} else {
+				strbuf_addch(out, text[i]);
+			}
+		}
+	}
+	free(text);
+}
+
 /*
- * Rewrites a header value before GMime decodes it (owned result):
- * - encoded words labelled with a Latin-1 name get "windows-1252" (see
- *   the top of the file);
- * - a run of adjacent B words of one charset becomes one word, decoded
- *   and encoded again whole: phones split a long subject into words that
- *   are each padded base64 and may cut a character in two, which GMime
- *   only joins for Q words.
+ * Rewrites a header value before GMime decodes it (owned result): each
+ * run of encoded words separated only by white space becomes one UTF-8
+ * word, its text converted by mime_charset_to_utf8(). GMime's own
+ * decoding of the words' payloads falls short on real mail: phones split
+ * a long subject into base64 words that are each padded and may cut a
+ * character in two (GMime then loses the rest of the subject); ISO-8859-1
+ * labels hide windows-1252 punctuation; bytes that do not convert become
+ * '?' instead of U+FFFD. GMime still parses the result (addresses, loose
+ * words inside text); only the payloads go through charset.c.
  */
 static char *
 fix_encoded_words(const char *raw)
 {
 	struct strbuf sb = STRBUF_INIT, bytes = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct eword w, next;
-	const char *p = raw, *gap, *cs;
-	char *name, *text, *enc;
-	guchar *dec;
-	gsize declen;
-	int runs;
+	const char *p = raw, *gap;
+	char *cs, *star, *enc;
 
 	while (*p != '\0') {
 		if (!read_eword(p, &w)) {
 			strbuf_addch(&sb, *p++);
 			continue;
 		}
-		name = xstrndup(w.cs, w.cs_len);
-		cs = mime_charset_fix(name);
-		if (cs == NULL || strcmp(cs, "windows-1252") != 0)
-			cs = name;
-		strbuf_reset(&bytes);
-		runs = 0;
+		strbuf_reset(&text);
 		for (;;) {
-			if (w.enc == 'B') {
-				text = xstrndup(w.text, w.text_len);
-				dec = g_base64_decode(text, &declen);
-				strbuf_add(&bytes, dec, declen);
-				g_free(dec);
-				free(text);
+			/* A run of one charset, converted as a whole (a
+			 * character may straddle two words). */
+			strbuf_reset(&bytes);
+			cs = xstrndup(w.cs, w.cs_len);
+			if ((star = strchr(cs, '*')) != NULL)
+				*star = '\0'; /* RFC 2231 language */
+			for (;;) {
+				eword_bytes(&w, &bytes);
+				gap = w.end + strspn(w.end, " \t");
+				if (!read_eword(gap, &next) ||
+				    next.cs_len != w.cs_len ||
+				    strncasecmp(next.cs, w.cs, w.cs_len) != 0)
+					break;
+				w = next;
 			}
-			runs++;
-			/* Another B word of the same charset after white space?
-			 */
+			mime_charset_to_utf8(&text, bytes.buf, bytes.len, cs);
+			free(cs);
+			/* White space between encoded words is not text. */
 			gap = w.end + strspn(w.end, " \t");
-			if (w.enc != 'B' || !read_eword(gap, &next) ||
-			    next.enc != 'B' || next.cs_len != w.cs_len ||
-			    strncasecmp(next.cs, w.cs, w.cs_len) != 0)
+			if (!read_eword(gap, &next))
 				break;
 			w = next;
 		}
-		strbuf_addf(&sb, "=?%s?", cs);
-		if (w.enc == 'B' && runs > 1) {
-			enc = g_base64_encode((const guchar *)bytes.buf,
-			    bytes.len);
-			strbuf_addf(&sb, "B?%s?=", enc);
-			g_free(enc);
-		} else {
-			strbuf_addch(&sb, w.enc);
-			strbuf_addch(&sb, '?');
-			strbuf_add(&sb, w.text, w.text_len);
-			strbuf_addstr(&sb, "?=");
-		}
-		free(name);
+		enc = g_base64_encode((const guchar *)text.buf, text.len);
+		strbuf_addf(&sb, "=?utf-8?b?%s?=", enc);
+		g_free(enc);
 		p = w.end;
 	}
 	strbuf_release(&bytes);
+	strbuf_release(&text);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -271,28 +295,19 @@ format_date(struct strbuf *sb, GDateTime *dt)
 	    labs(off) / 60, labs(off) % 60);
 }
 
-/* The display value of one header, decoded to UTF-8 (unsanitised). */
-static void
-header_value(struct render *rd, const char *name, const char *raw,
+void
+mime_header_decode(GMimeParserOptions *opts, const char *name, const char *raw,
     struct strbuf *out)
 {
 	InternetAddressList *list;
 	struct strbuf unfolded = STRBUF_INIT;
-	GDateTime *dt;
 	char *fixed, *s;
 
 	unfold_into(&unfolded, raw != NULL ? raw : "");
 	fixed = fix_encoded_words(unfolded.buf);
 	strbuf_release(&unfolded);
-	if (strcasecmp(name, "Date") == 0 &&
-	    (dt = g_mime_utils_header_decode_date(fixed)) != NULL) {
-		format_date(out, dt);
-		g_date_time_unref(dt);
-		free(fixed);
-		return;
-	}
 	if (is_address_header(name) &&
-	    (list = internet_address_list_parse(rd->popts, fixed)) != NULL) {
+	    (list = internet_address_list_parse(opts, fixed)) != NULL) {
 		if (internet_address_list_length(list) > 0) {
 			s = internet_address_list_to_string(list, NULL, FALSE);
 			unfold_into(out, s != NULL ? s : "");
@@ -303,10 +318,46 @@ header_value(struct render *rd, const char *name, const char *raw,
 		}
 		g_object_unref(list);
 	}
-	s = g_mime_utils_header_decode_text(rd->popts, fixed);
+	s = g_mime_utils_header_decode_text(opts, fixed);
 	unfold_into(out, s != NULL ? s : fixed);
 	g_free(s);
 	free(fixed);
+}
+
+const char *
+mime_header_raw(GMimeObject *obj, const char *name)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	GMimeHeader *h;
+	int i, n = g_mime_header_list_get_count(hl);
+
+	for (i = 0; i < n; i++) {
+		h = g_mime_header_list_get_header_at(hl, i);
+		if (strcasecmp(g_mime_header_get_name(h), name) == 0)
+			return g_mime_header_get_raw_value(h);
+	}
+	return NULL;
+}
+
+/* The display value of one header, decoded to UTF-8 (unsanitised). */
+static void
+header_value(struct render *rd, const char *name, const char *raw,
+    struct strbuf *out)
+{
+	struct strbuf unfolded = STRBUF_INIT;
+	GDateTime *dt;
+
+	if (strcasecmp(name, "Date") == 0) {
+		unfold_into(&unfolded, raw != NULL ? raw : "");
+		dt = g_mime_utils_header_decode_date(unfolded.buf);
+		strbuf_release(&unfolded);
+		if (dt != NULL) {
+			format_date(out, dt);
+			g_date_time_unref(dt);
+			return;
+		}
+	}
+	mime_header_decode(rd->popts, name, raw, out);
 }
 
 static void
@@ -336,6 +387,7 @@ add_headers(struct render *rd, GMimeObject *msg)
 	GMimeHeaderList *hl = g_mime_object_get_header_list(msg);
 	GMimeHeader *h;
 	int i, n = g_mime_header_list_get_count(hl);
+	const char *raw;
 	size_t k;
 
 	if (rd->opts->flags & MIME_RENDER_NO_HEADERS)
@@ -350,15 +402,8 @@ add_headers(struct render *rd, GMimeObject *msg)
 	}
 	for (k = 0; shown[k] != NULL; k++) {
 		/* The first of each: a repeated Subject is not shown twice. */
-		for (i = 0; i < n; i++) {
-			h = g_mime_header_list_get_header_at(hl, i);
-			if (strcasecmp(g_mime_header_get_name(h), shown[k]) ==
-			    0) {
-				add_header(rd, shown[k],
-				    g_mime_header_get_raw_value(h));
-				break;
-			}
-		}
+		if ((raw = mime_header_raw(msg, shown[k])) != NULL)
+			add_header(rd, shown[k], raw);
 	}
 }
 
@@ -686,6 +731,58 @@ is_shown_text(GMimeObject *obj)
 		    "inline") == 0);
 }
 
+/* S/MIME in one part (application/pkcs7-mime): encrypted or opaque signed. */
+static bool
+is_smime(GMimeObject *obj)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+
+	return ct != NULL &&
+	    (g_mime_content_type_is_type(ct, "application", "pkcs7-mime") ||
+		g_mime_content_type_is_type(ct, "application", "x-pkcs7-mime"));
+}
+
+static void
+render_smime(struct render *rd, GMimeObject *obj)
+{
+	const char *kind =
+	    g_mime_object_get_content_type_parameter(obj, "smime-type");
+	bool signed_only = kind != NULL && strcasecmp(kind, "signed-data") == 0;
+	struct mime_part *p;
+
+	p = new_part(rd, obj, signed_only ? 0 : MIME_PART_ENCRYPTED);
+	if (!rd->quiet)
+		p->size = part_size(obj);
+	add_blank(rd);
+	if (signed_only)
+		add_label(rd, p->number,
+		    "[-- signed part (S/MIME, opaque): not verified; "
+		    "the content is in part %u --]",
+		    p->number);
+	else
+		add_label(rd, p->number,
+		    "[-- encrypted part (S/MIME): not decrypted --]");
+}
+
+/*
+ * Inline PGP (RFC 4880 armour in a text/plain body): labelled like the
+ * MIME kinds; the text itself is shown as it is.
+ */
+static void
+label_inline_pgp(struct render *rd, const struct strbuf *text, unsigned part)
+{
+	const char *p = text->buf;
+
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (strncmp(p, "-----BEGIN PGP SIGNED MESSAGE-----", 34) == 0)
+		add_label(rd, part,
+		    "[-- inline PGP signed text: signature not verified --]");
+	else if (strncmp(p, "-----BEGIN PGP MESSAGE-----", 27) == 0)
+		add_label(rd, part,
+		    "[-- inline PGP encrypted text: not decrypted --]");
+}
+
 static void
 render_text(struct render *rd, GMimeObject *obj, struct mime_part *p)
 {
@@ -716,6 +813,7 @@ render_text(struct render *rd, GMimeObject *obj, struct mime_part *p)
 		render_flowed(rd, &text,
 		    delsp != NULL && strcasecmp(delsp, "yes") == 0, number);
 	} else {
+		label_inline_pgp(rd, &text, number);
 		render_plain(rd, &text, number);
 	}
 	if (shown < p->size)
@@ -859,6 +957,7 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 {
 	struct mime_part *p;
 	GMimeMessage *msg;
+	unsigned number;
 
 	if (obj == NULL)
 		return;
@@ -874,12 +973,15 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 		return;
 	}
 	if (GMIME_IS_MESSAGE_PART(obj)) {
-		p = new_part(rd, obj,
-		    MIME_PART_MESSAGE | (rd->hidden > 0 ? 0 : MIME_PART_SHOWN));
+		/* Only the number: the walk below grows the parts array,
+		 * which moves p. */
+		number = new_part(rd, obj,
+		    MIME_PART_MESSAGE | (rd->hidden > 0 ? 0 : MIME_PART_SHOWN))
+			     ->number;
 		msg = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		add_blank(rd);
-		add_label(rd, p->number, "[-- attached message (part %u) --]",
-		    p->number);
+		add_label(rd, number, "[-- attached message (part %u) --]",
+		    number);
 		if (msg != NULL) {
 			rd->level++;
 			add_headers(rd, GMIME_OBJECT(msg));
@@ -887,12 +989,16 @@ render_object(struct render *rd, GMimeObject *obj, unsigned depth)
 			rd->level--;
 		}
 		add_blank(rd);
-		add_label(rd, p->number, "[-- end of attached message --]");
+		add_label(rd, number, "[-- end of attached message --]");
 		return;
 	}
 	if (rd->hidden == 0 && is_shown_text(obj)) {
 		p = new_part(rd, obj, MIME_PART_SHOWN);
 		render_text(rd, obj, p);
+		return;
+	}
+	if (is_smime(obj)) {
+		render_smime(rd, obj);
 		return;
 	}
 	p = new_part(rd, obj, rd->hidden > 0 ? 0 : MIME_PART_ATTACHMENT);
@@ -1040,19 +1146,14 @@ parse(const char *raw, size_t len)
 	return msg;
 }
 
-static void
-render_init(struct render *rd, const struct mime_render_opts *opts,
-    struct mime_rendering *out, GMimeMessage *msg)
+GMimeParserOptions *
+mime_header_options(GMimeMessage *msg)
 {
 	const char *fallback[4] = { "utf-8", NULL, NULL, NULL };
+	GMimeParserOptions *opts;
 	const char *body_cs;
 
-	memset(rd, 0, sizeof *rd);
-	rd->opts = opts;
-	rd->r = out;
-	rd->width = opts->width > 0 ? opts->width : RENDER_WIDTH;
-	rd->popts =
-	    g_mime_parser_options_clone(g_mime_parser_options_get_default());
+	opts = g_mime_parser_options_clone(g_mime_parser_options_get_default());
 	body_cs = mime_charset_fix(
 	    first_text_charset(g_mime_message_get_mime_part(msg), 0));
 	if (body_cs != NULL && strcasecmp(body_cs, "utf-8") != 0 &&
@@ -1062,9 +1163,21 @@ render_init(struct render *rd, const struct mime_render_opts *opts,
 	} else {
 		fallback[1] = "windows-1252";
 	}
-	g_mime_parser_options_set_fallback_charsets(rd->popts, fallback);
-	g_mime_parser_options_set_rfc2047_compliance_mode(rd->popts,
+	g_mime_parser_options_set_fallback_charsets(opts, fallback);
+	g_mime_parser_options_set_rfc2047_compliance_mode(opts,
 	    GMIME_RFC_COMPLIANCE_LOOSE);
+	return opts;
+}
+
+static void
+render_init(struct render *rd, const struct mime_render_opts *opts,
+    struct mime_rendering *out, GMimeMessage *msg)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->opts = opts;
+	rd->r = out;
+	rd->width = opts->width > 0 ? opts->width : RENDER_WIDTH;
+	rd->popts = mime_header_options(msg);
 }
 
 int

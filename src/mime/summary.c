@@ -1,7 +1,9 @@
 /*
  * Header summaries for the cache: what the message list shows and what
  * the query language searches, decoded once at sync time with GMime so
- * that reading the index never decodes anything.
+ * that reading the index never decodes anything. Headers are decoded by
+ * the same code as the pager's (mime_header_decode, render.c), so the
+ * index and the message show the same subject and senders.
  */
 #include "config.h"
 
@@ -11,7 +13,7 @@
 
 #include <gmime/gmime.h>
 
-#include "facteur/mime.h"
+#include "private.h"
 
 void
 mime_init(void)
@@ -32,37 +34,19 @@ gstrdup_or_null(const char *s)
 	return s != NULL && *s != '\0' ? xstrdup(s) : NULL;
 }
 
+/*
+ * The decoded value of header name, as the pager shows it (render.c), or
+ * NULL when absent or empty. Owned.
+ */
 static char *
-address_text(InternetAddressList *list)
-{
-	char *s, *r;
-
-	if (list == NULL || internet_address_list_length(list) == 0)
-		return NULL;
-	/* encode=FALSE: the decoded, human form. */
-	s = internet_address_list_to_string(list, NULL, FALSE);
-	r = gstrdup_or_null(s);
-	g_free(s);
-	return r;
-}
-
-/* Collapses folding white space (CR, LF, tabs) into single spaces. */
-static char *
-unfold(const char *s)
+decoded(GMimeParserOptions *opts, GMimeObject *obj, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
-	bool space = false;
+	const char *raw = mime_header_raw(obj, name);
 
-	for (; *s != '\0'; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
-			space = sb.len > 0;
-			continue;
-		}
-		if (space)
-			strbuf_addch(&sb, ' ');
-		space = false;
-		strbuf_addch(&sb, *s);
-	}
+	if (raw == NULL)
+		return NULL;
+	mime_header_decode(opts, name, raw, &sb);
 	if (sb.len == 0) {
 		strbuf_release(&sb);
 		return NULL;
@@ -108,9 +92,8 @@ mime_summary_parse(const char *raw, size_t len, struct mime_summary *out,
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	GMimeObject *obj;
+	GMimeParserOptions *opts;
 	GDateTime *date;
-	const char *v;
-	char *decoded;
 
 	mime_summary_release(out);
 	stream = g_mime_stream_mem_new_with_buffer(raw, len);
@@ -121,19 +104,17 @@ mime_summary_parse(const char *raw, size_t len, struct mime_summary *out,
 	if (msg == NULL)
 		return fct_error_set(err, "cannot parse the message header");
 	obj = GMIME_OBJECT(msg);
-	out->subject = gstrdup_or_null(g_mime_message_get_subject(msg));
-	out->from_text = address_text(g_mime_message_get_from(msg));
-	out->to_text = address_text(g_mime_message_get_to(msg));
-	out->cc_text = address_text(g_mime_message_get_cc(msg));
+	opts = mime_header_options(msg);
+	out->subject = decoded(opts, obj, "Subject");
+	out->from_text = decoded(opts, obj, "From");
+	out->to_text = decoded(opts, obj, "To");
+	out->cc_text = decoded(opts, obj, "Cc");
 	out->message_id = gstrdup_or_null(g_mime_message_get_message_id(msg));
 	if ((date = g_mime_message_get_date(msg)) != NULL)
 		out->date = g_date_time_to_unix(date);
 	read_references(obj, out);
-	if ((v = g_mime_object_get_header(obj, "List-Id")) != NULL) {
-		decoded = g_mime_utils_header_decode_text(NULL, v);
-		out->list_id = unfold(decoded != NULL ? decoded : v);
-		g_free(decoded);
-	}
+	out->list_id = decoded(opts, obj, "List-Id");
+	g_mime_parser_options_free(opts);
 	g_object_unref(msg);
 	return 0;
 }

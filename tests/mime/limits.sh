@@ -59,9 +59,9 @@ print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 # GMime's stream), never the message times its depth. Sanitizer builds
 # keep shadow memory and freed blocks in quarantine: their bound is wider.
 limit=$((400 * 1024))
-case "${ASAN_OPTIONS:-}${FCT_SANITIZED:-}" in
-?*) limit=$((1500 * 1024)) ;;
-esac
+if grep -q __asan_init "$FACTEUR"; then
+	limit=$((1500 * 1024))
+fi
 
 for f in nested-multipart nested-rfc822 big-attachment big-text big-line big-html; do
 	measure "$tmp/$f.eml"

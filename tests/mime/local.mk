@@ -2,4 +2,5 @@
 # golden files, the show command's options, and the limits (deep nesting,
 # enormous messages). No test bed needed.
 TESTS += tests/mime/corpus.sh tests/mime/show.sh tests/mime/limits.sh
-EXTRA_DIST += tests/mime tests/data/mime
+EXTRA_DIST += tests/mime/corpus.sh tests/mime/show.sh tests/mime/limits.sh \
+	tests/data/mime

@@ -54,6 +54,33 @@ test_encoded_words(void **state)
 	mime_summary_release(&s);
 }
 
+/* The index decodes headers as the pager does (render.c). */
+static void
+test_like_the_pager(void **state)
+{
+	struct mime_summary s = MIME_SUMMARY_INIT;
+
+	(void)state;
+	/* Base64 words split inside a character; a Latin-1 label on
+	 * Windows quotes; a UTF-8 label on Latin-1 bytes. */
+	summary_of("From: =?utf-8?q?Ren=E9e?= <r@example.test>\r\n"
+		   "Subject: =?utf-8?b?UsM=?= =?utf-8?b?qXVuaW9u?= du "
+		   "=?iso-8859-1?q?=93ici=94?=\r\n"
+		   "List-Id: =?utf-8?q?Liste_=C3=A9t=C3=A9?= "
+		   "<l.example.test>\r\n"
+		   "\r\n",
+	    &s);
+	assert_string_equal(s.subject,
+	    "R\xc3\xa9union du \xe2\x80\x9c"
+	    "ici\xe2\x80\x9d");
+	assert_string_equal(s.from_text,
+	    "Ren\xc3\xa9"
+	    "e <r@example.test>");
+	assert_string_equal(s.list_id,
+	    "Liste \xc3\xa9t\xc3\xa9 <l.example.test>");
+	mime_summary_release(&s);
+}
+
 static void
 test_threading_and_lists(void **state)
 {
@@ -158,6 +185,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encoded_words),
+		cmocka_unit_test(test_like_the_pager),
 		cmocka_unit_test(test_threading_and_lists),
 		cmocka_unit_test(test_unlabelled_8bit),
 		cmocka_unit_test(test_body_text),
