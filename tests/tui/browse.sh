@@ -46,6 +46,10 @@ expect_match "bad bindings: unknown action, with position and hint" \
 expect_match "bad bindings: unknown key, at its column" \
     "bad.conf:[0-9]+:8: error: unknown key 'C-%'" "$err"
 expect_match "bad theme: named" "no theme 'nosuch'" "$err"
+run config check "$tmp/bad.conf"
+expect_eq "config check: bindings and theme too" 1 "$rc"
+expect_match "config check: unknown action" "unknown action 'mvoe'" "$err"
+expect_match "config check: unknown theme" "no theme 'nosuch'" "$err"
 run -c "$tmp/alice.conf" </dev/null
 expect_eq "no terminal: exit status" 1 "$rc"
 expect_match "no terminal: says so" "needs a terminal" "$err"
