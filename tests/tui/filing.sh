@@ -32,8 +32,10 @@ tui_wait ui "newest first" '^.{34} +1 .*Tui filing: first'
 
 # --- move with completion, then undo ---
 tui_keys ui s
-tui_type ui "été"
+tui_type ui "filed/été"
 tui_keys ui Tab
+# Neither a prefix of the name nor of its last component: a fuzzy match,
+# with Unicode case folding.
 tui_wait ui "move: completion finds the nested folder" 'Move to folder: Tui-filed/Été 2026'
 tui_keys ui Enter
 wait_for "move: the server has it in the destination" \
