@@ -345,6 +345,7 @@ struct ui {
 	struct ui_job *jobs;
 	size_t njobs, jobs_alloc;
 	struct query *search; /* the last `/` query; owned */
+	char *suggest; /* the folder suggested for the message filed; owned */
 	bool help;
 	size_t help_top;
 
@@ -424,6 +425,13 @@ void ui_file(struct ui *ui, enum ui_action a, const char *dest);
 void ui_undo(struct ui *ui);
 /* A worker answered a job. */
 void ui_job_event(struct ui *ui, const struct sync_event *ev, bool ok);
+/*
+ * The folder where mail from the current message's list (List-Id), else
+ * its sender, was filed most recently, other than the open folder and
+ * the Inbox, Trash and Junk: the first answer offered by `s` and `C`.
+ * Owned, or NULL.
+ */
+char *ui_suggest_folder(struct ui *ui);
 /* Marks uid of the open folder read (opening it), without undo. */
 void ui_mark_seen(struct ui *ui, uint32_t uid);
 void ui_filing_release(struct ui *ui);

@@ -173,6 +173,13 @@ ui_folder_complete(struct ui *ui, const char *text, size_t *n)
 		return NULL;
 	l = &a->folders;
 	t = fold(text);
+	if (ui->suggest != NULL) {
+		char *fs = fold(ui->suggest);
+
+		if (prefix(fs, t) || fuzzy(fs, t))
+			add_match(&v, n, &alloc, ui->suggest);
+		free(fs);
+	}
 	names = xcalloc(l->n + 1, sizeof *names);
 	for (j = 0; j < l->n; j++)
 		names[j] = fold(l->v[j].name);

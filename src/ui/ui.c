@@ -420,6 +420,10 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 	case UI_A_MOVE:
 	case UI_A_COPY:
 	case UI_A_CHANGE_FOLDER:
+		/* Enter alone takes the suggestion. */
+		if (answer[0] == '\0' && then != UI_A_CHANGE_FOLDER &&
+		    ui->suggest != NULL)
+			answer = ui->suggest;
 		if (answer[0] == '\0')
 			return;
 		a = ui_current_account(ui);
@@ -643,6 +647,8 @@ run_action(struct ui *ui, enum ui_action a)
 		ui->focus_sidebar = !ui->focus_sidebar;
 		return;
 	case UI_A_CHANGE_FOLDER:
+		free(ui->suggest);
+		ui->suggest = NULL;
 		ui_prompt_start(ui, UI_PROMPT_FOLDER, a, "Open folder: ");
 		return;
 	case UI_A_COLLAPSE:
@@ -660,8 +666,22 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_COPY:
 		if (!may_file(ui, a))
 			return;
-		ui_prompt_start(ui, UI_PROMPT_FOLDER, a,
-		    a == UI_A_MOVE ? "Move to folder: " : "Copy to folder: ");
+		free(ui->suggest);
+		ui->suggest = ui_suggest_folder(ui);
+		if (ui->suggest != NULL) {
+			struct strbuf label = STRBUF_INIT;
+
+			strbuf_addstr(&label,
+			    a == UI_A_MOVE ? "Move to folder ["
+					   : "Copy to folder [");
+			ui_sanitize(&label, ui->suggest);
+			strbuf_addstr(&label, "]: ");
+			ui_prompt_start(ui, UI_PROMPT_FOLDER, a, label.buf);
+			strbuf_release(&label);
+		} else
+			ui_prompt_start(ui, UI_PROMPT_FOLDER, a,
+			    a == UI_A_MOVE ? "Move to folder: "
+					   : "Copy to folder: ");
 		return;
 	case UI_A_DELETE:
 	case UI_A_ARCHIVE:
@@ -902,6 +922,7 @@ ui_release(struct ui *ui)
 	}
 	ui_filing_release(ui);
 	query_free(&ui->search);
+	free(ui->suggest);
 	free(ui->message);
 	if (ui->sigpipe[0] >= 0)
 		close(ui->sigpipe[0]);
