@@ -8,6 +8,11 @@
  * run the queue; the UI never waits. What the folder's rights (MYRIGHTS)
  * forbid is refused here, before any job exists.
  *
+ * NEEDSWORK: store_job_add is a write, so it waits (bounded by the
+ * store's busy timeout, in practice one sync batch) while the worker
+ * commits; handing the job to the worker instead would keep even that off
+ * the UI thread, at the price of learning the job's id by event.
+ *
  * Undo keeps the last filing. A move is undone by moving the messages
  * back from where the server says they landed: the UIDs of its COPYUID
  * answer (UIDPLUS), which the worker passes on with SYNC_EV_JOB_DONE. A
