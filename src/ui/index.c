@@ -170,6 +170,13 @@ window_fill(struct ui *ui, size_t start)
 			time(NULL), sort_order(ix), start, WINDOW, fill_row, ix,
 			&err) != 0)
 			ui_message(ui, true, "%s", fct_error_msg(&err));
+		/* The worker removed messages since the count: the list
+		 * ends here (the reload its event brings counts again). */
+		else if (ix->win_n < WINDOW && ix->count > start + ix->win_n) {
+			ix->count = start + ix->win_n;
+			if (ix->cursor >= ix->count)
+				ix->cursor = ix->count > 0 ? ix->count - 1 : 0;
+		}
 	} else {
 		for (i = start; i < ix->count && ix->win_n < WINDOW; i++) {
 			found = store_msg_get(a->st, ix->folder.id,
