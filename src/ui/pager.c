@@ -216,8 +216,13 @@ render(struct ui *ui)
 		add_text(pg, fct_error_msg(&err), width);
 	else {
 		add_text(pg, body.buf, width);
-		if (m.has_attachment)
-			add_text(pg, "\n[this message has attachments]", width);
+		if (m.has_attachment && m.parts != NULL) {
+			struct strbuf parts = STRBUF_INIT;
+
+			strbuf_addf(&parts, "\n[parts: %s]", m.parts);
+			add_text(pg, parts.buf, width);
+			strbuf_release(&parts);
+		}
 		add_urls(pg, body.buf, width);
 	}
 out:
