@@ -446,6 +446,14 @@ ui_index_reload(struct ui *ui)
 		ix->open = false;
 		return;
 	}
+	/* A folder that grew past the threading limit while open (a cold
+	 * sync) goes to date order, unless threads were asked for. */
+	if (ix->sort == UI_SORT_THREADS && ix->sort_auto &&
+	    store_msg_count(a->st, ix->folder.id, &n, &err) == 0 &&
+	    n > THREAD_MAX)
+		ix->sort = UI_SORT_DATE;
+	fct_error_release(&err);
+	n = 0;
 	if (ix->sort == UI_SORT_THREADS) {
 		if (store_msg_links(a->st, ix->folder.id, &l, &n, &err) != 0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
@@ -533,6 +541,7 @@ ui_index_open(struct ui *ui, size_t acct, const char *folder)
 	if (store_msg_count(ui->accts[acct].st, ix->folder.id, &n, &err) != 0)
 		fct_error_release(&err);
 	ix->sort = n <= THREAD_MAX ? UI_SORT_THREADS : UI_SORT_DATE;
+	ix->sort_auto = true;
 	ix->open = true;
 	ui_index_reload(ui);
 	if (ui->accts[acct].w != NULL)

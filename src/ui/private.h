@@ -200,6 +200,14 @@ struct ui_account {
 	uint32_t done, total;
 	size_t pending; /* jobs queued and not yet answered */
 	struct store_folder_list folders;
+	/* The cache's counts of each synced folder, recounted only when a
+	 * worker says that folder changed (counting a large folder takes
+	 * a while). */
+	struct ui_count {
+		char *name; /* owned */
+		uint32_t total, unseen;
+	} * counts;
+	size_t ncounts, counts_alloc;
 };
 
 /* One line of the sidebar. */
@@ -244,6 +252,7 @@ struct ui_index {
 	size_t acct;
 	struct store_folder folder; /* a copy */
 	enum ui_sort sort;
+	bool sort_auto; /* sort picked by size, not by the user */
 	bool reverse;
 	struct query *limit; /* owned, or NULL */
 	char *limit_text;    /* owned */
@@ -258,6 +267,7 @@ struct ui_index {
 	uint32_t *pending; /* moved away, awaiting the server; sorted */
 	size_t npending, pending_alloc;
 	uint32_t cursor_uid; /* to keep the cursor on a message on reload */
+	int64_t reloaded_ms; /* when the last reload ran (monotonic) */
 };
 
 /* The message being read. */
@@ -349,7 +359,9 @@ struct ui {
 	bool help;
 	size_t help_top;
 
-	char *message; /* owned; the status message, or NULL */
+	FILE *trace;             /* FACTEUR_UI_TRACE: one line per wake-up */
+	unsigned nkeys, nevents; /* handled since the last wake-up */
+	char *message;           /* owned; the status message, or NULL */
 	bool message_error;
 	bool dirty, quit;
 	int rows, cols, side_width;

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "draw.h"
@@ -31,6 +32,15 @@
 #include "private.h"
 
 static int signal_fd = -1;
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void
 on_signal(int sig)
@@ -256,12 +266,29 @@ draw(struct ui *ui)
 
 /* --- The model, from the store and the workers ------------------------- */
 
+static struct ui_count *
+count_of(struct ui_account *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->ncounts; i++)
+		if (strcmp(a->counts[i].name, name) == 0)
+			return &a->counts[i];
+	return NULL;
+}
+
+/*
+ * Reads the folder list again. A synced folder shows what the cache
+ * holds, which moves with every sync; the others the server's last
+ * STATUS. Counts are kept between calls: `recount` names the folder to
+ * count again, NULL for all of them, "" for none but the new ones.
+ */
 static void
-load_folders(struct ui *ui, struct ui_account *a)
+load_folders(struct ui *ui, struct ui_account *a, const char *recount)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-
 	struct store_folder *f;
+	struct ui_count *c;
 	size_t i;
 
 	if (store_folder_list(a->st, &a->folders, &err) != 0) {
@@ -269,19 +296,31 @@ load_folders(struct ui *ui, struct ui_account *a)
 		fct_error_release(&err);
 		return;
 	}
-	/* A synced folder shows what the cache holds, which moves with
-	 * every sync; the others the server's last STATUS. NEEDSWORK: this
-	 * counts every synced folder on each change; cache the counts per
-	 * folder if many large folders make it show. */
 	for (i = 0; i < a->folders.n; i++) {
 		f = &a->folders.v[i];
 		if (f->uidvalidity == 0 || f->noselect)
 			continue;
+		c = count_of(a, f->name);
+		if (c != NULL && recount != NULL &&
+		    strcmp(recount, f->name) != 0) {
+			f->total = c->total;
+			f->unseen = c->unseen;
+			continue;
+		}
 		if (store_folder_counts(a->st, f->id, &f->total, &f->unseen,
 			&err) != 0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
 			fct_error_release(&err);
+			continue;
 		}
+		if (c == NULL) {
+			FCT_ALLOC_GROW(a->counts, a->ncounts + 1,
+			    a->counts_alloc);
+			c = &a->counts[a->ncounts++];
+			c->name = xstrdup(f->name);
+		}
+		c->total = f->total;
+		c->unseen = f->unseen;
 	}
 }
 
@@ -315,10 +354,11 @@ account_named(struct ui *ui, const char *name, size_t *idx)
 	return NULL;
 }
 
+/* folder: the one that changed; NULL all of them, "" none (a new list). */
 static void
 folders_changed(struct ui *ui, size_t idx, const char *folder)
 {
-	load_folders(ui, &ui->accts[idx]);
+	load_folders(ui, &ui->accts[idx], folder);
 	ui_sidebar_build(ui);
 	if (!ui->ix.open)
 		open_default_folder(ui);
@@ -348,6 +388,18 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		a->reason = ev->reason != NULL ? xstrdup(ev->reason) : NULL;
 		a->done = ev->done;
 		a->total = ev->total;
+		/* The open folder filling (a cold sync commits batch after
+		 * batch): show what is there, once a second at most; in
+		 * date order only, where a reload reads one screen (threads
+		 * wait for the end of the sync). */
+		if (ev->state == SYNC_STATE_SYNCING && ev->folder != NULL &&
+		    ui->ix.open && ui->ix.acct == idx &&
+		    ui->ix.sort != UI_SORT_THREADS &&
+		    strcmp(ev->folder, ui->ix.folder.name) == 0 &&
+		    now_us() / 1000 - ui->ix.reloaded_ms >= 1000) {
+			ui_index_reload(ui);
+			ui->ix.reloaded_ms = now_us() / 1000;
+		}
 		/* The folder list is refreshed after each login. */
 		if (old != ev->state)
 			folders_changed(ui, idx, "");
@@ -384,6 +436,7 @@ take_events(struct ui *ui)
 	struct fct_msg *m;
 
 	while ((m = fct_queue_pop(ui->events)) != NULL) {
+		ui->nevents++;
 		apply_event(ui, m->type, m->payload);
 		fct_msg_free(&m);
 	}
@@ -494,6 +547,7 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		default:
 			return;
 		}
+		ui->ix.sort_auto = false;
 		ui_index_reload(ui);
 		return;
 	default:
@@ -812,6 +866,7 @@ take_keys(struct ui *ui)
 	int r;
 
 	while ((r = get_wch(&wc)) != ERR) {
+		ui->nkeys++;
 		if (r == KEY_CODE_YES)
 			handle_key(ui, UI_KEY_FN + (int)wc);
 		else
@@ -867,7 +922,7 @@ accounts_start(struct ui *ui, struct fct_error *err)
 		if (store_job_count(a->st, &n, &jerr) == 0)
 			a->pending = n;
 		fct_error_release(&jerr);
-		load_folders(ui, a);
+		load_folders(ui, a, NULL);
 	}
 	if (ui->naccts == 0)
 		return fct_error_set(err,
@@ -901,6 +956,9 @@ ui_release(struct ui *ui)
 		sync_worker_free(&a->w);
 		store_close(&a->st);
 		store_folder_list_release(&a->folders);
+		while (a->ncounts > 0)
+			free(a->counts[--a->ncounts].name);
+		free(a->counts);
 		free(a->state_folder);
 		free(a->reason);
 	}
@@ -924,6 +982,8 @@ ui_release(struct ui *ui)
 	query_free(&ui->search);
 	free(ui->suggest);
 	free(ui->message);
+	if (ui->trace != NULL)
+		fclose(ui->trace);
 	if (ui->sigpipe[0] >= 0)
 		close(ui->sigpipe[0]);
 	if (ui->sigpipe[1] >= 0)
@@ -966,6 +1026,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct ui *ui = xcalloc(1, sizeof *ui);
 	struct pollfd pfd[3];
+	const char *trace = getenv("FACTEUR_UI_TRACE");
+	int64_t woke = 0;
 	int rc = 1, i;
 
 	ui->cfg = cfg;
@@ -997,6 +1059,12 @@ ui_main(const struct config *cfg, FILE *errfp)
 		fcntl(ui->sigpipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	signal_fd = ui->sigpipe[1];
+	if (trace != NULL && trace[0] != '\0' &&
+	    (ui->trace = fopen(trace, "w")) == NULL) {
+		fprintf(errfp, "facteur: cannot write '%s': %s\n", trace,
+		    strerror(errno));
+		goto out;
+	}
 
 	/* Workers first: they start with every signal blocked, and the
 	 * handlers below are the main thread's. */
@@ -1023,6 +1091,12 @@ ui_main(const struct config *cfg, FILE *errfp)
 	while (!ui->quit) {
 		if (ui->dirty)
 			draw(ui);
+		/* How long the thread was busy since poll woke it: keys and
+		 * events applied, screen drawn (bench/tui-latency.sh). */
+		if (ui->trace != NULL && woke != 0)
+			fprintf(ui->trace, "%lld %lld keys=%u events=%u\n",
+			    (long long)woke, (long long)(now_us() - woke),
+			    ui->nkeys, ui->nevents);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = ui->sigpipe[0];
 		pfd[2].fd = fct_queue_fd(ui->events);
@@ -1032,6 +1106,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 		}
 		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
 			break;
+		woke = ui->trace != NULL ? now_us() : 0;
+		ui->nkeys = ui->nevents = 0;
 		take_signals(ui);
 		if (pfd[2].revents & POLLIN)
 			take_events(ui);
