@@ -278,13 +278,13 @@ count_of(struct ui_account *a, const char *name)
 }
 
 /*
- * Reads the folder list again. A synced folder shows what the cache
- * holds, which moves with every sync; the others the server's last
- * STATUS. Counts are kept between calls: `recount` names the folder to
- * count again, NULL for all of them, "" for none but the new ones.
+ * Reads the folder list again. A folder the worker synced shows the
+ * cache's counts, which it sends with its FOLDER_CHANGED events (counting
+ * a large folder takes long enough to be felt, so it is done there); the
+ * others the server's last STATUS, from the folder list.
  */
 static void
-load_folders(struct ui *ui, struct ui_account *a, const char *recount)
+load_folders(struct ui *ui, struct ui_account *a)
 {
 	struct fct_error err = FCT_ERROR_INIT;
 	struct store_folder *f;
@@ -298,30 +298,26 @@ load_folders(struct ui *ui, struct ui_account *a, const char *recount)
 	}
 	for (i = 0; i < a->folders.n; i++) {
 		f = &a->folders.v[i];
-		if (f->uidvalidity == 0 || f->noselect)
-			continue;
-		c = count_of(a, f->name);
-		if (c != NULL && recount != NULL &&
-		    strcmp(recount, f->name) != 0) {
+		if ((c = count_of(a, f->name)) != NULL) {
 			f->total = c->total;
 			f->unseen = c->unseen;
-			continue;
 		}
-		if (store_folder_counts(a->st, f->id, &f->total, &f->unseen,
-			&err) != 0) {
-			ui_message(ui, true, "%s", fct_error_msg(&err));
-			fct_error_release(&err);
-			continue;
-		}
-		if (c == NULL) {
-			FCT_ALLOC_GROW(a->counts, a->ncounts + 1,
-			    a->counts_alloc);
-			c = &a->counts[a->ncounts++];
-			c->name = xstrdup(f->name);
-		}
-		c->total = f->total;
-		c->unseen = f->unseen;
 	}
+}
+
+static void
+set_counts(struct ui_account *a, const char *name, uint32_t total,
+    uint32_t unseen)
+{
+	struct ui_count *c = count_of(a, name);
+
+	if (c == NULL) {
+		FCT_ALLOC_GROW(a->counts, a->ncounts + 1, a->counts_alloc);
+		c = &a->counts[a->ncounts++];
+		c->name = xstrdup(name);
+	}
+	c->total = total;
+	c->unseen = unseen;
 }
 
 static void
@@ -354,11 +350,12 @@ account_named(struct ui *ui, const char *name, size_t *idx)
 	return NULL;
 }
 
-/* folder: the one that changed; NULL all of them, "" none (a new list). */
+/* folder: the one that changed (its index is read again); NULL all of
+ * them, "" none (a new list). */
 static void
 folders_changed(struct ui *ui, size_t idx, const char *folder)
 {
-	load_folders(ui, &ui->accts[idx], folder);
+	load_folders(ui, &ui->accts[idx]);
 	ui_sidebar_build(ui);
 	if (!ui->ix.open)
 		open_default_folder(ui);
@@ -405,6 +402,8 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 			folders_changed(ui, idx, "");
 		break;
 	case SYNC_EV_FOLDER_CHANGED:
+		if (ev->counts && ev->folder != NULL)
+			set_counts(a, ev->folder, ev->total, ev->unseen);
 		folders_changed(ui, idx, ev->folder);
 		break;
 	case SYNC_EV_NEW_MAIL:
@@ -922,7 +921,7 @@ accounts_start(struct ui *ui, struct fct_error *err)
 		if (store_job_count(a->st, &n, &jerr) == 0)
 			a->pending = n;
 		fct_error_release(&jerr);
-		load_folders(ui, a, NULL);
+		load_folders(ui, a);
 	}
 	if (ui->naccts == 0)
 		return fct_error_set(err,
