@@ -425,6 +425,7 @@ ui_index_reload(struct ui *ui)
 	struct uid_collect keep;
 	const struct store_msg *m;
 	size_t n = 0, i, j, old = ix->cursor;
+	bool counted;
 	char *name;
 	int found;
 
@@ -448,10 +449,14 @@ ui_index_reload(struct ui *ui)
 	}
 	/* A folder that grew past the threading limit while open (a cold
 	 * sync) goes to date order, unless threads were asked for. */
+	counted = false;
 	if (ix->sort == UI_SORT_THREADS && ix->sort_auto &&
 	    store_msg_count(a->st, ix->folder.id, &n, &err) == 0 &&
-	    n > THREAD_MAX)
+	    n > THREAD_MAX) {
 		ix->sort = UI_SORT_DATE;
+		counted = ix->limit == NULL;
+		ix->count = n;
+	}
 	fct_error_release(&err);
 	n = 0;
 	if (ix->sort == UI_SORT_THREADS) {
@@ -480,8 +485,9 @@ ui_index_reload(struct ui *ui)
 		threads_build(ix, l, n);
 		store_msg_links_free(&l, n);
 	} else if (ix->limit == NULL) {
-		if (store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
-		    0) {
+		if (!counted &&
+		    store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
+			0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
 			fct_error_release(&err);
 		}
