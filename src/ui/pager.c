@@ -209,8 +209,13 @@ render(struct ui *ui)
 			pg->waiting = true;
 		}
 		add_text(pg,
-		    a->w != NULL ? "(fetching the message from the server...)"
-				 : "(the message is not in the cache)",
+		    a->w == NULL ? "(the message is not in the cache)"
+			: a->state == SYNC_STATE_OFFLINE ||
+			    a->state == SYNC_STATE_ERROR ||
+			    a->state == SYNC_STATE_RETRYING
+			? "(the message is not in the cache; it is fetched "
+			  "as soon as the account is back online)"
+			: "(fetching the message from the server...)",
 		    width);
 	} else if (render_body(raw, len, &body, &err) != 0)
 		add_text(pg, fct_error_msg(&err), width);
