@@ -106,7 +106,8 @@ struct config {
 	size_t naccounts, accounts_alloc;
 	struct config_identity *identities;
 	size_t nidentities, identities_alloc;
-	char *theme;                  /* owned, may be NULL: [general] theme */
+	char *theme;         /* owned, may be NULL: [general] theme */
+	char *index_columns; /* owned, may be NULL: column names, checked */
 	struct config_entry *entries; /* free-form sections, file order */
 	size_t nentries, entries_alloc;
 };

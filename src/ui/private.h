@@ -239,6 +239,16 @@ enum ui_sort {
 	UI_SORT_SIZE,
 };
 
+enum ui_column {
+	UI_COL_NUMBER,
+	UI_COL_FLAGS,
+	UI_COL_DATE,
+	UI_COL_FROM,
+	UI_COL_TO,
+	UI_COL_SUBJECT,
+	UI_COL_SIZE,
+};
+
 /*
  * The message list of the open folder. Only what is on screen is read
  * from the store: a flat list keeps a window of rows (win_start ..
@@ -268,6 +278,8 @@ struct ui_index {
 	size_t npending, pending_alloc;
 	uint32_t cursor_uid; /* to keep the cursor on a message on reload */
 	int64_t reloaded_ms; /* when the last reload ran (monotonic) */
+	enum ui_column columns[8]; /* index_columns, in order */
+	size_t ncolumns;
 };
 
 /* The message being read. */
@@ -389,6 +401,9 @@ bool ui_rights_allow(const char *rights, const char *need);
 void ui_index_open(struct ui *ui, size_t acct, const char *folder);
 void ui_index_reload(struct ui *ui);
 void ui_index_close(struct ui_index *ix);
+/* Sets the columns from index_columns (checked by the config parser;
+ * NULL: the default). */
+void ui_index_columns(struct ui_index *ix, const char *spec);
 void ui_index_draw(struct ui *ui, int y, int x, int height, int width);
 /* The message at row i (fetched when needed), or NULL. Borrowed until the
  * next index call. */

@@ -1083,6 +1083,7 @@ ui_main(const struct config *cfg, FILE *errfp)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	ui_theme_apply(&ui->theme);
+	ui_index_columns(&ui->ix, cfg->index_columns);
 	layout(ui);
 	ui_sidebar_build(ui);
 	open_default_folder(ui);

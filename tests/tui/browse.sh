@@ -54,6 +54,19 @@ run -c "$tmp/alice.conf" </dev/null
 expect_eq "no terminal: exit status" 1 "$rc"
 expect_match "no terminal: says so" "needs a terminal" "$err"
 
+# --- the message list's columns, from the configuration ---
+cp "$tmp/alice.conf" "$tmp/cols.conf"
+sed -i 's/^\[general\]$/[general]\nindex_columns = subject to flags/' \
+    "$tmp/cols.conf"
+tui_start cols cols
+tui_wait cols "columns: starts" '\| INBOX [0-9]+ msgs'
+tui_keys cols c
+tui_type cols "Tui-browse"
+tui_keys cols Enter
+tui_wait cols "columns: subject first, then To, then the flags" \
+    '│(└>)?Re: Tui browse: la réunion +Alice .* N *$|│Tui browse: la réunion 🎉 +alice@example\.test +N *$'
+tui_quit cols
+
 # --- the tree ---
 tui_start ui alice
 tui_wait ui "sidebar: Inbox with its role" 'Inbox +\[inbox\]'
