@@ -5,7 +5,8 @@ noinst_PROGRAMS += bench/poll-newest
 bench_poll_newest_SOURCES = bench/poll-newest.c
 bench_poll_newest_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 bench_poll_newest_LDADD = $(SQLITE_LIBS)
-EXTRA_DIST += bench/sync.sh bench/imap-phases.py bench/local.mk
+EXTRA_DIST += bench/sync.sh bench/imap-phases.py bench/local.mk \
+	bench/tui-latency.sh
 # render: messages rendered per second by src/mime over a mixed corpus
 # (doc/benchmarks.md). Links libmime.a and libcore.a only.
 noinst_PROGRAMS += bench/render

@@ -67,7 +67,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_context ctx = { .out = stdout, .err = stderr };
+	struct cli_context ctx = { .out = stdout,
+		.err = stderr,
+		.check_more = ui_check_config };
 	const struct cli_command *cmd;
 	int ch, status;
 

@@ -29,6 +29,10 @@ struct cli_context {
 	struct config *cfg;      /* owned by the context once loaded */
 	FILE *out;               /* results */
 	FILE *err;               /* diagnostics and progress */
+	/* Checks what layers above cli read from the configuration (the
+	 * interface's bindings and theme), for `config check`; set by main,
+	 * may be NULL. Returns -1 when it added an error to diags. */
+	int (*check_more)(const struct config *cfg, struct config_diags *diags);
 };
 
 struct cli_command {

@@ -232,6 +232,10 @@ struct sync_event {
 	size_t nuids;
 	uint32_t dst_uidvalidity;
 	uint32_t uid; /* BODY_FETCHED: the message, in folder */
+	/* FOLDER_CHANGED after a sync: the cache's own counts of the folder
+	 * (messages in total, unseen in unseen) when counts is true. */
+	bool counts;
+	uint32_t unseen;
 };
 
 /* Frees an event (a fct_msg payload free function); accepts NULL. */

@@ -20,6 +20,8 @@ cmd_config(struct cli_context *ctx, int argc, char **argv)
 		return CLI_USAGE;
 	}
 	rc = config_load(argc == 3 ? argv[2] : ctx->config_path, &cfg, &diags);
+	if (ctx->check_more != NULL && ctx->check_more(cfg, &diags) != 0)
+		rc = -1;
 	config_diags_print(&diags, ctx->err);
 	if (rc == 0)
 		fprintf(ctx->out,

@@ -135,7 +135,7 @@ struct parser {
 };
 
 static config_setter set_text, set_path, set_email, set_url, set_password,
-    set_sync_mode, set_alternative, set_pop_delete;
+    set_sync_mode, set_alternative, set_pop_delete, set_columns;
 
 static const struct config_key general_keys[] = {
 	{ { "cache_dir", "PATH",
@@ -157,6 +157,11 @@ static const struct config_key general_keys[] = {
 	{ { "aliases", "PATH", "$XDG_CONFIG_HOME/facteur/aliases",
 	      "the aliases file (mutt syntax), expanded at send time" },
 	    set_path, offsetof(struct config, aliases), CONFIG_PROTO_NONE },
+	{ { "index_columns", "COLUMNS", "number flags date from subject size",
+	      "the columns of the message list, in order: number, flags, "
+	      "date, from, to, subject, size" },
+	    set_columns, offsetof(struct config, index_columns),
+	    CONFIG_PROTO_NONE },
 };
 
 #define ACCT(field) offsetof(struct config_account, field)
@@ -775,6 +780,50 @@ set_pop_delete(struct parser *p, const struct config_key *k, struct value *v,
 		? " (did you mean 'after-download'?)"
 		: "");
 	return false;
+/* A list of the message list's column names, each once. */
+static bool
+set_columns(struct parser *p, const struct config_key *k, struct value *v,
+    void *target)
+{
+	static const char *const names[] = { "number", "flags", "date", "from",
+		"to", "subject", "size" };
+	const char *s = v->s, *w;
+	bool seen[FCT_ARRAY_LEN(names)] = { false };
+	struct hint h;
+	size_t i, len;
+
+	while (*s != '\0') {
+		while (is_blank(*s))
+			s++;
+		if (*s == '\0')
+			break;
+		w = s;
+		while (*s != '\0' && !is_blank(*s))
+			s++;
+		len = (size_t)(s - w);
+		for (i = 0; i < FCT_ARRAY_LEN(names); i++)
+			if (strlen(names[i]) == len &&
+			    strncmp(names[i], w, len) == 0)
+				break;
+		if (i == FCT_ARRAY_LEN(names)) {
+			char *word = xstrndup(w, len);
+
+			hint_init(&h, word);
+			for (i = 0; i < FCT_ARRAY_LEN(names); i++)
+				hint_try(&h, names[i]);
+			perror_pos(p, p->line, value_col(v, (size_t)(w - v->s)),
+			    &h, "unknown column '%s'", word);
+			free(word);
+			return false;
+		}
+		if (seen[i]) {
+			perror_at(p, value_col(v, (size_t)(w - v->s)),
+			    "column '%s' given twice", names[i]);
+			return false;
+		}
+		seen[i] = true;
+	}
+	return set_text(p, k, v, target);
 }
 
 /*
@@ -1696,6 +1745,7 @@ config_free(struct config **cfgp)
 	}
 	free(cfg->entries);
 	free(cfg->theme);
+	free(cfg->index_columns);
 	free(cfg->accounts);
 	free(cfg->identities);
 	free(cfg->path);

@@ -306,6 +306,27 @@ post_folder(struct sync_worker *w, enum sync_event_type type,
 	post(w, type, ev);
 }
 
+/*
+ * FOLDER_CHANGED after a sync, with the cache's counts of the folder:
+ * counting a large folder takes a while, which is better spent here than
+ * on the UI thread.
+ */
+static void
+post_changed(struct sync_worker *w, const char *name)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct sync_event *ev = event_new(w, name, NULL);
+
+	if (store_folder_get(w->st, name, &f, &err) == 1 &&
+	    store_folder_counts(w->st, f.id, &ev->total, &ev->unseen, &err) ==
+		0)
+		ev->counts = true;
+	store_folder_release(&f);
+	fct_error_release(&err);
+	post(w, SYNC_EV_FOLDER_CHANGED, ev);
+}
+
 static void
 progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 {
@@ -808,7 +829,7 @@ sync_one(struct sync_worker *w, const char *name)
 		moved = run_rules(w, name);
 	if (stats.added > 0 || stats.changed > 0 || stats.expunged > 0 ||
 	    stats.reset)
-		post_folder(w, SYNC_EV_FOLDER_CHANGED, name, NULL, 0);
+		post_changed(w, name);
 	/* A first fill is not news; what arrives after it is. */
 	if (!stats.cold && stats.added > moved)
 		post_folder(w, SYNC_EV_NEW_MAIL, name, NULL,

@@ -8,6 +8,11 @@
  * run the queue; the UI never waits. What the folder's rights (MYRIGHTS)
  * forbid is refused here, before any job exists.
  *
+ * NEEDSWORK: store_job_add is a write, so it waits (bounded by the
+ * store's busy timeout, in practice one sync batch) while the worker
+ * commits; handing the job to the worker instead would keep even that off
+ * the UI thread, at the price of learning the job's id by event.
+ *
  * Undo keeps the last filing. A move is undone by moving the messages
  * back from where the server says they landed: the UIDs of its COPYUID
  * answer (UIDPLUS), which the worker passes on with SYNC_EV_JOB_DONE. A
@@ -18,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "private.h"
 
@@ -185,6 +191,84 @@ file_flag(struct ui *ui, uint32_t *uids, size_t n, unsigned flag, bool on)
 	    flag == FCT_FLAG_SEEN ? (on ? "marked read" : "marked unread")
 				  : (on ? "flagged" : "unflagged"),
 	    n, n == 1 ? "" : "s");
+}
+
+struct suggest {
+	struct ui *ui;
+	size_t acct;
+	int64_t skip; /* the open folder */
+	char *found;  /* owned */
+};
+
+static int
+suggest_row(const struct store_msg *m, void *arg)
+{
+	struct suggest *sg = arg;
+	const struct store_folder_list *l = &sg->ui->accts[sg->acct].folders;
+	size_t i;
+
+	if (m->folder_id == sg->skip)
+		return 0;
+	for (i = 0; i < l->n; i++) {
+		if (l->v[i].id != m->folder_id)
+			continue;
+		if (l->v[i].role != NULL &&
+		    (strcmp(l->v[i].role, "inbox") == 0 ||
+			strcmp(l->v[i].role, "trash") == 0 ||
+			strcmp(l->v[i].role, "junk") == 0 ||
+			strcmp(l->v[i].role, "sent") == 0 ||
+			strcmp(l->v[i].role, "drafts") == 0))
+			return 0;
+		sg->found = xstrdup(l->v[i].name);
+		return 1;
+	}
+	return 0;
+}
+
+/* Appends field:"value" with the query language's quoting. */
+static void
+add_term(struct strbuf *sb, const char *field, const char *value, size_t len)
+{
+	size_t i;
+
+	strbuf_addf(sb, "%s:\"", field);
+	for (i = 0; i < len; i++) {
+		if (value[i] == '"' || value[i] == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, value[i]);
+	}
+	strbuf_addch(sb, '"');
+}
+
+char *
+ui_suggest_folder(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct suggest sg = { ui, ix->acct, ix->folder.id, NULL };
+	const struct store_msg *m;
+	struct query *q = NULL;
+	const char *lt, *gt;
+
+	if (!ix->open || ui->pg.open || ix->ntagged > 0 ||
+	    (m = ui_index_msg(ui, ix->cursor)) == NULL)
+		return NULL;
+	if (m->list_id != NULL && m->list_id[0] != '\0')
+		add_term(&text, "list", m->list_id, strlen(m->list_id));
+	else if (m->from_text != NULL && (lt = strrchr(m->from_text, '<')) &&
+	    (gt = strchr(lt, '>')) != NULL && gt > lt + 1)
+		add_term(&text, "from", lt + 1, (size_t)(gt - lt - 1));
+	else if (m->from_text != NULL && strchr(m->from_text, '@') != NULL)
+		add_term(&text, "from", m->from_text, strlen(m->from_text));
+	if (text.len > 0 && query_parse(text.buf, &q, &err) == 0 &&
+	    store_msg_query(ui->accts[ix->acct].st, 0, q, time(NULL),
+		"date DESC", 200, suggest_row, &sg, &err) != 0)
+		free(sg.found), sg.found = NULL;
+	query_free(&q);
+	fct_error_release(&err);
+	strbuf_release(&text);
+	return sg.found;
 }
 
 void

@@ -64,6 +64,9 @@ window_release(struct ui_index *ix)
 void
 ui_index_close(struct ui_index *ix)
 {
+	enum ui_column cols[FCT_ARRAY_LEN(ix->columns)];
+	size_t ncols;
+
 	window_release(ix);
 	store_folder_release(&ix->folder);
 	query_free(&ix->limit);
@@ -72,7 +75,12 @@ ui_index_close(struct ui_index *ix)
 	free(ix->collapsed);
 	free(ix->tagged);
 	free(ix->pending);
+	/* The columns are the configuration's, for every folder. */
+	memcpy(cols, ix->columns, sizeof cols);
+	ncols = ix->ncolumns;
 	memset(ix, 0, sizeof *ix);
+	memcpy(ix->columns, cols, sizeof cols);
+	ix->ncolumns = ncols;
 }
 
 /* Sorted UID sets. */
@@ -170,6 +178,13 @@ window_fill(struct ui *ui, size_t start)
 			time(NULL), sort_order(ix), start, WINDOW, fill_row, ix,
 			&err) != 0)
 			ui_message(ui, true, "%s", fct_error_msg(&err));
+		/* The worker removed messages since the count: the list
+		 * ends here (the reload its event brings counts again). */
+		else if (ix->win_n < WINDOW && ix->count > start + ix->win_n) {
+			ix->count = start + ix->win_n;
+			if (ix->cursor >= ix->count)
+				ix->cursor = ix->count > 0 ? ix->count - 1 : 0;
+		}
 	} else {
 		for (i = start; i < ix->count && ix->win_n < WINDOW; i++) {
 			found = store_msg_get(a->st, ix->folder.id,
@@ -418,6 +433,7 @@ ui_index_reload(struct ui *ui)
 	struct uid_collect keep;
 	const struct store_msg *m;
 	size_t n = 0, i, j, old = ix->cursor;
+	bool counted;
 	char *name;
 	int found;
 
@@ -439,6 +455,18 @@ ui_index_reload(struct ui *ui)
 		ix->open = false;
 		return;
 	}
+	/* A folder that grew past the threading limit while open (a cold
+	 * sync) goes to date order, unless threads were asked for. */
+	counted = false;
+	if (ix->sort == UI_SORT_THREADS && ix->sort_auto &&
+	    store_msg_count(a->st, ix->folder.id, &n, &err) == 0 &&
+	    n > THREAD_MAX) {
+		ix->sort = UI_SORT_DATE;
+		counted = ix->limit == NULL;
+		ix->count = n;
+	}
+	fct_error_release(&err);
+	n = 0;
 	if (ix->sort == UI_SORT_THREADS) {
 		if (store_msg_links(a->st, ix->folder.id, &l, &n, &err) != 0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
@@ -465,8 +493,9 @@ ui_index_reload(struct ui *ui)
 		threads_build(ix, l, n);
 		store_msg_links_free(&l, n);
 	} else if (ix->limit == NULL) {
-		if (store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
-		    0) {
+		if (!counted &&
+		    store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
+			0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
 			fct_error_release(&err);
 		}
@@ -526,6 +555,7 @@ ui_index_open(struct ui *ui, size_t acct, const char *folder)
 	if (store_msg_count(ui->accts[acct].st, ix->folder.id, &n, &err) != 0)
 		fct_error_release(&err);
 	ix->sort = n <= THREAD_MAX ? UI_SORT_THREADS : UI_SORT_DATE;
+	ix->sort_auto = true;
 	ix->open = true;
 	ui_index_reload(ui);
 	if (ui->accts[acct].w != NULL)
@@ -760,16 +790,119 @@ size_column(char *out, size_t len, uint64_t size)
 		snprintf(out, len, "%4uM", (unsigned)(size / 1024 / 1024));
 }
 
+static const char *const column_names[] = {
+	[UI_COL_NUMBER] = "number",
+	[UI_COL_FLAGS] = "flags",
+	[UI_COL_DATE] = "date",
+	[UI_COL_FROM] = "from",
+	[UI_COL_TO] = "to",
+	[UI_COL_SUBJECT] = "subject",
+	[UI_COL_SIZE] = "size",
+};
+
+void
+ui_index_columns(struct ui_index *ix, const char *spec)
+{
+	char *copy = xstrdup(
+	    spec != NULL ? spec : "number flags date from subject size");
+	char *tok, *save;
+	size_t i;
+
+	ix->ncolumns = 0;
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t", &save))
+		for (i = 0; i < FCT_ARRAY_LEN(column_names); i++)
+			if (strcmp(tok, column_names[i]) == 0 &&
+			    ix->ncolumns < FCT_ARRAY_LEN(ix->columns))
+				ix->columns[ix->ncolumns++] = (enum ui_column)i;
+	free(copy);
+}
+
+/* The text of one cell (sanitised), into sb. */
+static void
+cell(struct ui_index *ix, size_t i, const struct store_msg *m, enum ui_column c,
+    struct strbuf *sb)
+{
+	struct strbuf who = STRBUF_INIT;
+	char buf[32];
+	int d;
+
+	switch (c) {
+	case UI_COL_NUMBER:
+		strbuf_addf(sb, "%6zu", i + 1);
+		break;
+	case UI_COL_FLAGS:
+		flags_column(ix, m, buf);
+		strbuf_addstr(sb, buf);
+		break;
+	case UI_COL_DATE:
+		date_column(buf, sizeof buf, m->date);
+		strbuf_addstr(sb, buf);
+		break;
+	case UI_COL_FROM:
+	case UI_COL_TO:
+		sender_name(&who, c == UI_COL_FROM ? m->from_text : m->to_text);
+		ui_sanitize(sb, who.len > 0 ? who.buf : "(nobody)");
+		break;
+	case UI_COL_SUBJECT:
+		if (ix->rows != NULL && ix->rows[i].depth > 0) {
+			for (d = 1; d < ix->rows[i].depth && d < 10; d++)
+				strbuf_addstr(sb, "  ");
+			strbuf_addstr(sb,
+			    ix->rows[i].last ? "\xe2\x94\x94>"
+					     : "\xe2\x94\x9c>");
+		}
+		if (ix->rows != NULL && ix->rows[i].hidden > 0)
+			strbuf_addf(sb, "(+%u) ", ix->rows[i].hidden);
+		ui_sanitize(sb, m->subject != NULL ? m->subject : "");
+		break;
+	case UI_COL_SIZE:
+		size_column(buf, sizeof buf, m->size);
+		strbuf_addstr(sb, buf);
+		break;
+	}
+	strbuf_release(&who);
+}
+
 void
 ui_index_draw(struct ui *ui, int y0, int x0, int height, int width)
 {
 	struct ui_index *ix = &ui->ix;
-	struct strbuf sb = STRBUF_INIT, who = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	const struct store_msg *m;
-	char flags[4], date[32], size[16];
-	int y, x, attr, fromw = width > 80 ? 22 : 16;
-	size_t i;
-	int d;
+	int widths[FCT_ARRAY_LEN(ix->columns)];
+	int y, x, attr, fixed = 0, fromw = width > 80 ? 22 : 16;
+	size_t i, k, flex;
+
+	/* Every column has its width but one, which takes what is left:
+	 * the subject, or else the last. */
+	flex = ix->ncolumns > 0 ? ix->ncolumns - 1 : 0;
+	for (k = 0; k < ix->ncolumns; k++)
+		if (ix->columns[k] == UI_COL_SUBJECT)
+			flex = k;
+	for (k = 0; k < ix->ncolumns; k++) {
+		switch (ix->columns[k]) {
+		case UI_COL_NUMBER:
+			widths[k] = 6;
+			break;
+		case UI_COL_FLAGS:
+			widths[k] = 3;
+			break;
+		case UI_COL_DATE:
+		case UI_COL_SIZE:
+			widths[k] = 6;
+			break;
+		case UI_COL_FROM:
+		case UI_COL_TO:
+		case UI_COL_SUBJECT:
+			widths[k] = fromw;
+			break;
+		}
+		if (k != flex)
+			fixed += widths[k] + 1;
+	}
+	if (ix->ncolumns > 0)
+		widths[flex] = width - fixed > 1 ? width - fixed : 1;
 
 	if (ix->cursor < ix->top)
 		ix->top = ix->cursor;
@@ -789,9 +922,6 @@ ui_index_draw(struct ui *ui, int y0, int x0, int height, int width)
 			    width, true);
 			continue;
 		}
-		flags_column(ix, m, flags);
-		date_column(date, sizeof date, m->date);
-		size_column(size, sizeof size, m->size);
 		attr = ui_attr(UI_C_NORMAL);
 		if (ui_index_pending(ix, m->uid))
 			attr = ui_attr(UI_C_INDEX_PENDING);
@@ -804,34 +934,18 @@ ui_index_draw(struct ui *ui, int y0, int x0, int height, int width)
 		if (i == ix->cursor && !ui->focus_sidebar)
 			attr = ui_attr(UI_C_CURSOR);
 		attrset(attr);
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%6zu %s %s ", i + 1, flags, date);
-		x = ui_put(y0 + y, x0, sb.buf, width, false);
-		strbuf_reset(&who);
-		sender_name(&who, m->from_text);
-		strbuf_reset(&sb);
-		ui_sanitize(&sb, who.len > 0 ? who.buf : "(nobody)");
-		x += ui_put(y0 + y, x0 + x, sb.buf, fromw, true);
-		x += ui_put(y0 + y, x0 + x, " ", 1, false);
-		strbuf_reset(&sb);
-		if (ix->rows != NULL && ix->rows[i].depth > 0) {
-			for (d = 1; d < ix->rows[i].depth && d < 10; d++)
-				strbuf_addstr(&sb, "  ");
-			strbuf_addstr(&sb,
-			    ix->rows[i].last ? "\xe2\x94\x94>"
-					     : "\xe2\x94\x9c>");
+		for (k = 0, x = 0; k < ix->ncolumns && x < width; k++) {
+			strbuf_reset(&sb);
+			cell(ix, i, m, ix->columns[k], &sb);
+			x += ui_put(y0 + y, x0 + x, sb.buf,
+			    widths[k] < width - x ? widths[k] : width - x,
+			    true);
+			if (x < width)
+				x += ui_put(y0 + y, x0 + x, " ", 1, false);
 		}
-		if (ix->rows != NULL && ix->rows[i].hidden > 0)
-			strbuf_addf(&sb, "(+%u) ", ix->rows[i].hidden);
-		ui_sanitize(&sb, m->subject != NULL ? m->subject : "");
-		if (width - x > 7) {
-			x +=
-			    ui_put(y0 + y, x0 + x, sb.buf, width - x - 6, true);
-			ui_put(y0 + y, x0 + x, size, 6, true);
-		} else
-			ui_put(y0 + y, x0 + x, sb.buf, width - x, true);
+		if (x < width)
+			ui_put(y0 + y, x0 + x, "", width - x, true);
 	}
 	attrset(A_NORMAL);
 	strbuf_release(&sb);
-	strbuf_release(&who);
 }

@@ -209,15 +209,25 @@ render(struct ui *ui)
 			pg->waiting = true;
 		}
 		add_text(pg,
-		    a->w != NULL ? "(fetching the message from the server...)"
-				 : "(the message is not in the cache)",
+		    a->w == NULL ? "(the message is not in the cache)"
+			: a->state == SYNC_STATE_OFFLINE ||
+			    a->state == SYNC_STATE_ERROR ||
+			    a->state == SYNC_STATE_RETRYING
+			? "(the message is not in the cache; it is fetched "
+			  "as soon as the account is back online)"
+			: "(fetching the message from the server...)",
 		    width);
 	} else if (render_body(raw, len, &body, &err) != 0)
 		add_text(pg, fct_error_msg(&err), width);
 	else {
 		add_text(pg, body.buf, width);
-		if (m.has_attachment)
-			add_text(pg, "\n[this message has attachments]", width);
+		if (m.has_attachment && m.parts != NULL) {
+			struct strbuf parts = STRBUF_INIT;
+
+			strbuf_addf(&parts, "\n[parts: %s]", m.parts);
+			add_text(pg, parts.buf, width);
+			strbuf_release(&parts);
+		}
 		add_urls(pg, body.buf, width);
 	}
 out:

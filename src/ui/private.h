@@ -200,6 +200,14 @@ struct ui_account {
 	uint32_t done, total;
 	size_t pending; /* jobs queued and not yet answered */
 	struct store_folder_list folders;
+	/* The cache's counts of each synced folder, recounted only when a
+	 * worker says that folder changed (counting a large folder takes
+	 * a while). */
+	struct ui_count {
+		char *name; /* owned */
+		uint32_t total, unseen;
+	} * counts;
+	size_t ncounts, counts_alloc;
 };
 
 /* One line of the sidebar. */
@@ -231,6 +239,16 @@ enum ui_sort {
 	UI_SORT_SIZE,
 };
 
+enum ui_column {
+	UI_COL_NUMBER,
+	UI_COL_FLAGS,
+	UI_COL_DATE,
+	UI_COL_FROM,
+	UI_COL_TO,
+	UI_COL_SUBJECT,
+	UI_COL_SIZE,
+};
+
 /*
  * The message list of the open folder. Only what is on screen is read
  * from the store: a flat list keeps a window of rows (win_start ..
@@ -244,6 +262,7 @@ struct ui_index {
 	size_t acct;
 	struct store_folder folder; /* a copy */
 	enum ui_sort sort;
+	bool sort_auto; /* sort picked by size, not by the user */
 	bool reverse;
 	struct query *limit; /* owned, or NULL */
 	char *limit_text;    /* owned */
@@ -258,6 +277,9 @@ struct ui_index {
 	uint32_t *pending; /* moved away, awaiting the server; sorted */
 	size_t npending, pending_alloc;
 	uint32_t cursor_uid; /* to keep the cursor on a message on reload */
+	int64_t reloaded_ms; /* when the last reload ran (monotonic) */
+	enum ui_column columns[8]; /* index_columns, in order */
+	size_t ncolumns;
 };
 
 /* The message being read. */
@@ -345,10 +367,13 @@ struct ui {
 	struct ui_job *jobs;
 	size_t njobs, jobs_alloc;
 	struct query *search; /* the last `/` query; owned */
+	char *suggest; /* the folder suggested for the message filed; owned */
 	bool help;
 	size_t help_top;
 
-	char *message; /* owned; the status message, or NULL */
+	FILE *trace;             /* FACTEUR_UI_TRACE: one line per wake-up */
+	unsigned nkeys, nevents; /* handled since the last wake-up */
+	char *message;           /* owned; the status message, or NULL */
 	bool message_error;
 	bool dirty, quit;
 	int rows, cols, side_width;
@@ -376,6 +401,9 @@ bool ui_rights_allow(const char *rights, const char *need);
 void ui_index_open(struct ui *ui, size_t acct, const char *folder);
 void ui_index_reload(struct ui *ui);
 void ui_index_close(struct ui_index *ix);
+/* Sets the columns from index_columns (checked by the config parser;
+ * NULL: the default). */
+void ui_index_columns(struct ui_index *ix, const char *spec);
 void ui_index_draw(struct ui *ui, int y, int x, int height, int width);
 /* The message at row i (fetched when needed), or NULL. Borrowed until the
  * next index call. */
@@ -424,6 +452,13 @@ void ui_file(struct ui *ui, enum ui_action a, const char *dest);
 void ui_undo(struct ui *ui);
 /* A worker answered a job. */
 void ui_job_event(struct ui *ui, const struct sync_event *ev, bool ok);
+/*
+ * The folder where mail from the current message's list (List-Id), else
+ * its sender, was filed most recently, other than the open folder and
+ * the Inbox, Trash and Junk: the first answer offered by `s` and `C`.
+ * Owned, or NULL.
+ */
+char *ui_suggest_folder(struct ui *ui);
 /* Marks uid of the open folder read (opening it), without undo. */
 void ui_mark_seen(struct ui *ui, uint32_t uid);
 void ui_filing_release(struct ui *ui);

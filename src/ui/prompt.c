@@ -173,6 +173,13 @@ ui_folder_complete(struct ui *ui, const char *text, size_t *n)
 		return NULL;
 	l = &a->folders;
 	t = fold(text);
+	if (ui->suggest != NULL) {
+		char *fs = fold(ui->suggest);
+
+		if (prefix(fs, t) || fuzzy(fs, t))
+			add_match(&v, n, &alloc, ui->suggest);
+		free(fs);
+	}
 	names = xcalloc(l->n + 1, sizeof *names);
 	for (j = 0; j < l->n; j++)
 		names[j] = fold(l->v[j].name);
@@ -369,46 +376,58 @@ ui_prompt_key(struct ui *ui, int key, char **answer)
 	return false;
 }
 
+/* The text s after its first `cols` columns. */
+static const char *
+skip_columns(const char *s, int cols)
+{
+	mbstate_t mbs;
+	wchar_t wc;
+	size_t n;
+	int skipped = 0, w;
+
+	memset(&mbs, 0, sizeof mbs);
+	while (skipped < cols && *s != '\0') {
+		n = mbrtowc(&wc, s, strlen(s), &mbs);
+		if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+			break;
+		w = wcwidth(wc);
+		skipped += w > 0 ? w : 1;
+		s += n;
+	}
+	return s;
+}
+
 void
 ui_prompt_draw(struct ui *ui, int y, int width)
 {
 	struct ui_prompt *pr = &ui->pr;
-	struct strbuf sb = STRBUF_INIT;
-	char *before;
-	int lw, cw, start = 0, hint = 0;
+	struct strbuf hint = STRBUF_INIT, text = STRBUF_INIT,
+		      before = STRBUF_INIT;
+	char *head;
+	int lw, cw, start = 0, hw = 0;
 
 	attrset(ui_attr(UI_C_PROMPT));
 	lw = ui_put(y, 0, pr->label, width, false);
 	if (pr->nmatches > 1) {
-		strbuf_addf(&sb, " [%zu/%zu]", pr->imatch + 1, pr->nmatches);
-		hint = ui_width(sb.buf);
+		strbuf_addf(&hint, " [%zu/%zu]", pr->imatch + 1, pr->nmatches);
+		hw = ui_width(hint.buf);
 	}
-	before = xstrndup(pr->buf.buf, pr->pos);
-	cw = ui_width(before);
-	free(before);
+	/* Completions bring folder names from the server: sanitised, like
+	 * every other outside string, and the cursor placed on that. */
+	ui_sanitize(&text, pr->buf.buf);
+	head = xstrndup(pr->buf.buf, pr->pos);
+	ui_sanitize(&before, head);
+	free(head);
+	cw = ui_width(before.buf);
 	/* Keep the cursor on screen: scroll the text left when needed. */
-	if (lw + cw >= width - hint - 1)
-		start = lw + cw - (width - hint - 2);
-	{
-		const char *s = pr->buf.buf;
-		mbstate_t mbs;
-		wchar_t wc;
-		size_t n;
-		int skipped = 0;
-
-		memset(&mbs, 0, sizeof mbs);
-		while (skipped < start && *s != '\0') {
-			n = mbrtowc(&wc, s, strlen(s), &mbs);
-			if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
-				break;
-			skipped += wcwidth(wc) > 0 ? wcwidth(wc) : 1;
-			s += n;
-		}
-		ui_put(y, lw, s, width - lw - hint, true);
-	}
-	if (hint > 0)
-		ui_put(y, width - hint, sb.buf, hint, false);
+	if (lw + cw >= width - hw - 1)
+		start = lw + cw - (width - hw - 2);
+	ui_put(y, lw, skip_columns(text.buf, start), width - lw - hw, true);
+	if (hw > 0)
+		ui_put(y, width - hw, hint.buf, hw, false);
 	move(y, lw + cw - start);
 	attrset(A_NORMAL);
-	strbuf_release(&sb);
+	strbuf_release(&hint);
+	strbuf_release(&text);
+	strbuf_release(&before);
 }

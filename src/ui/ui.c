@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "draw.h"
@@ -31,6 +32,15 @@
 #include "private.h"
 
 static int signal_fd = -1;
+
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static void
 on_signal(int sig)
@@ -256,12 +266,29 @@ draw(struct ui *ui)
 
 /* --- The model, from the store and the workers ------------------------- */
 
+static struct ui_count *
+count_of(struct ui_account *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->ncounts; i++)
+		if (strcmp(a->counts[i].name, name) == 0)
+			return &a->counts[i];
+	return NULL;
+}
+
+/*
+ * Reads the folder list again. A folder the worker synced shows the
+ * cache's counts, which it sends with its FOLDER_CHANGED events (counting
+ * a large folder takes long enough to be felt, so it is done there); the
+ * others the server's last STATUS, from the folder list.
+ */
 static void
 load_folders(struct ui *ui, struct ui_account *a)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-
 	struct store_folder *f;
+	struct ui_count *c;
 	size_t i;
 
 	if (store_folder_list(a->st, &a->folders, &err) != 0) {
@@ -269,20 +296,28 @@ load_folders(struct ui *ui, struct ui_account *a)
 		fct_error_release(&err);
 		return;
 	}
-	/* A synced folder shows what the cache holds, which moves with
-	 * every sync; the others the server's last STATUS. NEEDSWORK: this
-	 * counts every synced folder on each change; cache the counts per
-	 * folder if many large folders make it show. */
 	for (i = 0; i < a->folders.n; i++) {
 		f = &a->folders.v[i];
-		if (f->uidvalidity == 0 || f->noselect)
-			continue;
-		if (store_folder_counts(a->st, f->id, &f->total, &f->unseen,
-			&err) != 0) {
-			ui_message(ui, true, "%s", fct_error_msg(&err));
-			fct_error_release(&err);
+		if ((c = count_of(a, f->name)) != NULL) {
+			f->total = c->total;
+			f->unseen = c->unseen;
 		}
 	}
+}
+
+static void
+set_counts(struct ui_account *a, const char *name, uint32_t total,
+    uint32_t unseen)
+{
+	struct ui_count *c = count_of(a, name);
+
+	if (c == NULL) {
+		FCT_ALLOC_GROW(a->counts, a->ncounts + 1, a->counts_alloc);
+		c = &a->counts[a->ncounts++];
+		c->name = xstrdup(name);
+	}
+	c->total = total;
+	c->unseen = unseen;
 }
 
 static void
@@ -315,6 +350,8 @@ account_named(struct ui *ui, const char *name, size_t *idx)
 	return NULL;
 }
 
+/* folder: the one that changed (its index is read again); NULL all of
+ * them, "" none (a new list). */
 static void
 folders_changed(struct ui *ui, size_t idx, const char *folder)
 {
@@ -348,11 +385,25 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		a->reason = ev->reason != NULL ? xstrdup(ev->reason) : NULL;
 		a->done = ev->done;
 		a->total = ev->total;
+		/* The open folder filling (a cold sync commits batch after
+		 * batch): show what is there, once a second at most; in
+		 * date order only, where a reload reads one screen (threads
+		 * wait for the end of the sync). */
+		if (ev->state == SYNC_STATE_SYNCING && ev->folder != NULL &&
+		    ui->ix.open && ui->ix.acct == idx &&
+		    ui->ix.sort != UI_SORT_THREADS &&
+		    strcmp(ev->folder, ui->ix.folder.name) == 0 &&
+		    now_us() / 1000 - ui->ix.reloaded_ms >= 1000) {
+			ui_index_reload(ui);
+			ui->ix.reloaded_ms = now_us() / 1000;
+		}
 		/* The folder list is refreshed after each login. */
 		if (old != ev->state)
 			folders_changed(ui, idx, "");
 		break;
 	case SYNC_EV_FOLDER_CHANGED:
+		if (ev->counts && ev->folder != NULL)
+			set_counts(a, ev->folder, ev->total, ev->unseen);
 		folders_changed(ui, idx, ev->folder);
 		break;
 	case SYNC_EV_NEW_MAIL:
@@ -393,6 +444,7 @@ take_events(struct ui *ui)
 	struct fct_msg *m;
 
 	while ((m = fct_queue_pop(ui->events)) != NULL) {
+		ui->nevents++;
 		apply_event(ui, m->type, m->payload);
 		fct_msg_free(&m);
 	}
@@ -429,6 +481,10 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 	case UI_A_MOVE:
 	case UI_A_COPY:
 	case UI_A_CHANGE_FOLDER:
+		/* Enter alone takes the suggestion. */
+		if (answer[0] == '\0' && then != UI_A_CHANGE_FOLDER &&
+		    ui->suggest != NULL)
+			answer = ui->suggest;
 		if (answer[0] == '\0')
 			return;
 		a = ui_current_account(ui);
@@ -499,6 +555,7 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		default:
 			return;
 		}
+		ui->ix.sort_auto = false;
 		ui_index_reload(ui);
 		return;
 	default:
@@ -652,6 +709,8 @@ run_action(struct ui *ui, enum ui_action a)
 		ui->focus_sidebar = !ui->focus_sidebar;
 		return;
 	case UI_A_CHANGE_FOLDER:
+		free(ui->suggest);
+		ui->suggest = NULL;
 		ui_prompt_start(ui, UI_PROMPT_FOLDER, a, "Open folder: ");
 		return;
 	case UI_A_COLLAPSE:
@@ -669,8 +728,22 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_COPY:
 		if (!may_file(ui, a))
 			return;
-		ui_prompt_start(ui, UI_PROMPT_FOLDER, a,
-		    a == UI_A_MOVE ? "Move to folder: " : "Copy to folder: ");
+		free(ui->suggest);
+		ui->suggest = ui_suggest_folder(ui);
+		if (ui->suggest != NULL) {
+			struct strbuf label = STRBUF_INIT;
+
+			strbuf_addstr(&label,
+			    a == UI_A_MOVE ? "Move to folder ["
+					   : "Copy to folder [");
+			ui_sanitize(&label, ui->suggest);
+			strbuf_addstr(&label, "]: ");
+			ui_prompt_start(ui, UI_PROMPT_FOLDER, a, label.buf);
+			strbuf_release(&label);
+		} else
+			ui_prompt_start(ui, UI_PROMPT_FOLDER, a,
+			    a == UI_A_MOVE ? "Move to folder: "
+					   : "Copy to folder: ");
 		return;
 	case UI_A_DELETE:
 	case UI_A_ARCHIVE:
@@ -801,6 +874,7 @@ take_keys(struct ui *ui)
 	int r;
 
 	while ((r = get_wch(&wc)) != ERR) {
+		ui->nkeys++;
 		if (r == KEY_CODE_YES)
 			handle_key(ui, UI_KEY_FN + (int)wc);
 		else
@@ -890,6 +964,9 @@ ui_release(struct ui *ui)
 		sync_worker_free(&a->w);
 		store_close(&a->st);
 		store_folder_list_release(&a->folders);
+		while (a->ncounts > 0)
+			free(a->counts[--a->ncounts].name);
+		free(a->counts);
 		free(a->state_folder);
 		free(a->reason);
 	}
@@ -911,7 +988,10 @@ ui_release(struct ui *ui)
 	}
 	ui_filing_release(ui);
 	query_free(&ui->search);
+	free(ui->suggest);
 	free(ui->message);
+	if (ui->trace != NULL)
+		fclose(ui->trace);
 	if (ui->sigpipe[0] >= 0)
 		close(ui->sigpipe[0]);
 	if (ui->sigpipe[1] >= 0)
@@ -954,6 +1034,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct ui *ui = xcalloc(1, sizeof *ui);
 	struct pollfd pfd[3];
+	const char *trace = getenv("FACTEUR_UI_TRACE");
+	int64_t woke = 0;
 	int rc = 1, i;
 
 	ui->cfg = cfg;
@@ -985,6 +1067,12 @@ ui_main(const struct config *cfg, FILE *errfp)
 		fcntl(ui->sigpipe[i], F_SETFD, FD_CLOEXEC);
 	}
 	signal_fd = ui->sigpipe[1];
+	if (trace != NULL && trace[0] != '\0' &&
+	    (ui->trace = fopen(trace, "w")) == NULL) {
+		fprintf(errfp, "facteur: cannot write '%s': %s\n", trace,
+		    strerror(errno));
+		goto out;
+	}
 
 	/* Workers first: they start with every signal blocked, and the
 	 * handlers below are the main thread's. */
@@ -1004,6 +1092,7 @@ ui_main(const struct config *cfg, FILE *errfp)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	ui_theme_apply(&ui->theme);
+	ui_index_columns(&ui->ix, cfg->index_columns);
 	layout(ui);
 	ui_sidebar_build(ui);
 	open_default_folder(ui);
@@ -1011,6 +1100,12 @@ ui_main(const struct config *cfg, FILE *errfp)
 	while (!ui->quit) {
 		if (ui->dirty)
 			draw(ui);
+		/* How long the thread was busy since poll woke it: keys and
+		 * events applied, screen drawn (bench/tui-latency.sh). */
+		if (ui->trace != NULL && woke != 0)
+			fprintf(ui->trace, "%lld %lld keys=%u events=%u\n",
+			    (long long)woke, (long long)(now_us() - woke),
+			    ui->nkeys, ui->nevents);
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = ui->sigpipe[0];
 		pfd[2].fd = fct_queue_fd(ui->events);
@@ -1020,6 +1115,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 		}
 		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
 			break;
+		woke = ui->trace != NULL ? now_us() : 0;
+		ui->nkeys = ui->nevents = 0;
 		take_signals(ui);
 		if (pfd[2].revents & POLLIN)
 			take_events(ui);

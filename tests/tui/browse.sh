@@ -46,18 +46,45 @@ expect_match "bad bindings: unknown action, with position and hint" \
 expect_match "bad bindings: unknown key, at its column" \
     "bad.conf:[0-9]+:8: error: unknown key 'C-%'" "$err"
 expect_match "bad theme: named" "no theme 'nosuch'" "$err"
+run config check "$tmp/bad.conf"
+expect_eq "config check: bindings and theme too" 1 "$rc"
+expect_match "config check: unknown action" "unknown action 'mvoe'" "$err"
+expect_match "config check: unknown theme" "no theme 'nosuch'" "$err"
 run -c "$tmp/alice.conf" </dev/null
 expect_eq "no terminal: exit status" 1 "$rc"
 expect_match "no terminal: says so" "needs a terminal" "$err"
+
+# --- the message list's columns, from the configuration ---
+cp "$tmp/alice.conf" "$tmp/cols.conf"
+sed -i 's/^\[general\]$/[general]\nindex_columns = subject to flags/' \
+    "$tmp/cols.conf"
+tui_start cols cols
+tui_wait cols "columns: starts" '\| INBOX [0-9]+ msgs'
+tui_keys cols c
+tui_type cols "Tui-browse"
+tui_keys cols Enter
+tui_wait cols "columns: subject first, then To, then the flags" \
+    '│(└>)?Re: Tui browse: la réunion +Alice .* N *$|│Tui browse: la réunion 🎉 +alice@example\.test +N *$'
+tui_quit cols
 
 # --- the tree ---
 tui_start ui alice
 tui_wait ui "sidebar: Inbox with its role" 'Inbox +\[inbox\]'
 tui_wait ui "sidebar: Trash with its role" 'Trash +\[trash\]'
-tui_wait ui "sidebar: the Shared section" '^ *[-+]Shared'
-tui_wait ui "sidebar: support's shared mailbox" 'support@example'
-tui_wait ui "sidebar: a nested user folder" 'Sous-dossier'
 tui_wait ui "INBOX opens by itself" '\| INBOX [0-9]+ msgs'
+# The sidebar scrolls to the open folder: the Shared section is last.
+tui_keys ui c
+tui_type ui "Shared/support@example.test"
+tui_keys ui Enter
+tui_wait ui "sidebar: the Shared section" '^ *[-+]Shared'
+tui_wait ui "sidebar: support's shared mailbox, all rights: no badge" \
+    '^ *[-+ ]support@example\.test +[0-9]+(/[0-9]+)?│'
+tui_wait ui "sidebar: support's Sent, nested" '^ {5,}Sent +[0-9]'
+tui_keys ui c
+tui_type ui "Tui-browse/Sous-dossier"
+tui_keys ui Enter
+tui_wait ui "sidebar: a nested user folder" '^ {5,}Sous-dossier +0'
+tui_wait ui "sidebar: under its parent" '^ *-Tui-browse '
 # Roles come in the fixed order: Inbox, Drafts, Sent, Junk, Trash, Archive.
 order=$(tui_screen ui | grep -oE '\[(inbox|drafts|sent|junk|trash|archive)\]' | tr -d '[]' | tr '\n' ' ')
 expect_eq "sidebar: roles in order" "inbox drafts sent junk trash archive " "$order"
@@ -66,7 +93,10 @@ expect_eq "sidebar: roles in order" "inbox drafts sent junk trash archive " "$or
 tui_keys ui c
 tui_type ui "Tui-br"
 tui_keys ui Tab
-tui_wait ui "change-folder completes the name" 'Open folder: Tui-browse +\[1/2\]'
+tui_wait ui "completion: the folder used last comes first" \
+    'Open folder: Tui-browse/Sous-dossier +\[1/2\]'
+tui_keys ui Tab
+tui_wait ui "completion: Tab again, the next one" 'Open folder: Tui-browse +\[2/2\]'
 tui_keys ui Enter
 tui_wait ui "the folder opens: 15 messages" '\| Tui-browse 15 msgs, threads'
 tui_wait ui "threads: the reply sits under its parent" \
@@ -107,6 +137,22 @@ tui_keys ui l
 tui_type ui "all"
 tui_keys ui Enter
 tui_wait ui "limit: all again" 'Tui-browse 15 msgs, date \|'
+# --- line editing in the prompt ---
+tui_keys ui /
+tui_type ui "from:lea subject:tui"
+tui_keys ui C-w
+tui_wait ui "prompt: C-w deletes a word" 'Search: from:lea *$'
+tui_keys ui C-u
+tui_wait ui "prompt: C-u clears" 'Search: *$'
+tui_type ui "xy"
+tui_keys ui Left
+tui_type ui "é"
+tui_wait ui "prompt: Left, then insert" 'Search: xéy *$'
+tui_keys ui Up
+tui_wait ui "prompt: Up recalls the history" 'Search: all *$'
+tui_keys ui Escape
+tui_wait_gone ui "prompt: Esc gives up" 'Search:'
+
 tui_keys ui '?'
 tui_wait ui "help: generated from the key table" 's +move +move to a folder'
 tui_keys ui Space
@@ -144,6 +190,7 @@ tui_quit nc
 # ncurses gives the terminal back, then takes it again ---
 tmux -L "$tui_socket" new-session -d -s js -x 100 -y 30 \
     "env PS1='js\$ ' sh -i"
+tui_wait js "job control: the shell is ready" '^js\$ *$'
 tui_type js "FACTEUR_THEMES='$top_srcdir/themes' '$FACTEUR' -c '$tmp/alice.conf' 2>'$tmp/js.err'"
 tui_keys js Enter
 tui_wait js "job control: the interface starts" 'Inbox +\[inbox\]'

@@ -14,6 +14,8 @@ src=Tui-filing dst='Tui-filed/Été 2026'
 doveadm_ mailbox delete -r -u alice@example.test "$src" Tui-filed 2>/dev/null || true
 doveadm_ mailbox create -u alice@example.test "$src" "$dst"
 "$FCT_TB_SCRIPTS/seed" alice "$src" 6 --seed 21 >/dev/null
+# A sender of our own: the suggestion must come from this test's folders.
+KNOWN_FROM="filing.$$@example.test"
 known_message "$tmp/k1.eml" "Tui filing: first" "Thu, 26 Nov 2026 12:00:00 +0000"
 ctl alice append "$src" "$tmp/k1.eml"
 known_message "$tmp/k2.eml" "Tui filing: second" "Thu, 26 Nov 2026 11:00:00 +0000"
@@ -32,8 +34,10 @@ tui_wait ui "newest first" '^.{34} +1 .*Tui filing: first'
 
 # --- move with completion, then undo ---
 tui_keys ui s
-tui_type ui "été"
+tui_type ui "filed/été"
 tui_keys ui Tab
+# Neither a prefix of the name nor of its last component: a fuzzy match,
+# with Unicode case folding.
 tui_wait ui "move: completion finds the nested folder" 'Move to folder: Tui-filed/Été 2026'
 tui_keys ui Enter
 wait_for "move: the server has it in the destination" \
@@ -57,6 +61,15 @@ tui_type ui "Tui-filed/"
 tui_keys ui Tab Enter
 wait_for "copy: in the destination" server_has alice "$dst" 'Tui filing: first'
 expect_match "copy: still in the source" 'Tui filing: first' "$(ctl alice subjects "$src")"
+
+# --- the suggestion: where mail from this sender went before ---
+tui_wait ui "the copy is in the cache" "^ +Été 2026 +1/1│"
+tui_keys ui Home j j
+tui_wait ui "the cursor on the third" "^.{34} +3 .*Tui filing: third"
+tui_keys ui s
+tui_wait ui "move: the folder this sender's mail went to is offered" \
+    'Move to folder \[Tui-filed/Été 2026\]: *$'
+tui_keys ui Escape
 
 # --- flag, unread, delete to Trash ---
 tui_keys ui Home F

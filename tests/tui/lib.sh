@@ -103,10 +103,11 @@ tui_quit() {
 	expect_eq "$1: quits with status 0" 0 "$(cat "$tmp/$1.status" 2>/dev/null)"
 }
 
-# known_message FILE SUBJECT [DATE [MESSAGE-ID]]: a plain message.
+# known_message FILE SUBJECT [DATE [MESSAGE-ID]]: a plain message, from
+# $KNOWN_FROM (default lea.roux@example.test).
 known_message() {
 	cat >"$1" <<EOM
-From: =?utf-8?q?L=C3=A9a_Roux?= <lea.roux@example.test>
+From: =?utf-8?q?L=C3=A9a_Roux?= <${KNOWN_FROM:-lea.roux@example.test}>
 To: alice@example.test
 Subject: $2
 Date: ${3:-Thu, 26 Nov 2026 09:00:00 +0000}

@@ -41,12 +41,15 @@ tui_type off "$folder"
 tui_keys off Enter
 tui_wait off "offline: the cached folder opens" "\\| $folder 6 msgs"
 tui_wait off "offline: with the mail that came last" 'Tui live: just arrived'
-tui_keys off / 
+tui_keys off /
 tui_type off "subject:arrived"
-tui_keys off Enter s
+tui_keys off Enter Enter
+tui_wait off "offline: the headers from the cache" '^Subject: Tui live: just arrived'
+tui_wait off "offline: the body is promised for later" 'fetched as soon as the account is back online'
+tui_keys off q s
 tui_type off "Trash"
 tui_keys off Enter
-tui_wait off "offline: the move waits as a job" '1 job pending'
+tui_wait off "offline: the move waits as a job (after marking it read)" '\| 2 jobs pending'
 expect_match "offline: the server is untouched" 'Tui live: just arrived' \
     "$(ctl alice subjects "$folder")"
 tui_quit off

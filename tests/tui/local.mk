@@ -1,5 +1,5 @@
 # The terminal interface, driven in tmux against the test bed (tests/tui/).
 TESTS += tests/tui/browse.sh
-EXTRA_DIST += tests/tui
+EXTRA_DIST += tests/tui/lib.sh
 TESTS += tests/tui/filing.sh
 TESTS += tests/tui/live.sh

@@ -1189,6 +1189,26 @@ test_free_sections(void **state)
 	config_free(&cfg);
 	assert_null(config_free_section_name(2));
 
+	out = parse("[general]\nindex_columns = date  subject from\n", &cfg);
+	assert_string_equal(out, "");
+	free(out);
+	assert_string_equal(cfg->index_columns, "date  subject from");
+	config_free(&cfg);
+	out = parse("[general]\nindex_columns = date subjet\n"
+		    "[general]\n",
+	    &cfg);
+	assert_string_equal(out,
+	    "cfg:2:22: error: unknown column 'subjet'; did you mean "
+	    "'subject'?\n");
+	free(out);
+	assert_null(cfg->index_columns);
+	config_free(&cfg);
+	out = parse("[general]\nindex_columns = date size date\n", &cfg);
+	assert_string_equal(out,
+	    "cfg:2:27: error: column 'date' given twice\n");
+	free(out);
+	config_free(&cfg);
+
 	out = parse("[bind indx]\nmove = s\n[bind]\n[color x]\nk = v\n"
 		    "[bind pager]\nquit =\n",
 	    &cfg);

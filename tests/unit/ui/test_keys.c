@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -217,6 +218,61 @@ test_sanitize(void **state)
 	check_sanitize(NULL, "");
 }
 
+/* The shipped themes load cleanly; a bad one says where it is wrong. */
+static void
+test_themes(void **state)
+{
+	static const char *const names[] = { "default", "light", "monochrome" };
+	const char *srcdir = getenv("top_srcdir");
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	char dir[] = "/tmp/fct-theme-XXXXXX", *themes, *path;
+	struct ui_theme t;
+	FILE *fp;
+	size_t i;
+
+	themes = xasprintf("%s/themes", srcdir != NULL ? srcdir : ".");
+	setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+	setenv("FACTEUR_THEMES", themes, 1);
+	for (i = 0; i < FCT_ARRAY_LEN(names); i++) {
+		assert_int_equal(ui_theme_load(&t, names[i], &d), 0);
+		assert_int_equal(d.n, 0);
+	}
+	assert_int_equal(ui_theme_load(&t, "monochrome", &d), 0);
+	assert_int_equal(t.v[UI_C_CURSOR].fg, -1);
+	assert_true(t.v[UI_C_CURSOR].attrs & A_REVERSE);
+
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/bad.theme", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("[color]\nstatus = red nocolour\nbogus = red blue\n"
+	      "url = color256 default\nerror = red\n",
+	    fp);
+	assert_int_equal(fclose(fp), 0);
+	setenv("FACTEUR_THEMES", dir, 1);
+	assert_int_equal(ui_theme_load(&t, "bad", &d), -1);
+	assert_int_equal(d.nerrors, 4);
+	assert_int_equal(d.v[0].line, 2);
+	assert_int_equal(d.v[0].column, 14);
+	assert_string_equal(d.v[0].msg,
+	    "unknown colour or attribute 'nocolour'");
+	assert_string_equal(d.v[1].msg, "unknown theme element 'bogus'");
+	assert_int_equal(d.v[2].column, 7);
+	assert_string_equal(d.v[3].msg,
+	    "expected FOREGROUND BACKGROUND [ATTRIBUTE...]");
+	config_diags_release(&d);
+	assert_int_equal(ui_theme_load(&t, "nosuch", &d), -1);
+	assert_int_equal(ui_theme_load(&t, "../etc/x", &d), -1);
+	/* "default" may be missing: the built-in one stands in. */
+	config_diags_release(&d);
+	assert_int_equal(ui_theme_load(&t, "default", &d), 0);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	free(themes);
+	config_diags_release(&d);
+}
+
 static void
 test_rights(void **state)
 {
@@ -241,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_manual_lists_actions),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_rights),
+		cmocka_unit_test(test_themes),
 	};
 
 	setlocale(LC_ALL, "C.UTF-8");
