@@ -110,4 +110,7 @@ int net_credential_get(const struct config_account *acct,
 /* Wipes and frees; cred is left initialised. */
 void net_credential_release(struct net_credential *cred);
 
+/* Appends the base64 (RFC 4648, with padding) of data[0..len) to out. */
+void net_base64_encode(const void *data, size_t len, struct strbuf *out);
+
 #endif

@@ -211,4 +211,31 @@ void rules_plan_describe(const struct rules_plan *p, struct strbuf *sb);
 void rules_eval(const struct rules *rs, const char *account, const char *folder,
     bool inbox, const struct query_msg *m, time_t now, struct rules_plan *out);
 
+/*
+ * Sieve (src/rules/sieve.c): the rules of `account` (NULL: every rule,
+ * whatever its account) that Sieve can express with the same meaning, as
+ * an RFC 5228 script appended to script; trash and junk name the folders
+ * `delete` and `spam` file into. Every rule left out is appended to
+ * *skipped with the reason (a condition Sieve cannot say, a rule for a
+ * folder other than INBOX). Returns how many rules were exported. Pure.
+ */
+struct rules_sieve_skipped {
+	struct {
+		const struct rule *rule; /* borrowed */
+		char *why;               /* owned */
+	} * v;
+	size_t n, alloc;
+};
+
+#define RULES_SIEVE_SKIPPED_INIT \
+	{                        \
+		NULL, 0, 0       \
+	}
+
+void rules_sieve_skipped_release(struct rules_sieve_skipped *s);
+
+int rules_to_sieve(const struct rules *rs, const char *account,
+    const char *trash, const char *junk, struct strbuf *script,
+    struct rules_sieve_skipped *skipped);
+
 #endif

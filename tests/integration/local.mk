@@ -10,3 +10,5 @@ TESTS += tests/integration/watch.sh
 TESTS += tests/integration/check.sh
 # The rules engine: on arrival under watch, apply, dry run, rights, kill -9.
 TESTS += tests/integration/rules.sh
+# rules export-sieve --upload: ManageSieve, then Sieve filing at LMTP delivery.
+TESTS += tests/integration/sieve.sh
