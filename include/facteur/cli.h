@@ -10,6 +10,7 @@
 #ifndef FACTEUR_CLI_CLI_H
 #define FACTEUR_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "facteur/core.h"
@@ -27,6 +28,8 @@ struct cli_context {
 	struct config *cfg;      /* owned by the context once loaded */
 	FILE *out;               /* results */
 	FILE *err;               /* diagnostics and progress */
+	struct rules *rules;     /* owned once read (cli_sync_folder) */
+	bool rules_read;
 };
 
 struct cli_command {
@@ -84,7 +87,13 @@ int cli_connect(struct cli_context *ctx, const struct config_account *acct,
     struct store *st, const char *const *folders,
     struct imap_session **s) FCT_WUR;
 
-/* Syncs one folder, with progress on a terminal. */
+/*
+ * Syncs one folder, with progress on a terminal. New mail in a folder
+ * some rule watches goes through the rules first (doc/rules.md, "On
+ * arrival"): the jobs they queue run at once and the folder is synced
+ * again, so that the command sees the mail where the rules put it. The
+ * rules file is read once per command; its problems are printed then.
+ */
 int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
     struct imap_session *s, struct store *st, const char *folder,
     struct sync_stats *stats) FCT_WUR;
