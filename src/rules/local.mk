@@ -6,3 +6,4 @@ librules_a_SOURCES = \
 	src/rules/parse.c \
 	src/rules/eval.c \
 	src/rules/sieve.c
+EXTRA_DIST += doc/rules.md
