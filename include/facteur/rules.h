@@ -238,4 +238,22 @@ int rules_to_sieve(const struct rules *rs, const char *account,
     const char *trash, const char *junk, struct strbuf *script,
     struct rules_sieve_skipped *skipped);
 
+/*
+ * A new rule for "make a rule from this message" (src/rules/draft.c):
+ * appends to out a block that files mail like the given one, to be edited
+ * by the user. The condition is list:ID when list_id is set (the part in
+ * angle brackets of a List-Id value, else all of it), else from:ADDRESS
+ * (the address in angle brackets of from, else all of it); the action is
+ * `move FOLDER` when folder is set, else a placeholder folder that
+ * `facteur rules check` reports until it is edited. The name is made from
+ * the list or the sender, unique within rs (may be NULL). Values are quoted
+ * as the file's syntax and the query language need. Returns -1, appending
+ * nothing, when there is neither a list nor a sender. Pure.
+ */
+int rules_draft(const struct rules *rs, const char *from, const char *list_id,
+    const char *folder, struct strbuf *out) FCT_WUR;
+/* The draft's condition alone, e.g. list:"debian-user.lists.debian.org". */
+int rules_draft_query(const char *from, const char *list_id,
+    struct strbuf *out) FCT_WUR;
+
 #endif

@@ -332,4 +332,17 @@ int sync_rules_apply(struct store *st, const char *account,
     const struct sync_rules_callbacks *cb, struct sync_rules_stats *stats,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * "Make a rule from this message": appends to out a rule (rules_draft)
+ * for message uid of folder, filing such mail (same list, else same
+ * sender) where the user filed the latest one like it: the newest cached
+ * message matching the draft's condition that sits in a folder other than
+ * this one, INBOX, Trash, Junk, Sent and Drafts. rs (may be NULL) keeps the
+ * name unique. Returns -1 with err when the message is not cached or has
+ * neither a list nor a sender. Cache only; the UI thread may call it.
+ */
+int sync_rules_draft(struct store *st, const struct rules *rs,
+    const char *folder, uint32_t uid, time_t now, struct strbuf *out,
+    struct fct_error *err) FCT_WUR;
+
 #endif

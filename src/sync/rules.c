@@ -999,3 +999,92 @@ out:
 	ctx_release(&c);
 	return rc;
 }
+
+/* --- A rule drafted from a message ----------------------------------- */
+
+struct draft {
+	const struct store_folder_list *folders;
+	int64_t source;
+	const char *found; /* borrowed from folders */
+};
+
+static bool
+draft_folder_ok(const struct store_folder *f, int64_t source)
+{
+	static const char *const skip[] = { "inbox", "trash", "junk", "sent",
+		"drafts" };
+	size_t i;
+
+	if (f->id == source || f->noselect)
+		return false;
+	for (i = 0; f->role != NULL && i < FCT_ARRAY_LEN(skip); i++)
+		if (strcmp(f->role, skip[i]) == 0)
+			return false;
+	return strcasecmp(f->name, "INBOX") != 0;
+}
+
+static int
+on_draft(const struct store_msg *m, void *arg)
+{
+	struct draft *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->folders->n; i++) {
+		const struct store_folder *f = &d->folders->v[i];
+
+		if (f->id == m->folder_id && draft_folder_ok(f, d->source)) {
+			d->found = f->name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+sync_rules_draft(struct store *st, const struct rules *rs, const char *folder,
+    uint32_t uid, time_t now, struct strbuf *out, struct fct_error *err)
+{
+	struct store_folder src = STORE_FOLDER_INIT;
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct draft d = { &l, 0, NULL };
+	struct query *q = NULL;
+	int found, rc = -1;
+
+	if ((found = store_folder_get(st, folder, &src, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err, "no folder '%s' in the cache",
+			    folder);
+		goto out;
+	}
+	if ((found = store_msg_get(st, src.id, uid, &m, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err, "no message %u in '%s'", uid,
+			    folder);
+		goto out;
+	}
+	if (rules_draft_query(m.from_text, m.list_id, &text) != 0) {
+		fct_error_set(err,
+		    "message %u of '%s' has neither a list nor "
+		    "a sender",
+		    uid, folder);
+		goto out;
+	}
+	d.source = src.id;
+	if (query_parse(text.buf, &q, err) != 0 ||
+	    store_folder_list(st, &l, err) != 0 ||
+	    store_msg_query(st, 0, q, now, "date DESC", 500, on_draft, &d,
+		err) != 0)
+		goto out;
+	if (rules_draft(rs, m.from_text, m.list_id, d.found, out) != 0)
+		BUG("a draft query, then no draft");
+	rc = 0;
+out:
+	query_free(&q);
+	strbuf_release(&text);
+	store_msg_release(&m);
+	store_folder_list_release(&l);
+	store_folder_release(&src);
+	return rc;
+}

@@ -388,6 +388,54 @@ test_refusals(void **state)
 	strbuf_release(&s.problems);
 }
 
+/* A rule drafted from a message files it where the last such one went. */
+static void
+test_draft(void **state)
+{
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder bills = STORE_FOLDER_INIT,
+			    trash = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(store_folder_get(fx->st, "Bills", &bills, &err), 1);
+	assert_int_equal(store_folder_get(fx->st, "Trash", &trash, &err), 1);
+	/* Older in Bills, newer in Trash (which does not count). */
+	m.folder_id = bills.id;
+	m.uid = 7;
+	m.from_text = (char *)"EDF <f@edf.fr>";
+	m.date = 1000;
+	assert_int_equal(store_msg_put(fx->st, &m, &err), 0);
+	m.folder_id = trash.id;
+	m.date = 2000;
+	assert_int_equal(store_msg_put(fx->st, &m, &err), 0);
+	msg(fx, 1, "EDF Clients <F@EDF.FR>", "facture", NULL, 10, false);
+	msg(fx, 2, "nobody@x", "hello", NULL, 10, false);
+
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 1, 0, &sb,
+			     &err),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from F@EDF.FR\"\n  when from:\"F@EDF.FR\"\n"
+	    "  then move \"Bills\"\n");
+	strbuf_reset(&sb);
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 2, 0, &sb,
+			     &err),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from nobody@x\"\n  when from:\"nobody@x\"\n"
+	    "  then move \"CHOOSE A FOLDER\"\n");
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 99, 0, &sb,
+			     &err),
+	    -1);
+	assert_string_equal(fct_error_msg(&err), "no message 99 in 'INBOX'");
+	fct_error_release(&err);
+	strbuf_release(&sb);
+	store_folder_release(&bills);
+	store_folder_release(&trash);
+}
+
 int
 main(void)
 {
@@ -396,6 +444,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_agrees, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
