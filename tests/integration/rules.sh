@@ -180,6 +180,8 @@ wait_server "after kill -9: still once, nothing replayed twice" \
 kill -TERM "$watcher"
 wait "$watcher" 2>/dev/null || true
 watcher=
+# Under ASan/UBSan a report would land here.
+expect_eq "watch: nothing on standard error" "" "$(cat "$tmp/watch.err")"
 
 # --- facteur sync applies the rules to new mail too ---------------------------
 submit "facture $tag (sync)"
