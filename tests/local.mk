@@ -17,6 +17,7 @@ include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
 include tests/unit/pop/local.mk
 include tests/unit/smtp/local.mk
+include tests/unit/sieve/local.mk
 include tests/unit/store/local.mk
 include tests/unit/query/local.mk
 include tests/unit/rules/local.mk

@@ -2,4 +2,5 @@
 # net and core.
 noinst_LIBRARIES += libsieve.a
 libsieve_a_SOURCES = \
+	src/sieve/private.h \
 	src/sieve/session.c

@@ -27,10 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libetpan/libetpan.h>
-
-#include "facteur/net.h"
-#include "facteur/sieve.h"
+#include "private.h"
 
 struct sieve_session {
 	mailstream *stream;
@@ -342,10 +339,35 @@ out:
 }
 
 int
+sieve_session_attach(mailstream *stream, const struct net_endpoint *ep,
+    const struct config_account *acct, struct sieve_session **out,
+    struct fct_error *err)
+{
+	struct sieve_session *s = xcalloc(1, sizeof *s);
+
+	*out = NULL;
+	strbuf_init(&s->ext, 0);
+	s->ep = *ep;
+	s->stream = stream;
+	s->line = mmap_string_new("");
+	if (expect_ok(s, true, "refused the connection", err) != 0 ||
+	    starttls(s, err) != 0 || login(s, acct, err) != 0) {
+		/* Not a polite LOGOUT: the session never got that far. */
+		mailstream_close(s->stream);
+		s->stream = NULL;
+		sieve_session_close(&s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+int
 sieve_session_open(const struct config_account *acct,
     struct sieve_session **out, struct fct_error *err)
 {
-	struct sieve_session *s;
+	struct net_endpoint ep;
+	mailstream *stream = NULL;
 
 	*out = NULL;
 	if (acct->sieve.proto != CONFIG_PROTO_SIEVE)
@@ -353,27 +375,15 @@ sieve_session_open(const struct config_account *acct,
 		    "account '%s' has no ManageSieve server (set 'sieve = "
 		    "sieve://HOST')",
 		    acct->name);
-	s = xcalloc(1, sizeof *s);
-	strbuf_init(&s->ext, 0);
-	s->ep.host = acct->sieve.host;
-	s->ep.port = acct->sieve.port;
-	s->ep.implicit_tls = false;
-	s->ep.ca_file = acct->ca_file;
-	s->line = mmap_string_new("");
-	if (net_stream_open(&s->ep, &s->stream, err) != 0)
-		goto fail;
-	net_stream_set_timeout(s->stream, &s->ep);
-	if (expect_ok(s, true, "refused the connection", err) != 0 ||
-	    starttls(s, err) != 0 || login(s, acct, err) != 0)
-		goto fail;
-	*out = s;
-	return 0;
-fail:
-	if (s->stream != NULL)
-		mailstream_close(s->stream);
-	s->stream = NULL;
-	sieve_session_close(&s);
-	return -1;
+	memset(&ep, 0, sizeof ep);
+	ep.host = acct->sieve.host;
+	ep.port = acct->sieve.port;
+	ep.implicit_tls = false;
+	ep.ca_file = acct->ca_file;
+	if (net_stream_open(&ep, &stream, err) != 0)
+		return -1;
+	net_stream_set_timeout(stream, &ep);
+	return sieve_session_attach(stream, &ep, acct, out, err);
 }
 
 bool
