@@ -328,7 +328,7 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 	struct store *st = NULL;
 	struct imap_session *s = NULL;
 	const char *folder, *target = NULL;
-	bool dry = false, offline = false;
+	bool dry = false, offline = false, bad = false;
 	int i, rc, status = CLI_FAILED;
 
 	for (i = 1; i < argc; i++) {
@@ -339,9 +339,9 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 		else if (target == NULL && argv[i][0] != '-')
 			target = argv[i];
 		else
-			target = NULL, i = argc + 1;
+			bad = true;
 	}
-	if (target == NULL || i > argc) {
+	if (target == NULL || bad) {
 		fprintf(ctx->err,
 		    "usage: facteur rules apply "
 		    "[ACCOUNT:]FOLDER [--dry-run] [--offline]\n");
