@@ -314,7 +314,9 @@ struct sync_rules_result {
 
 struct sync_rules_callbacks {
 	void (*message)(void *arg, const struct sync_rules_result *r);
-	void (*problem)(void *arg, const struct rule *r, const char *msg);
+	/* a: the action at fault (for its line and column), or NULL. */
+	void (*problem)(void *arg, const struct rule *r,
+	    const struct rule_action *a, const char *msg);
 	void *arg;
 };
 

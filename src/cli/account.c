@@ -111,11 +111,13 @@ rules_watch(const struct rules *rs, const char *account, struct store *st,
 }
 
 static void
-rules_problem(void *arg, const struct rule *r, const char *msg)
+rules_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct cli_context *ctx = arg;
 
 	(void)r;
+	(void)a;
 	fprintf(ctx->err, "facteur: %s\n", msg);
 }
 

@@ -77,14 +77,16 @@ struct report {
 };
 
 static void
-on_problem(void *arg, const struct rule *r, const char *msg)
+on_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct report *rep = arg;
 
 	rep->problems++;
 	if (rep->check)
-		fprintf(rep->ctx->err, "%s:%u:1: error: account '%s': %s\n",
-		    rep->file, r->line, rep->account, msg);
+		fprintf(rep->ctx->err, "%s:%u:%u: error: account '%s': %s\n",
+		    rep->file, a != NULL ? a->line : r->line,
+		    a != NULL ? a->column : 1, rep->account, msg);
 	else
 		fprintf(rep->ctx->err, "facteur: account '%s': %s\n",
 		    rep->account, msg);

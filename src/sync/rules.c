@@ -87,11 +87,12 @@ struct ctx {
 	size_t ngroups, groups_alloc;
 };
 
-static void problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
-    FCT_PRINTF(3, 4);
+static void problem(struct ctx *c, const struct rule *r,
+    const struct rule_action *a, const char *fmt, ...) FCT_PRINTF(4, 5);
 
 static void
-problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
+problem(struct ctx *c, const struct rule *r, const struct rule_action *a,
+    const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -101,7 +102,7 @@ problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
 	va_end(ap);
 	c->stats->skipped_rules++;
 	if (c->cb != NULL && c->cb->problem != NULL)
-		c->cb->problem(c->cb->arg, r, msg);
+		c->cb->problem(c->cb->arg, r, a, msg);
 	free(msg);
 }
 
@@ -145,8 +146,8 @@ allowed(const char *rights, const char *need)
 
 /* Checks a destination; its name in *out (borrowed) when usable. */
 static bool
-check_dest(struct ctx *c, const struct rule *r, const char *verb,
-    const char *name)
+check_dest(struct ctx *c, const struct rule *r, const struct rule_action *a,
+    const char *verb, const char *name)
 {
 	const struct store_folder *f = find_folder(c, name);
 	const char *hint;
@@ -154,25 +155,25 @@ check_dest(struct ctx *c, const struct rule *r, const char *verb,
 	if (f == NULL) {
 		hint = closest_folder(c, name);
 		if (hint != NULL)
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s to '%s': no such folder "
 			    "(did you mean '%s'?)",
 			    r->name, verb, name, hint);
 		else
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s to '%s': no such folder",
 			    r->name, verb, name);
 		return false;
 	}
 	if (f->noselect) {
-		problem(c, r,
+		problem(c, r, a,
 		    "rule '%s': cannot %s to '%s': it holds no "
 		    "messages",
 		    r->name, verb, name);
 		return false;
 	}
 	if (!allowed(f->rights, "i")) {
-		problem(c, r,
+		problem(c, r, a,
 		    "rule '%s': cannot %s to '%s': your rights there are "
 		    "'%s' (read-only)",
 		    r->name, verb, name, f->rights);
@@ -210,7 +211,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		}
 		verb = rules_action_name(a->kind);
 		if (!allowed(c->folder.rights, need)) {
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s in '%s': your rights there "
 			    "are '%s' (read-only)",
 			    r->name, verb, c->folder.name, c->folder.rights);
@@ -222,7 +223,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		if ((a->kind == RULE_ACTION_DELETE ||
 			a->kind == RULE_ACTION_SPAM) &&
 		    dest == NULL) {
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': account '%s' has no %s folder", r->name,
 			    c->account,
 			    a->kind == RULE_ACTION_DELETE ? "Trash" : "Junk");
@@ -233,7 +234,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		    a->kind != RULE_ACTION_DELETE &&
 		    a->kind != RULE_ACTION_SPAM)
 			continue;
-		if (!check_dest(c, r, verb, dest))
+		if (!check_dest(c, r, a, verb, dest))
 			return false;
 	}
 	return true;

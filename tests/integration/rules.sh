@@ -259,8 +259,8 @@ expect_match "read-only scope: says why" \
     "rule 'Partage': cannot flag in '$shared': your rights there are 'lrs' \(read-only\)" "$err"
 run -c "$tmp/bob.conf" rules check
 expect_eq "read-only destination: check fails" 1 "$rc"
-expect_match "read-only destination: check says why at the rule's line" \
-    "rules:6:1: error: account 't': rule 'Vers partage': cannot move to '$shared': your rights there are 'lrs' \(read-only\)" "$err"
+expect_match "read-only destination: check says why at the action's line and column" \
+    "rules:8:8: error: account 't': rule 'Vers partage': cannot move to '$shared': your rights there are 'lrs' \(read-only\)" "$err"
 run -c "$tmp/bob.conf" rules apply t:INBOX
 expect_eq "read-only destination: apply fails" 1 "$rc"
 expect_match "read-only destination: refused" \

@@ -151,11 +151,14 @@ on_message(void *arg, const struct sync_rules_result *r)
 }
 
 static void
-on_problem(void *arg, const struct rule *r, const char *msg)
+on_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct seen *s = arg;
 
 	(void)r;
+	assert_non_null(a);
+	assert_true(a >= r->actions && a < r->actions + r->nactions);
 	strbuf_addf(&s->problems, "%s\n", msg);
 }
 
