@@ -110,7 +110,11 @@ int net_credential_get(const struct config_account *acct,
 /* Wipes and frees; cred is left initialised. */
 void net_credential_release(struct net_credential *cred);
 
-/* Appends the base64 (RFC 4648, with padding) of data[0..len) to out. */
-void net_base64_encode(const void *data, size_t len, struct strbuf *out);
+/*
+ * Base64 (RFC 4648, padded) of n bytes appended to out. NEEDSWORK: main's
+ * src/net/sasl.c has the same function with this signature; when merging,
+ * keep that one and drop src/net/base64.c.
+ */
+void net_base64_encode(struct strbuf *out, const void *data, size_t n);
 
 #endif

@@ -12,7 +12,7 @@
 #include "facteur/net.h"
 
 void
-net_base64_encode(const void *data, size_t len, struct strbuf *out)
+net_base64_encode(struct strbuf *out, const void *data, size_t len)
 {
 	unsigned char *buf;
 	int n;

@@ -317,13 +317,15 @@ login(struct sieve_session *s, const struct config_account *acct,
 		    acct->name);
 		goto out;
 	}
-	/* authzid NUL authcid NUL password (RFC 4616). */
+	/* authzid NUL authcid NUL password (RFC 4616). NEEDSWORK: main's
+	 * net_login/net_sasl_initial do this (and OAUTHBEARER): use them
+	 * once merged. */
 	strbuf_addch(&raw, '\0');
 	strbuf_addstr(&raw, cred.user);
 	strbuf_addch(&raw, '\0');
 	strbuf_addstr(&raw, cred.secret);
 	strbuf_addstr(&cmd, "AUTHENTICATE \"PLAIN\" \"");
-	net_base64_encode(raw.buf, raw.len, &cmd);
+	net_base64_encode(&cmd, raw.buf, raw.len);
 	strbuf_addstr(&cmd, "\"\r\n");
 	if (send_text(s, cmd.buf, cmd.len, err) == 0)
 		rc = expect_ok(s, false, "refused the login", err);
