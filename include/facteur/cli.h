@@ -98,4 +98,18 @@ int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
     struct imap_session *s, struct store *st, const char *folder,
     struct sync_stats *stats) FCT_WUR;
 
+/*
+ * Rules on arrival for cli_sync_folder (src/cli/rules_arrival.c). The
+ * sync flags a folder needs: SYNC_F_RULES when some rule watches it.
+ * Then cli_rules_run_pending runs the rules on the folder's pending mail
+ * and the jobs they queue on s; *jobs says how many ran (0: nothing to
+ * sync again). Problems with rules are printed; -1 with err when the cache
+ * or the session failed.
+ */
+unsigned cli_rules_sync_flags(struct cli_context *ctx,
+    const struct config_account *acct, struct store *st, const char *folder);
+int cli_rules_run_pending(struct cli_context *ctx,
+    const struct config_account *acct, struct imap_session *s, struct store *st,
+    const char *folder, unsigned *jobs, struct fct_error *err) FCT_WUR;
+
 #endif

@@ -18,3 +18,5 @@ libcli_a_SOURCES += src/cli/cmd_watch.c
 libcli_a_SOURCES += src/cli/cmd_check.c
 # `facteur rules`: check, test and apply the rules file.
 libcli_a_SOURCES += src/cli/cmd_rules.c
+# New mail through the rules in the commands that sync.
+libcli_a_SOURCES += src/cli/rules_arrival.c
