@@ -28,6 +28,7 @@ net:    core
 imap:   query net core
 pop:    net core
 smtp:   net core
+sieve:  net core
 store:  query core
 mime:   core
 query:  core
@@ -35,8 +36,8 @@ crypto: core
 rules:  query core
 sync:   imap pop smtp store rules query mime net core
 ui:     sync rules query mime store core
-cli:    sync rules crypto query mime store smtp pop imap net core
-main:   ui cli sync rules crypto query mime store smtp pop imap net core
+cli:    sync rules crypto query mime store smtp pop imap sieve net core
+main:   ui cli sync rules crypto query mime store smtp pop imap sieve net core
 '
 
 # External libraries: "header pattern: where it may be included". The
@@ -50,7 +51,7 @@ EXTERNAL_RULES='
 curses.h:    ui
 ncurses*:    ui
 term.h:      ui
-libetpan/*:  net imap pop smtp pub:net pub:imap pub:pop pub:smtp
+libetpan/*:  net imap pop smtp sieve pub:net pub:imap pub:pop pub:smtp
 sqlite3.h:   store test:query
 gmime/*:     mime crypto
 libxml/*:    mime

@@ -17,6 +17,7 @@ include tests/unit/net/local.mk
 include tests/unit/imap/local.mk
 include tests/unit/pop/local.mk
 include tests/unit/smtp/local.mk
+include tests/unit/sieve/local.mk
 include tests/unit/store/local.mk
 include tests/unit/query/local.mk
 include tests/unit/rules/local.mk
@@ -35,3 +36,4 @@ include tests/mime/local.mk
 
 TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
+include tests/fuzz/rules.mk

@@ -33,6 +33,8 @@ struct cli_context {
 	 * interface's bindings and theme), for `config check`; set by main,
 	 * may be NULL. Returns -1 when it added an error to diags. */
 	int (*check_more)(const struct config *cfg, struct config_diags *diags);
+	struct rules *rules;     /* owned once read (cli_sync_folder) */
+	bool rules_read;
 };
 
 struct cli_command {
@@ -90,7 +92,13 @@ int cli_connect(struct cli_context *ctx, const struct config_account *acct,
     struct store *st, const char *const *folders,
     struct imap_session **s) FCT_WUR;
 
-/* Syncs one folder, with progress on a terminal. */
+/*
+ * Syncs one folder, with progress on a terminal. New mail in a folder
+ * some rule watches goes through the rules first (doc/rules.md, "On
+ * arrival"): the jobs they queue run at once and the folder is synced
+ * again, so that the command sees the mail where the rules put it. The
+ * rules file is read once per command; its problems are printed then.
+ */
 int cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
     struct imap_session *s, struct store *st, const char *folder,
     struct sync_stats *stats) FCT_WUR;
@@ -130,5 +138,19 @@ bool cli_is_pop(const struct config_account *acct);
  */
 int cli_pop_sync(struct cli_context *ctx, const struct config_account *acct,
     struct store *st, struct sync_pop_stats *stats) FCT_WUR;
+
+/*
+ * Rules on arrival for cli_sync_folder (src/cli/rules_arrival.c). The
+ * sync flags a folder needs: SYNC_F_RULES when some rule watches it.
+ * Then cli_rules_run_pending runs the rules on the folder's pending mail
+ * and the jobs they queue on s; *jobs says how many ran (0: nothing to
+ * sync again). Problems with rules are printed; -1 with err when the cache
+ * or the session failed.
+ */
+unsigned cli_rules_sync_flags(struct cli_context *ctx,
+    const struct config_account *acct, struct store *st, const char *folder);
+int cli_rules_run_pending(struct cli_context *ctx,
+    const struct config_account *acct, struct imap_session *s, struct store *st,
+    const char *folder, unsigned *jobs, struct fct_error *err) FCT_WUR;
 
 #endif

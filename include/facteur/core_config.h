@@ -25,6 +25,7 @@ enum config_proto {
 	CONFIG_PROTO_IMAP,
 	CONFIG_PROTO_SMTP,
 	CONFIG_PROTO_POP,
+	CONFIG_PROTO_SIEVE, /* ManageSieve (RFC 5804), STARTTLS only */
 };
 
 /* A server address from a URL such as imaps://host:993. */
@@ -74,6 +75,7 @@ struct config_account {
 	struct config_server imap;
 	struct config_server smtp;
 	struct config_server pop;
+	struct config_server sieve; /* ManageSieve; proto NONE when unset */
 	char *user;                 /* owned; defaults to email */
 	char *password_command;     /* owned, may be NULL */
 	char *password;             /* owned, may be NULL (warned about) */

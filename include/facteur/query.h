@@ -331,4 +331,19 @@ bool query_imap_key_needs_utf8(const struct query_imap_key *k);
 /* Checks the invariants above; BUG() on the first one broken. */
 void query_imap_key_sanity(const struct query_imap_key *k);
 
+/*
+ * The Sieve backend (src/query/sieve.c): appends to out an RFC 5228 test
+ * with the query's meaning, for a server that filters at delivery, and
+ * sets in *needs the extensions it requires (the caller's `require`).
+ * Fails, leaving out as it was, with the reason in err when the query has
+ * a term Sieve cannot say with the same meaning (is:, keyword:,
+ * has:attachment, date:, older:, newer:). Pure; any thread.
+ */
+enum query_sieve_needs {
+	QUERY_SIEVE_BODY = 1 << 0, /* "body" (RFC 5173) */
+};
+
+int query_to_sieve(const struct query *q, struct strbuf *out, unsigned *needs,
+    struct fct_error *err) FCT_WUR;
+
 #endif

@@ -211,4 +211,49 @@ void rules_plan_describe(const struct rules_plan *p, struct strbuf *sb);
 void rules_eval(const struct rules *rs, const char *account, const char *folder,
     bool inbox, const struct query_msg *m, time_t now, struct rules_plan *out);
 
+/*
+ * Sieve (src/rules/sieve.c): the rules of `account` (NULL: every rule,
+ * whatever its account) that Sieve can express with the same meaning, as
+ * an RFC 5228 script appended to script; trash and junk name the folders
+ * `delete` and `spam` file into. Every rule left out is appended to
+ * *skipped with the reason (a condition Sieve cannot say, a rule for a
+ * folder other than INBOX). Returns how many rules were exported. Pure.
+ */
+struct rules_sieve_skipped {
+	struct {
+		const struct rule *rule; /* borrowed */
+		char *why;               /* owned */
+	} * v;
+	size_t n, alloc;
+};
+
+#define RULES_SIEVE_SKIPPED_INIT \
+	{                        \
+		NULL, 0, 0       \
+	}
+
+void rules_sieve_skipped_release(struct rules_sieve_skipped *s);
+
+int rules_to_sieve(const struct rules *rs, const char *account,
+    const char *trash, const char *junk, struct strbuf *script,
+    struct rules_sieve_skipped *skipped);
+
+/*
+ * A new rule for "make a rule from this message" (src/rules/draft.c):
+ * appends to out a block that files mail like the given one, to be edited
+ * by the user. The condition is list:ID when list_id is set (the part in
+ * angle brackets of a List-Id value, else all of it), else from:ADDRESS
+ * (the address in angle brackets of from, else all of it); the action is
+ * `move FOLDER` when folder is set, else a placeholder folder that
+ * `facteur rules check` reports until it is edited. The name is made from
+ * the list or the sender, unique within rs (may be NULL). Values are quoted
+ * as the file's syntax and the query language need. Returns -1, appending
+ * nothing, when there is neither a list nor a sender. Pure.
+ */
+int rules_draft(const struct rules *rs, const char *from, const char *list_id,
+    const char *folder, struct strbuf *out) FCT_WUR;
+/* The draft's condition alone, e.g. list:"debian-user.lists.debian.org". */
+int rules_draft_query(const char *from, const char *list_id,
+    struct strbuf *out) FCT_WUR;
+
 #endif

@@ -347,7 +347,9 @@ struct sync_rules_result {
 
 struct sync_rules_callbacks {
 	void (*message)(void *arg, const struct sync_rules_result *r);
-	void (*problem)(void *arg, const struct rule *r, const char *msg);
+	/* a: the action at fault (for its line and column), or NULL. */
+	void (*problem)(void *arg, const struct rule *r,
+	    const struct rule_action *a, const char *msg);
 	void *arg;
 };
 
@@ -498,6 +500,19 @@ int sync_compose_load_attachments(struct mime_draft *d,
 int sync_compose_finish(const struct config *cfg,
     const struct config_account *acct, const struct fct_aliases *aliases,
     struct mime_draft *d, struct sync_sender *who, struct strbuf *msg,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * "Make a rule from this message": appends to out a rule (rules_draft)
+ * for message uid of folder, filing such mail (same list, else same
+ * sender) where the user filed the latest one like it: the newest cached
+ * message matching the draft's condition that sits in a folder other than
+ * this one, INBOX, Trash, Junk, Sent and Drafts. rs (may be NULL) keeps the
+ * name unique. Returns -1 with err when the message is not cached or has
+ * neither a list nor a sender. Cache only; the UI thread may call it.
+ */
+int sync_rules_draft(struct store *st, const struct rules *rs,
+    const char *folder, uint32_t uid, time_t now, struct strbuf *out,
     struct fct_error *err) FCT_WUR;
 
 #endif

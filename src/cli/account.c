@@ -75,10 +75,19 @@ cli_sync_folder(struct cli_context *ctx, const struct config_account *acct,
     struct sync_stats *stats)
 {
 	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_stats again;
 	bool tty = isatty(fileno(ctx->err));
+	unsigned flags = cli_rules_sync_flags(ctx, acct, st, folder), jobs = 0;
 
+	/* New mail goes through the rules; what they changed is synced
+	 * again, keeping the first sync's counts. */
 	if (sync_folder(s, st, folder, sync_mode_from_config(acct->sync_mode),
-		0, tty ? cli_progress : NULL, ctx, stats, &err) != 0) {
+		flags, tty ? cli_progress : NULL, ctx, stats, &err) != 0 ||
+	    cli_rules_run_pending(ctx, acct, s, st, folder, &jobs, &err) != 0 ||
+	    (jobs > 0 &&
+		sync_folder(s, st, folder,
+		    sync_mode_from_config(acct->sync_mode), flags, NULL, ctx,
+		    &again, &err) != 0)) {
 		fprintf(ctx->err,
 		    "facteur: account '%s': cannot sync '%s': %s\n", acct->name,
 		    folder, fct_error_msg(&err));

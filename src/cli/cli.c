@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "facteur/cli.h"
+#include "facteur/rules.h"
 
 extern const struct cli_command cli_cmd_check;
 extern const struct cli_command cli_cmd_config;
@@ -82,4 +83,5 @@ void
 cli_context_release(struct cli_context *ctx)
 {
 	config_free(&ctx->cfg);
+	rules_free(&ctx->rules);
 }

@@ -10,6 +10,11 @@
  *       which rules match the message in the file (as if it had arrived
  *       in FOLDER, INBOX by default) and what they would do; no cache,
  *       no network.
+ *   rules export-sieve [ACCOUNT] [--upload]
+ *       writes the rules Sieve can express as an RFC 5228 script (to
+ *       standard output) and lists the others with the reason (to standard
+ *       error); --upload installs it as the active script "facteur" on the
+ *       account's ManageSieve server instead.
  *   rules apply [ACCOUNT:]FOLDER [--dry-run] [--offline]
  *       brings the folder up to date, runs the rules on all of it, and
  *       prints each message a rule applied to with what was done (or, with
@@ -36,6 +41,7 @@
 #include "facteur/cli.h"
 #include "facteur/mime.h"
 #include "facteur/rules.h"
+#include "facteur/sieve.h"
 #include "facteur/sync.h"
 
 /*
@@ -71,14 +77,16 @@ struct report {
 };
 
 static void
-on_problem(void *arg, const struct rule *r, const char *msg)
+on_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct report *rep = arg;
 
 	rep->problems++;
 	if (rep->check)
-		fprintf(rep->ctx->err, "%s:%u:1: error: account '%s': %s\n",
-		    rep->file, r->line, rep->account, msg);
+		fprintf(rep->ctx->err, "%s:%u:%u: error: account '%s': %s\n",
+		    rep->file, a != NULL ? a->line : r->line,
+		    a != NULL ? a->column : 1, rep->account, msg);
 	else
 		fprintf(rep->ctx->err, "facteur: account '%s': %s\n",
 		    rep->account, msg);
@@ -322,7 +330,7 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 	struct store *st = NULL;
 	struct imap_session *s = NULL;
 	const char *folder, *target = NULL;
-	bool dry = false, offline = false;
+	bool dry = false, offline = false, bad = false;
 	int i, rc, status = CLI_FAILED;
 
 	for (i = 1; i < argc; i++) {
@@ -333,9 +341,9 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 		else if (target == NULL && argv[i][0] != '-')
 			target = argv[i];
 		else
-			target = NULL, i = argc + 1;
+			bad = true;
 	}
-	if (target == NULL || i > argc) {
+	if (target == NULL || bad) {
 		fprintf(ctx->err,
 		    "usage: facteur rules apply "
 		    "[ACCOUNT:]FOLDER [--dry-run] [--offline]\n");
@@ -388,9 +396,107 @@ out:
 	return status;
 }
 
+/* The cached folder of the account with `role`, else dflt; owned. */
+static char *
+role_folder(struct cli_context *ctx, const struct config_account *acct,
+    const char *role, const char *dflt)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct store *st = NULL;
+	char *name = NULL;
+	size_t i;
+
+	if (cli_open_store(ctx, acct, &st) == 0 &&
+	    store_folder_list(st, &l, &err) == 0)
+		for (i = 0; i < l.n && name == NULL; i++)
+			if (l.v[i].role != NULL &&
+			    strcmp(l.v[i].role, role) == 0)
+				name = xstrdup(l.v[i].name);
+	fct_error_release(&err);
+	store_folder_list_release(&l);
+	store_close(&st);
+	return name != NULL ? name : xstrdup(dflt);
+}
+
+static int
+rules_export_sieve(struct cli_context *ctx, int argc, char **argv)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct rules_sieve_skipped skipped = RULES_SIEVE_SKIPPED_INIT;
+	struct strbuf script = STRBUF_INIT;
+	struct sieve_session *s = NULL;
+	const struct config_account *acct = NULL;
+	struct rules *rs = NULL;
+	const char *name = NULL;
+	char *trash = NULL, *junk = NULL;
+	bool upload = false;
+	size_t i;
+	int n, rc, status = CLI_FAILED;
+
+	for (i = 1; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--upload") == 0)
+			upload = true;
+		else if (name == NULL && argv[i][0] != '-')
+			name = argv[i];
+		else {
+			fprintf(ctx->err,
+			    "usage: facteur rules export-sieve "
+			    "[ACCOUNT] [--upload]\n");
+			return CLI_USAGE;
+		}
+	}
+	if (cli_load_config(ctx) != 0)
+		return CLI_FAILED;
+	acct = config_find_account(ctx->cfg, name);
+	if (acct == NULL) {
+		fprintf(ctx->err, "facteur: %s\n",
+		    name != NULL ? "no such account"
+				 : "no account in the configuration");
+		return CLI_FAILED;
+	}
+	rc = load_rules(ctx, NULL, &rs);
+	trash = role_folder(ctx, acct, "trash", "Trash");
+	junk = role_folder(ctx, acct, "junk", "Junk");
+	n = rules_to_sieve(rs, acct->name, trash, junk, &script, &skipped);
+	for (i = 0; i < skipped.n; i++)
+		fprintf(ctx->err,
+		    "facteur: not exported: rule '%s' (%s:%u): %s\n",
+		    skipped.v[i].rule->name, rs->file, skipped.v[i].rule->line,
+		    skipped.v[i].why);
+	if (!upload) {
+		fputs(script.buf, ctx->out);
+		status = rc != 0 ? CLI_FAILED : CLI_OK;
+		goto out;
+	}
+	if (sieve_session_open(acct, &s, &err) != 0 ||
+	    sieve_session_install(s, "facteur", script.buf, script.len, &err) !=
+		0) {
+		fprintf(ctx->err, "facteur: account '%s': %s\n", acct->name,
+		    fct_error_msg(&err));
+		goto out;
+	}
+	fprintf(ctx->err,
+	    "facteur: account '%s': %d rule(s) installed as the active Sieve "
+	    "script 'facteur'\n",
+	    acct->name, n);
+	status = rc != 0 ? CLI_FAILED : CLI_OK;
+out:
+	sieve_session_close(&s);
+	rules_sieve_skipped_release(&skipped);
+	strbuf_release(&script);
+	rules_free(&rs);
+	free(trash);
+	free(junk);
+	fct_error_release(&err);
+	return status;
+}
+
 static int
 cmd_rules(struct cli_context *ctx, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "export-sieve") == 0)
+		return rules_export_sieve(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "check") == 0)
 		return rules_check(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "test") == 0)
@@ -401,15 +507,17 @@ cmd_rules(struct cli_context *ctx, int argc, char **argv)
 	    "usage: facteur rules check [FILE]\n"
 	    "       facteur rules test MESSAGE_FILE [[ACCOUNT:]FOLDER]\n"
 	    "       facteur rules apply [ACCOUNT:]FOLDER [--dry-run] "
-	    "[--offline]\n");
+	    "[--offline]\n"
+	    "       facteur rules export-sieve [ACCOUNT] [--upload]\n");
 	return CLI_USAGE;
 }
 
 const struct cli_command cli_cmd_rules = {
 	.name = "rules",
 	.args = "check [FILE] | test MESSAGE_FILE [[ACCOUNT:]FOLDER] | "
-		"apply [ACCOUNT:]FOLDER [--dry-run] [--offline]",
-	.help = "check the rules file, test it on a message, or apply it to "
-		"a folder",
+		"apply [ACCOUNT:]FOLDER [--dry-run] [--offline] | "
+		"export-sieve [ACCOUNT] [--upload]",
+	.help = "check the rules file, test it on a message, apply it to a "
+		"folder, or export it as Sieve",
 	.exec = cmd_rules,
 };

@@ -28,3 +28,5 @@ libcli_a_SOURCES += src/cli/cmd_send.c
 libcli_a_SOURCES += src/cli/cmd_compose.c
 # POP3 accounts: downloading into the local INBOX.
 libcli_a_SOURCES += src/cli/pop.c
+# New mail through the rules in the commands that sync.
+libcli_a_SOURCES += src/cli/rules_arrival.c

@@ -182,6 +182,10 @@ static const struct config_key account_keys[] = {
 	      "the submission server, smtps://HOST[:PORT] or "
 	      "smtp://HOST[:PORT]" },
 	    set_url, ACCT(smtp), CONFIG_PROTO_SMTP },
+	{ { "sieve", "URL", NULL,
+	      "the ManageSieve server for `facteur rules export-sieve "
+	      "--upload`, sieve://HOST[:PORT] (STARTTLS, port 4190)" },
+	    set_url, ACCT(sieve), CONFIG_PROTO_SIEVE },
 	{ { "user", "TEXT", "the email value",
 	      "the login name on the servers" },
 	    set_text, ACCT(user), CONFIG_PROTO_NONE },
@@ -273,6 +277,7 @@ static const struct {
 	{ "smtps", CONFIG_PROTO_SMTP, true, 465 },
 	{ "pop", CONFIG_PROTO_POP, false, 110 },
 	{ "pops", CONFIG_PROTO_POP, true, 995 },
+	{ "sieve", CONFIG_PROTO_SIEVE, false, 4190 },
 };
 
 /* Diagnostics. */
@@ -780,6 +785,8 @@ set_pop_delete(struct parser *p, const struct config_key *k, struct value *v,
 		? " (did you mean 'after-download'?)"
 		: "");
 	return false;
+}
+
 /* A list of the message list's column names, each once. */
 static bool
 set_columns(struct parser *p, const struct config_key *k, struct value *v,
@@ -884,6 +891,8 @@ proto_key(enum config_proto proto)
 		return "smtp";
 	case CONFIG_PROTO_POP:
 		return "pop";
+	case CONFIG_PROTO_SIEVE:
+		return "sieve";
 	case CONFIG_PROTO_NONE:
 		break;
 	}
@@ -1095,6 +1104,7 @@ account_release(struct config_account *a)
 	free(a->realname);
 	free(a->imap.host);
 	free(a->smtp.host);
+	free(a->sieve.host);
 	free(a->pop.host);
 	free(a->user);
 	free(a->password_command);
@@ -1819,12 +1829,15 @@ config_sanity(const struct config *cfg)
 		    (a->smtp.proto != CONFIG_PROTO_NONE &&
 			a->smtp.proto != CONFIG_PROTO_SMTP) ||
 		    (a->pop.proto != CONFIG_PROTO_NONE &&
-			a->pop.proto != CONFIG_PROTO_POP))
+			a->pop.proto != CONFIG_PROTO_POP) ||
+		    (a->sieve.proto != CONFIG_PROTO_NONE &&
+			a->sieve.proto != CONFIG_PROTO_SIEVE))
 			BUG("account '%s' has a server of the wrong kind",
 			    a->name);
 		server_sanity(&a->imap, "imap");
 		server_sanity(&a->smtp, "smtp");
 		server_sanity(&a->pop, "pop");
+		server_sanity(&a->sieve, "sieve");
 		if (a->password != NULL && a->password_command != NULL)
 			BUG("account '%s' has two password sources", a->name);
 		for (j = 0; j < i; j++)

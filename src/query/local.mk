@@ -8,6 +8,7 @@ libquery_a_SOURCES = \
 	src/query/parse.c \
 	src/query/print.c \
 	src/query/private.h \
+	src/query/sieve.c \
 	src/query/sql.c \
 	src/query/text.c
 EXTRA_DIST += doc/query.md

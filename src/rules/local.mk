@@ -4,4 +4,7 @@
 noinst_LIBRARIES += librules.a
 librules_a_SOURCES = \
 	src/rules/parse.c \
-	src/rules/eval.c
+	src/rules/eval.c \
+	src/rules/sieve.c \
+	src/rules/draft.c
+EXTRA_DIST += doc/rules.md

@@ -87,11 +87,12 @@ struct ctx {
 	size_t ngroups, groups_alloc;
 };
 
-static void problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
-    FCT_PRINTF(3, 4);
+static void problem(struct ctx *c, const struct rule *r,
+    const struct rule_action *a, const char *fmt, ...) FCT_PRINTF(4, 5);
 
 static void
-problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
+problem(struct ctx *c, const struct rule *r, const struct rule_action *a,
+    const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
@@ -101,7 +102,7 @@ problem(struct ctx *c, const struct rule *r, const char *fmt, ...)
 	va_end(ap);
 	c->stats->skipped_rules++;
 	if (c->cb != NULL && c->cb->problem != NULL)
-		c->cb->problem(c->cb->arg, r, msg);
+		c->cb->problem(c->cb->arg, r, a, msg);
 	free(msg);
 }
 
@@ -145,8 +146,8 @@ allowed(const char *rights, const char *need)
 
 /* Checks a destination; its name in *out (borrowed) when usable. */
 static bool
-check_dest(struct ctx *c, const struct rule *r, const char *verb,
-    const char *name)
+check_dest(struct ctx *c, const struct rule *r, const struct rule_action *a,
+    const char *verb, const char *name)
 {
 	const struct store_folder *f = find_folder(c, name);
 	const char *hint;
@@ -154,25 +155,25 @@ check_dest(struct ctx *c, const struct rule *r, const char *verb,
 	if (f == NULL) {
 		hint = closest_folder(c, name);
 		if (hint != NULL)
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s to '%s': no such folder "
 			    "(did you mean '%s'?)",
 			    r->name, verb, name, hint);
 		else
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s to '%s': no such folder",
 			    r->name, verb, name);
 		return false;
 	}
 	if (f->noselect) {
-		problem(c, r,
+		problem(c, r, a,
 		    "rule '%s': cannot %s to '%s': it holds no "
 		    "messages",
 		    r->name, verb, name);
 		return false;
 	}
 	if (!allowed(f->rights, "i")) {
-		problem(c, r,
+		problem(c, r, a,
 		    "rule '%s': cannot %s to '%s': your rights there are "
 		    "'%s' (read-only)",
 		    r->name, verb, name, f->rights);
@@ -210,7 +211,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		}
 		verb = rules_action_name(a->kind);
 		if (!allowed(c->folder.rights, need)) {
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': cannot %s in '%s': your rights there "
 			    "are '%s' (read-only)",
 			    r->name, verb, c->folder.name, c->folder.rights);
@@ -222,7 +223,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		if ((a->kind == RULE_ACTION_DELETE ||
 			a->kind == RULE_ACTION_SPAM) &&
 		    dest == NULL) {
-			problem(c, r,
+			problem(c, r, a,
 			    "rule '%s': account '%s' has no %s folder", r->name,
 			    c->account,
 			    a->kind == RULE_ACTION_DELETE ? "Trash" : "Junk");
@@ -233,7 +234,7 @@ check_rule(struct ctx *c, const struct rule *r)
 		    a->kind != RULE_ACTION_DELETE &&
 		    a->kind != RULE_ACTION_SPAM)
 			continue;
-		if (!check_dest(c, r, verb, dest))
+		if (!check_dest(c, r, a, verb, dest))
 			return false;
 	}
 	return true;
@@ -364,25 +365,349 @@ pair_cmp(const void *a, const void *b)
 	return x->rule < y->rule ? -1 : x->rule > y->rule;
 }
 
-/* The whole folder: one query per rule, then the plans per message. */
+/*
+ * The whole folder. One SQL query per rule reads the trigram index once
+ * per rule, and for literals made of common trigrams that is most of the
+ * index (doc/benchmarks.md). So the folder is read once instead, and each
+ * rule is tried on each row in memory, behind a cheap necessary condition:
+ * the literals its IMAP SEARCH form (query_to_imap, exact or a superset)
+ * requires, looked for in the row's ASCII-lowercased fields.
+ * Only rows that pass run query_match. A literal with non-ASCII bytes
+ * proves nothing (our folding covers Latin-1 letters too) and counts as
+ * true, as do negated terms, flags, sizes and headers other than List-Id.
+ * A rule whose query looks at bodies runs as SQL, where bodies are joined,
+ * so that the whole-folder path means the same as `facteur search`.
+ */
+enum need_type { NEED_TRUE, NEED_AND, NEED_OR, NEED_LIT };
+enum need_field { NF_FROM, NF_TO, NF_CC, NF_SUBJECT, NF_LIST, NF__COUNT };
+
+/*
+ * Before the substring search, a literal is tried against a bitmap of the
+ * field's byte pairs (hashed to BIGRAM_BITS bits, filled once per row):
+ * a literal whose pairs are not all there cannot be in the field. Most
+ * (row, rule) pairs end at that test, a few bit lookups.
+ */
+#define BIGRAM_BITS 4096
+#define BIGRAM_PROBES 4
+
+static unsigned
+bigram(unsigned char a, unsigned char b)
+{
+	return (((unsigned)a << 8 | b) * 2654435761u) >> (32 - 12);
+}
+
+/* A necessary condition; invariant: AND and OR have two kids or more. */
+struct need {
+	enum need_type type;
+	enum need_field field; /* LIT */
+	char *lit;             /* LIT: owned, ASCII, lowercase */
+	size_t len;
+	unsigned probes[BIGRAM_PROBES]; /* LIT: bigrams of lit to test */
+	unsigned nprobes;
+	struct need **kids; /* owned */
+	size_t n, alloc;
+};
+
+static struct need *
+need_new(enum need_type type)
+{
+	struct need *n = xcalloc(1, sizeof *n);
+
+	n->type = type;
+	return n;
+}
+
+static void
+need_free(struct need **np)
+{
+	struct need *n = *np;
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->n; i++)
+		need_free(&n->kids[i]);
+	free(n->kids);
+	free(n->lit);
+	free(n);
+	*np = NULL;
+}
+
+static struct need *
+need_lit(enum need_field field, const char *v)
+{
+	struct need *n;
+	const unsigned char *c;
+
+	if (v == NULL || v[0] == '\0')
+		return need_new(NEED_TRUE);
+	for (c = (const unsigned char *)v; *c != '\0'; c++)
+		if (*c >= 0x80)
+			return need_new(NEED_TRUE);
+	n = need_new(NEED_LIT);
+	n->field = field;
+	n->lit = xstrdup(v);
+	n->len = strlen(v);
+	for (c = (unsigned char *)n->lit; *c != '\0'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			n->lit[c - (unsigned char *)n->lit] = (char)(*c + 32);
+	/* Pairs spread over the literal: its start, end and middle. */
+	if (n->len >= 2) {
+		size_t i, at;
+
+		for (i = 0; i < BIGRAM_PROBES; i++) {
+			at = (n->len - 2) * i / (BIGRAM_PROBES - 1);
+			n->probes[n->nprobes++] =
+			    bigram((unsigned char)n->lit[at],
+				(unsigned char)n->lit[at + 1]);
+		}
+	}
+	return n;
+}
+
+/* Whether the key tree looks at bodies anywhere. */
+static bool
+key_uses_body(const struct query_imap_key *k)
+{
+	size_t i;
+
+	if (k->type == QUERY_IMAP_BODY || k->type == QUERY_IMAP_TEXT)
+		return true;
+	for (i = 0; i < k->nkids; i++)
+		if (key_uses_body(k->kids[i]))
+			return true;
+	return false;
+}
+
+static struct need *
+need_of(const struct query_imap_key *k)
+{
+	struct need *n, *kid;
+	size_t i;
+
+	switch (k->type) {
+	case QUERY_IMAP_FROM:
+		return need_lit(NF_FROM, k->value);
+	case QUERY_IMAP_TO:
+		return need_lit(NF_TO, k->value);
+	case QUERY_IMAP_CC:
+		return need_lit(NF_CC, k->value);
+	case QUERY_IMAP_SUBJECT:
+		return need_lit(NF_SUBJECT, k->value);
+	case QUERY_IMAP_HEADER:
+		if (strcasecmp(k->field, "List-Id") == 0)
+			return need_lit(NF_LIST, k->value);
+		return need_new(NEED_TRUE);
+	case QUERY_IMAP_AND:
+	case QUERY_IMAP_OR:
+		n = need_new(k->type == QUERY_IMAP_AND ? NEED_AND : NEED_OR);
+		for (i = 0; i < k->nkids; i++) {
+			kid = need_of(k->kids[i]);
+			if (kid->type == NEED_TRUE) {
+				need_free(&kid);
+				if (n->type == NEED_OR) {
+					/* One branch proves nothing: all do. */
+					need_free(&n);
+					return need_new(NEED_TRUE);
+				}
+				continue;
+			}
+			FCT_ALLOC_GROW(n->kids, n->n + 1, n->alloc);
+			n->kids[n->n++] = kid;
+		}
+		if (n->n == 0) {
+			need_free(&n);
+			return need_new(NEED_TRUE);
+		}
+		if (n->n == 1) {
+			kid = n->kids[0];
+			n->n = 0;
+			need_free(&n);
+			return kid;
+		}
+		return n;
+	default:
+		return need_new(NEED_TRUE);
+	}
+}
+
+/*
+ * Whether h[0..hl) contains n[0..nl). glibc's memmem sets up a two-way
+ * search on every call, which for needles and fields of a few dozen bytes
+ * costs more than the search: memchr on the first byte and a memcmp is
+ * several times faster here.
+ */
+static bool
+contains(const char *h, size_t hl, const char *n, size_t nl)
+{
+	const char *p = h, *last;
+
+	if (nl > hl)
+		return false;
+	last = h + (hl - nl);
+	while (p <= last &&
+	    (p = memchr(p, n[0], (size_t)(last - p) + 1)) != NULL) {
+		if (memcmp(p + 1, n + 1, nl - 1) == 0)
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* A row's fields, lowercased, with their bigram bitmaps. */
+struct row_fields {
+	struct strbuf text[NF__COUNT];
+	bool present[NF__COUNT];
+	uint64_t bits[NF__COUNT][BIGRAM_BITS / 64];
+};
+
+static bool
+need_eval(const struct need *n, const struct row_fields *f)
+{
+	const uint64_t *bits;
+	unsigned b;
+	size_t i;
+
+	switch (n->type) {
+	case NEED_TRUE:
+		return true;
+	case NEED_LIT:
+		if (!f->present[n->field])
+			return false;
+		bits = f->bits[n->field];
+		for (i = 0; i < n->nprobes; i++) {
+			b = n->probes[i];
+			if (!(bits[b / 64] & ((uint64_t)1 << (b % 64))))
+				return false;
+		}
+		return contains(f->text[n->field].buf, f->text[n->field].len,
+		    n->lit, n->len);
+	case NEED_AND:
+		for (i = 0; i < n->n; i++)
+			if (!need_eval(n->kids[i], f))
+				return false;
+		return true;
+	case NEED_OR:
+		for (i = 0; i < n->n; i++)
+			if (need_eval(n->kids[i], f))
+				return true;
+		return false;
+	}
+	return true;
+}
+
+/* One rule of the walk: its condition, or NULL when it runs as SQL. */
+struct walk_rule {
+	struct need *need; /* owned */
+	bool sql;
+};
+
+struct walk {
+	struct ctx *c;
+	struct walk_rule *rules; /* parallel to c->rs->v */
+	struct row_fields f;
+};
+
+static void
+lower_field(struct walk *w, enum need_field f, const char *s)
+{
+	struct strbuf *sb = &w->f.text[f];
+	uint64_t *bits = w->f.bits[f];
+	unsigned b;
+	size_t i;
+
+	strbuf_reset(sb);
+	memset(bits, 0, sizeof w->f.bits[f]);
+	w->f.present[f] = s != NULL;
+	if (s == NULL)
+		return;
+	strbuf_addstr(sb, s);
+	for (i = 0; i < sb->len; i++)
+		if (sb->buf[i] >= 'A' && sb->buf[i] <= 'Z')
+			sb->buf[i] = (char)(sb->buf[i] + 32);
+	for (i = 0; i + 1 < sb->len; i++) {
+		b = bigram((unsigned char)sb->buf[i],
+		    (unsigned char)sb->buf[i + 1]);
+		bits[b / 64] |= (uint64_t)1 << (b % 64);
+	}
+}
+
+static int
+on_row(const struct store_msg *m, void *arg)
+{
+	struct walk *w = arg;
+	struct ctx *c = w->c;
+	struct query_msg q;
+	size_t i;
+
+	lower_field(w, NF_FROM, m->from_text);
+	lower_field(w, NF_TO, m->to_text);
+	lower_field(w, NF_CC, m->cc_text);
+	lower_field(w, NF_SUBJECT, m->subject);
+	lower_field(w, NF_LIST, m->list_id);
+	to_query_msg(m, &q);
+	for (i = 0; i < c->rs->n; i++) {
+		if (!c->usable[i] || w->rules[i].sql ||
+		    !need_eval(w->rules[i].need, &w->f) ||
+		    !query_match(c->rs->v[i].when, &q, c->now))
+			continue;
+		c->rule = i;
+		on_match(m, c);
+	}
+	return 0;
+}
+
+/* The whole folder: one pass for most rules, SQL for the rest. */
 static int
 eval_folder(struct ctx *c, struct fct_error *err)
 {
 	struct store_msg m = STORE_MSG_INIT;
+	struct query_imap_key *k = NULL;
 	struct item *it = NULL;
-	size_t i;
+	struct walk w;
+	size_t i, nwalk = 0;
+	bool exact, old;
 	int rc = 0;
 
-	if (store_rules_pending_select(c->st, c->folder.id, on_pending_id, c,
-		err) != 0)
-		rc = -1;
+	memset(&w, 0, sizeof w);
+	w.c = c;
+	w.rules = xcalloc(c->rs->n + 1, sizeof *w.rules);
+	for (i = 0; i < NF__COUNT; i++)
+		strbuf_init(&w.f.text[i], 0);
 	for (i = 0; rc == 0 && i < c->rs->n; i++) {
 		if (!c->usable[i])
+			continue;
+		rc = query_to_imap(c->rs->v[i].when, c->now, &k, &exact, err);
+		if (rc != 0)
+			break;
+		w.rules[i].sql = key_uses_body(k);
+		if (!w.rules[i].sql) {
+			w.rules[i].need = need_of(k);
+			nwalk++;
+		}
+		query_imap_key_free(&k);
+	}
+	if (rc == 0)
+		rc = store_rules_pending_select(c->st, c->folder.id,
+		    on_pending_id, c, err);
+	if (rc == 0 && nwalk > 0) {
+		old = store_rules_show_pending(c->st, true);
+		rc = store_msg_query(c->st, c->folder.id, NULL, c->now,
+		    "uid ASC", 0, on_row, &w, err);
+		store_rules_show_pending(c->st, old);
+	}
+	for (i = 0; rc == 0 && i < c->rs->n; i++) {
+		if (!c->usable[i] || !w.rules[i].sql)
 			continue;
 		c->rule = i;
 		rc = store_rules_query(c->st, c->folder.id, c->rs->v[i].when,
 		    c->now, on_match, c, err);
 	}
+	for (i = 0; i < c->rs->n; i++)
+		need_free(&w.rules[i].need);
+	free(w.rules);
+	for (i = 0; i < NF__COUNT; i++)
+		strbuf_release(&w.f.text[i]);
 	if (rc != 0)
 		return -1;
 	if (c->npairs > 0)
@@ -673,5 +998,94 @@ sync_rules_apply(struct store *st, const char *account, const struct rules *rs,
 		report(&c);
 out:
 	ctx_release(&c);
+	return rc;
+}
+
+/* --- A rule drafted from a message ----------------------------------- */
+
+struct draft {
+	const struct store_folder_list *folders;
+	int64_t source;
+	const char *found; /* borrowed from folders */
+};
+
+static bool
+draft_folder_ok(const struct store_folder *f, int64_t source)
+{
+	static const char *const skip[] = { "inbox", "trash", "junk", "sent",
+		"drafts" };
+	size_t i;
+
+	if (f->id == source || f->noselect)
+		return false;
+	for (i = 0; f->role != NULL && i < FCT_ARRAY_LEN(skip); i++)
+		if (strcmp(f->role, skip[i]) == 0)
+			return false;
+	return strcasecmp(f->name, "INBOX") != 0;
+}
+
+static int
+on_draft(const struct store_msg *m, void *arg)
+{
+	struct draft *d = arg;
+	size_t i;
+
+	for (i = 0; i < d->folders->n; i++) {
+		const struct store_folder *f = &d->folders->v[i];
+
+		if (f->id == m->folder_id && draft_folder_ok(f, d->source)) {
+			d->found = f->name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+sync_rules_draft(struct store *st, const struct rules *rs, const char *folder,
+    uint32_t uid, time_t now, struct strbuf *out, struct fct_error *err)
+{
+	struct store_folder src = STORE_FOLDER_INIT;
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct draft d = { &l, 0, NULL };
+	struct query *q = NULL;
+	int found, rc = -1;
+
+	if ((found = store_folder_get(st, folder, &src, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err, "no folder '%s' in the cache",
+			    folder);
+		goto out;
+	}
+	if ((found = store_msg_get(st, src.id, uid, &m, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err, "no message %u in '%s'", uid,
+			    folder);
+		goto out;
+	}
+	if (rules_draft_query(m.from_text, m.list_id, &text) != 0) {
+		fct_error_set(err,
+		    "message %u of '%s' has neither a list nor "
+		    "a sender",
+		    uid, folder);
+		goto out;
+	}
+	d.source = src.id;
+	if (query_parse(text.buf, &q, err) != 0 ||
+	    store_folder_list(st, &l, err) != 0 ||
+	    store_msg_query(st, 0, q, now, "date DESC", 500, on_draft, &d,
+		err) != 0)
+		goto out;
+	if (rules_draft(rs, m.from_text, m.list_id, d.found, out) != 0)
+		BUG("a draft query, then no draft");
+	rc = 0;
+out:
+	query_free(&q);
+	strbuf_release(&text);
+	store_msg_release(&m);
+	store_folder_list_release(&l);
+	store_folder_release(&src);
 	return rc;
 }

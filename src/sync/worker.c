@@ -734,11 +734,13 @@ rules_wanted(struct sync_worker *w, const char *name)
 }
 
 static void
-rules_problem(void *arg, const struct rule *r, const char *msg)
+rules_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct sync_worker *w = arg;
 
 	(void)r;
+	(void)a;
 	post(w, SYNC_EV_RULES_PROBLEM, event_new(w, NULL, msg));
 }
 

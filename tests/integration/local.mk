@@ -20,3 +20,5 @@ TESTS += tests/integration/rules.sh
 TESTS += tests/integration/send.sh
 # POP3 accounts: download, leave-on-server or delete, local folders, crashes.
 TESTS += tests/integration/pop.sh
+# rules export-sieve --upload: ManageSieve, then Sieve filing at LMTP delivery.
+TESTS += tests/integration/sieve.sh

@@ -17,6 +17,7 @@ TB_OFF_LMTP=4        # LMTP, Postfix delivers through it (Dovecot)
 TB_OFF_SUBMISSION=5  # submission: STARTTLS required, then AUTH (Postfix)
 TB_OFF_SMTPS=6       # submission over implicit TLS (Postfix)
 TB_OFF_MX=7          # inbound SMTP without AUTH, to inject mail (Postfix)
+TB_OFF_MANAGESIEVE=8 # ManageSieve, STARTTLS offered (Pigeonhole), when installed
 TB_OFF_SELFSIGNED=10 # fake IMAPS, self-signed certificate
 TB_OFF_WRONGHOST=11  # fake IMAPS, CA-signed for other.example.test only
 TB_OFF_EXPIRED=12    # fake IMAPS, CA-signed but expired
@@ -153,7 +154,8 @@ tb_wait_stopped() {
 tb_ports() {
 	local base=$1 name off
 	for name in IMAP IMAPS POP3 POP3S LMTP SUBMISSION SMTPS MX \
-		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS SMTP_NOSTARTTLS TOKENS; do
+		SELFSIGNED WRONGHOST EXPIRED NOSTARTTLS SMTP_NOSTARTTLS TOKENS \
+		MANAGESIEVE; do
 		off=TB_OFF_$name
 		eval "TB_PORT_$name=\$((base + $off))"
 	done

@@ -12,3 +12,9 @@ tests_unit_rules_test_eval_SOURCES = tests/unit/rules/test_eval.c
 tests_unit_rules_test_eval_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_rules_test_eval_LDADD = librules.a libquery.a libcore.a $(CMOCKA_LIBS)
 TESTS += tests/unit/rules/test_eval
+
+check_PROGRAMS += tests/unit/rules/test_sieve
+tests_unit_rules_test_sieve_SOURCES = tests/unit/rules/test_sieve.c
+tests_unit_rules_test_sieve_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_rules_test_sieve_LDADD = librules.a libquery.a libcore.a $(CMOCKA_LIBS)
+TESTS += tests/unit/rules/test_sieve

@@ -3,7 +3,8 @@
  * folder), file order, `stop`, and the conflict rules (first destination
  * wins and the others are listed, last flag change wins, copies and
  * keywords once), through rules_eval on in-memory messages and the plan's
- * description.
+ * description; and rules drafted from a message (src/rules/draft.c), which
+ * must parse and match the message they were made from.
  */
 #include "config.h"
 
@@ -212,6 +213,54 @@ test_positions(void **state)
 	rules_free(&rs);
 }
 
+/* A draft parses, is unique, and matches the message it came from. */
+static void
+test_draft(void **state)
+{
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct rules *rs = parse("rule \"list debian-user.lists.debian.org\"\n"
+				 "  when x\n  then flag\n");
+	struct rules *drafted = NULL;
+	struct rules_plan p = RULES_PLAN_INIT;
+	struct query_msg m;
+
+	(void)state;
+	assert_int_equal(rules_draft(rs, "Deb <d@lists.debian.org>",
+			     "Debian users <debian-user.lists.debian.org>",
+			     "Listes/Debian, FR", &sb),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"list debian-user.lists.debian.org (2)\"\n"
+	    "  when list:\"debian-user.lists.debian.org\"\n"
+	    "  then move \"Listes/Debian, FR\"\n");
+	strbuf_reset(&sb);
+	assert_int_equal(rules_draft(NULL, "O'Brien \"Q\" <q\\x@ex.org>", NULL,
+			     NULL, &sb),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from q\\\\x@ex.org\"\n"
+	    "  when from:\"q\\\\x@ex.org\"\n"
+	    "  then move \"CHOOSE A FOLDER\"\n");
+	assert_int_equal(rules_parse("d", sb.buf, sb.len, &drafted, &d), 0);
+	memset(&m, 0, sizeof m);
+	m.from = "O'Brien \"Q\" <q\\x@ex.org>";
+	rules_eval(drafted, "a", "INBOX", true, &m, 0, &p);
+	assert_int_equal(p.nrules, 1);
+	assert_string_equal(p.dest->arg, "CHOOSE A FOLDER");
+	rules_plan_release(&p);
+	rules_free(&drafted);
+	strbuf_reset(&sb);
+	assert_int_equal(rules_draft(NULL, NULL, "", NULL, &sb), -1);
+	assert_int_equal(rules_draft(NULL, "<>", NULL, NULL, &sb), 0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from <>\"\n  when from:\"<>\"\n"
+	    "  then move \"CHOOSE A FOLDER\"\n");
+	strbuf_release(&sb);
+	config_diags_release(&d);
+	rules_free(&rs);
+}
+
 int
 main(void)
 {
@@ -220,6 +269,7 @@ main(void)
 		cmocka_unit_test(test_order_and_stop),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_draft),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -151,11 +151,14 @@ on_message(void *arg, const struct sync_rules_result *r)
 }
 
 static void
-on_problem(void *arg, const struct rule *r, const char *msg)
+on_problem(void *arg, const struct rule *r, const struct rule_action *a,
+    const char *msg)
 {
 	struct seen *s = arg;
 
 	(void)r;
+	assert_non_null(a);
+	assert_true(a >= r->actions && a < r->actions + r->nactions);
 	strbuf_addf(&s->problems, "%s\n", msg);
 }
 
@@ -283,7 +286,10 @@ test_pending(void **state)
 	strbuf_release(&s.problems);
 }
 
-/* The whole folder in SQL and a list in memory give the same plans. */
+/*
+ * The whole folder (one pass with the literal prefilter, SQL for body
+ * rules) and a list (query_match alone) give the same plans.
+ */
 static void
 test_bulk_agrees(void **state)
 {
@@ -293,7 +299,7 @@ test_bulk_agrees(void **state)
 	struct sync_rules_stats stats;
 	struct seen bulk = { STRBUF_INIT, STRBUF_INIT },
 		    list = { STRBUF_INIT, STRBUF_INIT };
-	uint32_t uids[200];
+	uint32_t uids[204];
 	char subject[64], from[64];
 	size_t i;
 
@@ -310,6 +316,14 @@ test_bulk_agrees(void **state)
 		    i % 9 == 0);
 		uids[i] = (uint32_t)i + 1;
 	}
+	/* Case, accents and 8-bit bytes, where a prefilter could go wrong. */
+	msg(fx, 201, "ÉDF <X@EDF.FR>", "FACTURE", NULL, 10, false);
+	msg(fx, 202, "\xff\xfe <a@b>", "Facturé \xc3", "DEBIAN-USER", 10,
+	    false);
+	msg(fx, 203, NULL, NULL, NULL, 10, false);
+	msg(fx, 204, "x@edf.frx", "old facture", "debian", 6000, false);
+	for (i = 200; i < 204; i++)
+		uids[i] = (uint32_t)i + 1;
 	cb.message = on_message;
 	cb.problem = NULL;
 	cb.arg = &bulk;
@@ -318,7 +332,7 @@ test_bulk_agrees(void **state)
 	    0);
 	cb.arg = &list;
 	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", uids,
-			     200, SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+			     204, SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
 	    0);
 	assert_true(bulk.lines.len > 1000);
 	assert_string_equal(bulk.lines.buf, list.lines.buf);
@@ -377,6 +391,54 @@ test_refusals(void **state)
 	strbuf_release(&s.problems);
 }
 
+/* A rule drafted from a message files it where the last such one went. */
+static void
+test_draft(void **state)
+{
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder bills = STORE_FOLDER_INIT,
+			    trash = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(store_folder_get(fx->st, "Bills", &bills, &err), 1);
+	assert_int_equal(store_folder_get(fx->st, "Trash", &trash, &err), 1);
+	/* Older in Bills, newer in Trash (which does not count). */
+	m.folder_id = bills.id;
+	m.uid = 7;
+	m.from_text = (char *)"EDF <f@edf.fr>";
+	m.date = 1000;
+	assert_int_equal(store_msg_put(fx->st, &m, &err), 0);
+	m.folder_id = trash.id;
+	m.date = 2000;
+	assert_int_equal(store_msg_put(fx->st, &m, &err), 0);
+	msg(fx, 1, "EDF Clients <F@EDF.FR>", "facture", NULL, 10, false);
+	msg(fx, 2, "nobody@x", "hello", NULL, 10, false);
+
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 1, 0, &sb,
+			     &err),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from F@EDF.FR\"\n  when from:\"F@EDF.FR\"\n"
+	    "  then move \"Bills\"\n");
+	strbuf_reset(&sb);
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 2, 0, &sb,
+			     &err),
+	    0);
+	assert_string_equal(sb.buf,
+	    "\nrule \"from nobody@x\"\n  when from:\"nobody@x\"\n"
+	    "  then move \"CHOOSE A FOLDER\"\n");
+	assert_int_equal(sync_rules_draft(fx->st, fx->rs, "INBOX", 99, 0, &sb,
+			     &err),
+	    -1);
+	assert_string_equal(fct_error_msg(&err), "no message 99 in 'INBOX'");
+	fct_error_release(&err);
+	strbuf_release(&sb);
+	store_folder_release(&bills);
+	store_folder_release(&trash);
+}
+
 int
 main(void)
 {
@@ -385,6 +447,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_agrees, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
