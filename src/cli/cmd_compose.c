@@ -199,15 +199,22 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 			    fct_error_msg(&err));
 			fct_error_release(&err);
 			c = ask(ctx, "Edit again or abort? [e/a]");
+			if (c == 0)
+				goto no_answer;
 			if (c == 'e')
 				continue;
 			goto out;
 		}
 		c = ask(ctx, "Send, postpone, edit or abort? [s/p/e/a]");
+		if (c == 0)
+			goto no_answer;
 		if (c == 'e')
 			continue;
-		if (c == 'a' || c == 0) {
-			if (ask(ctx, "Discard this message? [y/N]") == 'y') {
+		if (c == 'a') {
+			c = ask(ctx, "Discard this message? [y/N]");
+			if (c == 0)
+				goto no_answer;
+			if (c == 'y') {
 				keep = false;
 				status = CLI_OK;
 				goto out;
@@ -247,6 +254,10 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 			queue_job(ctx, o->st, "expunge", o->folder, o->uid, 0);
 		run_jobs(ctx, o->acct, o->st);
 	}
+	goto out;
+no_answer:
+	/* End of input: nothing is sent, and nothing thrown away. */
+	fprintf(ctx->err, "\nfacteur: no answer\n");
 out:
 	if (keep)
 		fprintf(ctx->err, "facteur: the message is kept in '%s'\n",

@@ -149,8 +149,8 @@ trimmed(const char *s, size_t n)
  * header must be an error the user sees, not a header silently kept.
  * Continuation lines (starting with white space) are joined.
  */
-int
-mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
+static int
+parse_text(const char *text, size_t len, struct mime_draft *d,
     struct fct_error *err)
 {
 	const char *p = text, *end = text + len, *eol, *colon;
@@ -224,6 +224,33 @@ mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
 		}
 	}
 	d->body = xstrndup(p, (size_t)(end - p));
+	return 0;
+}
+
+/*
+ * Attachments the text cannot name (no path: a forwarded message, those of
+ * a resumed draft) move from the old draft to the new one.
+ */
+int
+mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
+    struct fct_error *err)
+{
+	struct mime_draft fresh = MIME_DRAFT_INIT;
+	size_t i;
+
+	if (parse_text(text, len, &fresh, err) != 0)
+		return -1;
+	for (i = 0; i < d->natt; i++) {
+		struct mime_attachment *a = &d->att[i], *b;
+
+		if (a->path != NULL)
+			continue;
+		b = mime_draft_add_attachment(&fresh, NULL, NULL, NULL);
+		*b = *a;
+		memset(a, 0, sizeof *a);
+	}
+	mime_draft_release(d);
+	*d = fresh;
 	return 0;
 }
 
@@ -412,6 +439,17 @@ attachment_part(const struct mime_attachment *a, struct fct_error *err)
 			mp = g_mime_message_part_new_with_message("rfc822",
 			    inner);
 			g_object_unref(inner);
+			g_mime_object_set_disposition(GMIME_OBJECT(mp),
+			    GMIME_DISPOSITION_ATTACHMENT);
+			if (a->name != NULL) {
+				g_mime_object_set_content_disposition_parameter(
+				    GMIME_OBJECT(mp), "filename", a->name);
+				utf8_param(
+				    g_mime_content_disposition_get_parameters(
+					g_mime_object_get_content_disposition(
+					    GMIME_OBJECT(mp))),
+				    "filename");
+			}
 			return GMIME_OBJECT(mp);
 		}
 		type = "application/octet-stream";

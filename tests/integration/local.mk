@@ -10,3 +10,5 @@ TESTS += tests/integration/watch.sh
 TESTS += tests/integration/check.sh
 # Sending: facteur send and outbox, through Postfix, checked over IMAP.
 TESTS += tests/integration/send.sh
+# Composing: compose, reply, forward, drafts, with a scripted $EDITOR.
+TESTS += tests/integration/compose.sh

@@ -386,8 +386,18 @@ test_forward(void **state)
 	    0);
 	assert_int_equal(d.natt, 1);
 	assert_string_equal(d.att[0].content_type, "message/rfc822");
-	d.from = strdup("alice@example.test");
-	d.to = strdup("carol@example.test");
+	/* Through the editor and back: the attachment stays. */
+	mime_draft_format(&d, &m);
+	assert_null(strstr(m.buf, "Attach:"));
+	assert_int_equal(mime_draft_parse("From: alice@example.test\n"
+					  "To: carol@example.test\n\nhi\n",
+			     strlen("From: alice@example.test\n"
+				    "To: carol@example.test\n\nhi\n"),
+			     &d, NULL),
+	    0);
+	strbuf_reset(&m);
+	assert_int_equal(d.natt, 1);
+	assert_string_equal(d.subject == NULL ? "" : d.subject, "");
 	assert_int_equal(mime_build(&d, &m, NULL), 0);
 	assert_wire_safe(&m);
 	assert_non_null(strstr(m.buf, "Content-Type: message/rfc822"));
