@@ -10,6 +10,8 @@
 #  - with the submission server out of reach (a proxy that refuses every
 #    connection) the send fails clearly, the message stays in the outbox
 #    with the reason, and `outbox retry` sends it exactly once;
+#  - the account worker (facteur watch) sends what waits in the outbox
+#    when it connects, and files its copy;
 #  - a copy the server already has in Sent (same Message-ID) is not added
 #    a second time;
 #  - --dry-run prints the envelope and message and sends nothing.
@@ -19,7 +21,9 @@ tb_require
 [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ] || { echo "SKIP: no Postfix"; exit 77; }
 
 proxy=
+watcher=
 cleanup() {
+	[ -z "$watcher" ] || kill -9 "$watcher" 2>/dev/null || true
 	[ -z "$proxy" ] || kill -9 "$proxy" 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -176,6 +180,36 @@ mid=$(header alice Sent "$mid" Message-ID | tr -d '<>')
 wait_msg bob INBOX "$mid" >/dev/null || fail "back: bob did not get it"
 run -c "$tmp/down.conf" outbox retry
 expect_eq "back: exactly once" 1 "$(ctl bob search INBOX Message-ID "$mid" | wc -l)"
+
+# --- the account worker sends what waits when it connects --------------------
+kill -USR1 "$proxy"
+sleep 0.3
+printf 'To: bob@example.test\nSubject: worker %s\n\nx\n' "$tag" >"$tmp/m7"
+run -c "$tmp/down.conf" send <"$tmp/m7"
+expect_eq "worker: queued while down" 1 "$rc"
+n=$(printf '%s\n' "$err" | sed -n 's/.*stays in the outbox as \([0-9]*\) .*/\1/p')
+kill -USR2 "$proxy"
+sleep 0.3
+"$FACTEUR" -c "$tmp/down.conf" watch t --timeout 60 >"$tmp/events" 2>&1 &
+watcher=$!
+i=0
+until grep -q "^t	job-done	[0-9]*	append$" "$tmp/events"; do
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || break
+	sleep 0.1
+done
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
+expect_match "worker: sent on connecting" "^t	job-done	$n	send$" \
+	"$(cat "$tmp/events")"
+expect_match "worker: copy appended" "^t	job-done	[0-9]+	append$" \
+	"$(cat "$tmp/events")"
+run -c "$tmp/down.conf" outbox list
+expect_eq "worker: outbox empty" "" "$out"
+wid=$(ctl alice search Sent Subject "worker $tag")
+wid=$(header alice Sent "$wid" Message-ID | tr -d '<>')
+wait_msg bob INBOX "$wid" >/dev/null || fail "worker: bob did not get it"
+expect_eq "worker: sent once" 1 "$(ctl bob search INBOX Message-ID "$wid" | wc -l)"
 
 # --- a copy the server has already --------------------------------------------
 # IMAP out of reach at send time: the copy waits in the job queue.
