@@ -8,3 +8,10 @@ tests_unit_sync_test_worker_SOURCES = tests/unit/sync/test_worker.c
 tests_unit_sync_test_worker_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_sync_test_worker_LDADD = $(SYNC_TEST_LDADD)
 TESTS += tests/unit/sync/test_worker
+
+# Composing and the outbox, without a server.
+check_PROGRAMS += tests/unit/sync/test_compose
+tests_unit_sync_test_compose_SOURCES = tests/unit/sync/test_compose.c
+tests_unit_sync_test_compose_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_sync_test_compose_LDADD = $(SYNC_TEST_LDADD)
+TESTS += tests/unit/sync/test_compose
