@@ -211,6 +211,21 @@ wid=$(header alice Sent "$wid" Message-ID | tr -d '<>')
 wait_msg bob INBOX "$wid" >/dev/null || fail "worker: bob did not get it"
 expect_eq "worker: sent once" 1 "$(ctl bob search INBOX Message-ID "$wid" | wc -l)"
 
+# --- a message dropped from the outbox is never sent ---------------------------
+kill -USR1 "$proxy"
+sleep 0.3
+printf 'To: bob@example.test\nSubject: dropped %s\n\nx\n' "$tag" >"$tmp/m8"
+run -c "$tmp/down.conf" send <"$tmp/m8"
+n=$(printf '%s\n' "$err" | sed -n 's/.*stays in the outbox as \([0-9]*\) .*/\1/p')
+run -c "$tmp/down.conf" outbox drop "$n"
+expect_eq "drop: said so" "dropped $n" "$out"
+kill -USR2 "$proxy"
+sleep 0.3
+run -c "$tmp/down.conf" outbox retry
+expect_eq "drop: nothing left to send" "" "$out"
+sleep 0.5
+expect_eq "drop: never sent" "" "$(ctl bob search INBOX Subject "dropped $tag")"
+
 # --- a copy the server has already --------------------------------------------
 # IMAP out of reach at send time: the copy waits in the job queue.
 tb_conf noimap alice "imaps://127.0.0.1:1" "$smtp"
@@ -243,6 +258,8 @@ run -c "$tmp/alice.conf" outbox list
 expect_eq "dry run: nothing queued" "" "$out"
 
 # --- bad input ---------------------------------------------------------------
+run -c "$tmp/alice.conf" outbox drop 999
+expect_eq "drop: unknown id" "facteur: no message 999 in the outbox" "$err"
 before=$failures
 printf 'Subject: nobody\n\nx\n' | { run -c "$tmp/alice.conf" send
 	expect_eq "no recipient: exit status" 1 "$rc"
