@@ -238,8 +238,10 @@ mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
 	struct mime_draft fresh = MIME_DRAFT_INIT;
 	size_t i;
 
-	if (parse_text(text, len, &fresh, err) != 0)
+	if (parse_text(text, len, &fresh, err) != 0) {
+		mime_draft_release(&fresh);
 		return -1;
+	}
 	for (i = 0; i < d->natt; i++) {
 		struct mime_attachment *a = &d->att[i], *b;
 
