@@ -31,3 +31,4 @@ include tests/fuzz/query.mk
 
 TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
+include tests/fuzz/compose.mk
