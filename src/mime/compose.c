@@ -415,8 +415,13 @@ utf8_param(GMimeParamList *list, const char *name)
 	GMimeParam *p =
 	    list != NULL ? g_mime_param_list_get_parameter(list, name) : NULL;
 
-	if (p != NULL)
-		g_mime_param_set_charset(p, "utf-8");
+	const char *v = p != NULL ? g_mime_param_get_value(p) : NULL;
+
+	for (; v != NULL && *v != '\0'; v++)
+		if ((unsigned char)*v >= 0x80) {
+			g_mime_param_set_charset(p, "utf-8");
+			break;
+		}
 }
 
 static GMimeObject *
@@ -762,6 +767,27 @@ expand_aliases(GMimeMessage *msg, GMimeAddressType type, const char *what,
 	return rc;
 }
 
+/* The same inside: a raw 8-bit attachment name becomes RFC 2231. */
+static void
+encode_part_headers(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	(void)parent;
+	(void)data;
+	encode_headers(part);
+	if (GMIME_IS_PART(part)) {
+		GMimeContentDisposition *cd =
+		    g_mime_object_get_content_disposition(part);
+
+		if (cd != NULL)
+			utf8_param(g_mime_content_disposition_get_parameters(
+				       cd),
+			    "filename");
+		utf8_param(g_mime_content_type_get_parameters(
+			       g_mime_object_get_content_type(part)),
+		    "name");
+	}
+}
+
 /*
  * A message written by hand or by a script often has no MIME headers at
  * all: its text is taken to be UTF-8 (facteur's one charset), and said so,
@@ -858,6 +884,7 @@ mime_prepare(const char *raw, size_t len, const char *default_from,
 	if ((subject = g_mime_message_get_subject(msg)) != NULL)
 		env->subject = xstrdup(subject);
 	encode_headers(obj);
+	g_mime_message_foreach(msg, encode_part_headers, NULL);
 	label_plain_text(msg);
 	g_mime_object_encode(obj, GMIME_ENCODING_CONSTRAINT_7BIT);
 	write_message(msg, out);
