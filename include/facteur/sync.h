@@ -339,6 +339,16 @@ int sync_outbox_flush(const struct config *cfg,
     void *arg, struct fct_error *err) FCT_WUR;
 
 /*
+ * Queues again the copy of every sent message or draft whose append job
+ * was refused and dropped (a Sent folder that did not exist, a shared
+ * mailbox without rights), so that a retry files it once the cause is
+ * fixed. *queued counts them.
+ */
+int sync_outbox_requeue(const struct config *cfg,
+    const struct config_account *acct, struct store *st, size_t *queued,
+    struct fct_error *err) FCT_WUR;
+
+/*
  * Postpones a draft (a message from mime_build, Bcc kept): into the
  * outbox as 'draft' and an append job to acct's Drafts (\Draft \Seen) in
  * one transaction; replace (0: none) is the UID in Drafts of the version

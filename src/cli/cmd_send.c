@@ -342,7 +342,13 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 			fprintf(ctx->err, "facteur: account '%s': %s\n",
 			    acct->name, fct_error_msg(&err));
 		fct_error_release(&err);
-		/* The copies of what went, and of drafts. */
+		/* The copies of what went, and of drafts, those whose job
+		 * was refused included. */
+		if (sync_outbox_requeue(ctx->cfg, acct, st, &n, &err) != 0) {
+			fprintf(ctx->err, "facteur: account '%s': %s\n",
+			    acct->name, fct_error_msg(&err));
+			fct_error_release(&err);
+		}
 		store_copies(ctx, acct, st);
 		if (store_outbox_ids(st, "queued", &ids, &n, &err) != 0)
 			goto fail;

@@ -14,6 +14,8 @@
 #    when it connects, and files its copy;
 #  - a copy the server already has in Sent (same Message-ID) is not added
 #    a second time;
+#  - a copy the server refuses (its folder does not exist yet) stays
+#    listed, and a retry once the folder exists files it;
 #  - --dry-run prints the envelope and message and sends nothing.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -256,6 +258,32 @@ expect_match "dry run: envelope" '^# to: x@example.test$' "$out"
 expect_no_match "dry run: no Bcc header" '^Bcc:' "$out"
 run -c "$tmp/alice.conf" outbox list
 expect_eq "dry run: nothing queued" "" "$out"
+
+# --- a copy refused (no such folder yet), queued again by a retry -------------
+cp "$tmp/alice.conf" "$tmp/lists.conf"
+cat >>"$tmp/lists.conf" <<EOC
+
+[identity lists]
+account = t
+email = alice@example.test
+sent_folder = Listes-$tag
+EOC
+printf 'To: bob@example.test\nSubject: lists %s\n\nx\n' "$tag" >"$tmp/m9"
+run -c "$tmp/lists.conf" send --identity lists <"$tmp/m9"
+expect_eq "requeue: sent" 0 "$rc"
+expect_match "requeue: the copy refused" "queued append refused: .*Listes-$tag" "$err"
+id9=$(sent_id)
+run -c "$tmp/lists.conf" outbox list
+expect_match "requeue: still listed" "^[0-9]+	t	sent	0	lists $tag" "$out"
+doveadm_ mailbox create -u alice@example.test "Listes-$tag"
+run -c "$tmp/lists.conf" outbox retry
+expect_eq "requeue: retry" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "$err" >&2
+expect_eq "requeue: copy filed" 1 \
+	"$(ctl alice search "Listes-$tag" Message-ID "$id9" | wc -l)"
+run -c "$tmp/lists.conf" outbox list
+expect_eq "requeue: outbox empty" "" "$out"
+doveadm_ mailbox delete -u alice@example.test "Listes-$tag" || true
 
 # --- bad input ---------------------------------------------------------------
 run -c "$tmp/alice.conf" outbox drop 999
