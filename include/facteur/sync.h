@@ -195,7 +195,8 @@ struct sync_event {
 	char *account;         /* owned; always set */
 	enum sync_state state; /* SYNC_EV_STATE */
 	char *folder;          /* owned; SYNCING, IDLE, FOLDER_*, NEW_MAIL */
-	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED */
+	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED;
+			 JOB_DONE of kind "send": refused recipients */
 	uint32_t done, total; /* SYNCING: messages fetched of those to fetch */
 	unsigned count;       /* NEW_MAIL: how many arrived */
 	unsigned retry_ms;    /* RETRYING */
@@ -323,6 +324,12 @@ int sync_send_queue(struct store *st, const struct sync_sender *who,
 int sync_send_submit(const struct config *cfg,
     const struct config_account *acct, struct store *st, int64_t id,
     struct smtp_send_result *res, struct fct_error *err) FCT_WUR;
+
+/*
+ * "refused: ADDR (REPLY); ..." for the recipients a send could not reach
+ * while others got the message; NULL when none was refused. Owned.
+ */
+char *sync_refused_note(const struct smtp_send_result *res);
 
 /* Told about each message sync_outbox_flush tried; reason NULL: sent. */
 typedef void (*sync_sent_fn)(void *arg, const struct store_outbox *m,

@@ -211,9 +211,10 @@ split_rcpts(char *text, const char ***out)
 	return n;
 }
 
-/* "refused: a (550 ...); b (...)" from a partial success; owned. */
-static char *
-refused_note(const struct smtp_send_result *res)
+/* "refused: a (550 ...); b (...)" from a partial success; owned, NULL
+ * when every recipient took it. */
+char *
+sync_refused_note(const struct smtp_send_result *res)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -253,7 +254,7 @@ submit_on(const struct config *cfg, const struct config_account *acct,
 		note_failure(st, m->id, fct_error_msg(err), NULL);
 		return -1;
 	}
-	note = refused_note(res);
+	note = sync_refused_note(res);
 	copy_job(cfg, acct, m, "sent", 0, &payload);
 	if (store_begin(st, err) != 0 ||
 	    store_outbox_sent(st, m->id, note, err) != 0 ||
