@@ -12,6 +12,9 @@
 #    with the reason, and `outbox retry` sends it exactly once;
 #  - the account worker (facteur watch) sends what waits in the outbox
 #    when it connects, and files its copy;
+#  - the server stopping mid-way (the proxy takes the connection, then
+#    drops it) leaves the message queued with the reason; a retry sends it
+#    once;
 #  - a copy the server already has in Sent (same Message-ID) is not added
 #    a second time;
 #  - a copy the server refuses (its folder does not exist yet) stays
@@ -212,6 +215,41 @@ wid=$(ctl alice search Sent Subject "worker $tag")
 wid=$(header alice Sent "$wid" Message-ID | tr -d '<>')
 wait_msg bob INBOX "$wid" >/dev/null || fail "worker: bob did not get it"
 expect_eq "worker: sent once" 1 "$(ctl bob search INBOX Message-ID "$wid" | wc -l)"
+
+# --- the server stops answering mid-way ---------------------------------------
+# Frozen: the connection is taken but nothing flows; once facteur is
+# connected and waiting, the proxy drops it.
+kill -HUP "$proxy"
+sleep 0.3
+before_c=$(grep -c "connection" "$tmp/proxy.log" || true)
+printf 'To: bob@example.test\nSubject: midway %s\n\nx\n' "$tag" >"$tmp/m10"
+"$FACTEUR" -c "$tmp/down.conf" send <"$tmp/m10" >"$tmp/mid.out" 2>"$tmp/mid.err" &
+sender=$!
+i=0
+while [ "$(grep -c "connection" "$tmp/proxy.log" || true)" -le "$before_c" ]; do
+	i=$((i + 1))
+	[ "$i" -lt 100 ] || break
+	sleep 0.1
+done
+kill -USR1 "$proxy"
+set +e
+wait "$sender"
+rc=$?
+set -e
+expect_eq "midway: exit status" 1 "$rc"
+expect_match "midway: says why" "^facteur: cannot send: .*(lost|greeting)" \
+	"$(cat "$tmp/mid.err")"
+run -c "$tmp/down.conf" outbox list
+expect_match "midway: queued with the reason" \
+	"^[0-9]+	t	queued	1	midway $tag	bob@example.test	.+" "$out"
+kill -USR2 "$proxy"
+sleep 0.3
+run -c "$tmp/down.conf" outbox retry
+expect_eq "midway: retry succeeds" 0 "$rc"
+mid=$(ctl alice search Sent Subject "midway $tag")
+mid=$(header alice Sent "$mid" Message-ID | tr -d '<>')
+wait_msg bob INBOX "$mid" >/dev/null || fail "midway: bob did not get it"
+expect_eq "midway: sent once" 1 "$(ctl bob search INBOX Message-ID "$mid" | wc -l)"
 
 # --- a message dropped from the outbox is never sent ---------------------------
 kill -USR1 "$proxy"
