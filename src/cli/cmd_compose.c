@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "facteur/cli.h"
@@ -273,6 +274,19 @@ out:
 	return status;
 }
 
+static bool
+in_drafts(struct store *st, const char *folder)
+{
+	struct store_folder f = STORE_FOLDER_INIT;
+	bool yes = false;
+
+	if (store_folder_get(st, folder, &f, NULL) == 1)
+		yes = (f.role != NULL && strcmp(f.role, "drafts") == 0) ||
+		    (f.ns == 0 && strcasecmp(f.name, "Drafts") == 0);
+	store_folder_release(&f);
+	return yes;
+}
+
 static void
 set(char **field, const char *value)
 {
@@ -369,8 +383,10 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 		mime_draft_add_attachment(&d,
 		    base != NULL ? base + 1 : attach[i], NULL, attach[i]);
 	}
+	/* Only a message of Drafts is replaced or removed: resuming any
+	 * other is writing a new message from it. */
 	status = edit_and_send(ctx, &d, &who, &o,
-	    resume ? AFTER_DRAFT : AFTER_NOTHING);
+	    resume && in_drafts(o.st, o.folder) ? AFTER_DRAFT : AFTER_NOTHING);
 	goto out;
 fail:
 	fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));

@@ -167,6 +167,15 @@ expect_eq "identity: from support" "Support <support@example.test>" \
 expect_eq "identity: copy in support's Sent" 1 \
 	"$(ctl support search Sent Subject "Re: Aide $tag" | wc -l)"
 
+# Resuming a message that is not a draft writes a new one: the original
+# stays where it is.
+compose 'p\n' '$a copie' compose --resume "t:INBOX" "$orig"
+expect_eq "resume non-draft: exit status" 0 "$rc"
+expect_eq "resume non-draft: original kept" "$orig" \
+	"$(ctl alice search INBOX Subject "Question $tag")"
+expect_eq "resume non-draft: a draft made" 1 \
+	"$(ctl alice search Drafts Subject "Question $tag" | wc -l)"
+
 # --- forward as attachment ----------------------------------------------------
 compose 's\n' 's/^To: $/To: carol@example.test/' forward --attach \
 	"t:INBOX" "$orig"
