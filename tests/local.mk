@@ -37,3 +37,4 @@ include tests/mime/local.mk
 TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
 include tests/fuzz/rules.mk
+include tests/fuzz/compose.mk

@@ -70,10 +70,12 @@ struct mime_attachment *mime_draft_add_attachment(struct mime_draft *d,
 void mime_draft_format(const struct mime_draft *d, struct strbuf *out);
 
 /*
- * Parses the editable form (text of len bytes, UTF-8) into *d, released
- * first; In-Reply-To, References and Message-ID lines are kept too, so a
- * resumed draft keeps its thread. An unknown header line is an error
- * naming it, as is a file without the empty line after the headers.
+ * Parses the editable form (text of len bytes, UTF-8) into *d, replacing
+ * it; In-Reply-To, References and Message-ID lines are kept too, so a
+ * resumed draft keeps its thread. Attachments of *d that have no path (a
+ * forwarded message, those of a resumed draft) are kept: the text cannot
+ * name them. An unknown header line is an error naming it, as is a file
+ * without the empty line after the headers; *d is then left as it was.
  */
 int mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
     struct fct_error *err) FCT_WUR;

@@ -534,6 +534,13 @@ int store_outbox_failed(struct store *st, int64_t id, const char *reason,
  * NULL) as last_error. */
 int store_outbox_sent(struct store *st, int64_t id, const char *note,
     struct fct_error *err) FCT_WUR;
+/*
+ * Sent messages and drafts whose copy has no "append" job left (the job
+ * was refused and dropped), ascending, in *ids (owned, free(); NULL when
+ * none): what a retry must queue again.
+ */
+int store_outbox_orphans(struct store *st, int64_t **ids, size_t *n,
+    struct fct_error *err) FCT_WUR;
 /* Removes the message; an unknown id is an error. */
 int store_outbox_delete(struct store *st, int64_t id,
     struct fct_error *err) FCT_WUR;

@@ -216,7 +216,8 @@ struct sync_event {
 	char *account;         /* owned; always set */
 	enum sync_state state; /* SYNC_EV_STATE */
 	char *folder;          /* owned; SYNCING, IDLE, FOLDER_*, NEW_MAIL */
-	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED */
+	char *reason; /* owned; OFFLINE, ERROR, FOLDER_FAILED, JOB_FAILED;
+			 JOB_DONE of kind "send": refused recipients */
 	uint32_t done, total; /* SYNCING: messages fetched of those to fetch */
 	unsigned count;       /* NEW_MAIL: how many arrived (and stayed, once
 				 the rules ran); RULES_APPLIED: how many
@@ -425,6 +426,12 @@ int sync_send_submit(const struct config *cfg,
     const struct config_account *acct, struct store *st, int64_t id,
     struct smtp_send_result *res, struct fct_error *err) FCT_WUR;
 
+/*
+ * "refused: ADDR (REPLY); ..." for the recipients a send could not reach
+ * while others got the message; NULL when none was refused. Owned.
+ */
+char *sync_refused_note(const struct smtp_send_result *res);
+
 /* Told about each message sync_outbox_flush tried; reason NULL: sent. */
 typedef void (*sync_sent_fn)(void *arg, const struct store_outbox *m,
     const char *reason, const struct smtp_send_result *res);
@@ -438,6 +445,16 @@ typedef void (*sync_sent_fn)(void *arg, const struct store_outbox *m,
 int sync_outbox_flush(const struct config *cfg,
     const struct config_account *acct, struct store *st, sync_sent_fn fn,
     void *arg, struct fct_error *err) FCT_WUR;
+
+/*
+ * Queues again the copy of every sent message or draft whose append job
+ * was refused and dropped (a Sent folder that did not exist, a shared
+ * mailbox without rights), so that a retry files it once the cause is
+ * fixed. *queued counts them.
+ */
+int sync_outbox_requeue(const struct config *cfg,
+    const struct config_account *acct, struct store *st, size_t *queued,
+    struct fct_error *err) FCT_WUR;
 
 /*
  * Postpones a draft (a message from mime_build, Bcc kept): into the

@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "facteur/cli.h"
@@ -199,15 +200,22 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 			    fct_error_msg(&err));
 			fct_error_release(&err);
 			c = ask(ctx, "Edit again or abort? [e/a]");
+			if (c == 0)
+				goto no_answer;
 			if (c == 'e')
 				continue;
 			goto out;
 		}
 		c = ask(ctx, "Send, postpone, edit or abort? [s/p/e/a]");
+		if (c == 0)
+			goto no_answer;
 		if (c == 'e')
 			continue;
-		if (c == 'a' || c == 0) {
-			if (ask(ctx, "Discard this message? [y/N]") == 'y') {
+		if (c == 'a') {
+			c = ask(ctx, "Discard this message? [y/N]");
+			if (c == 0)
+				goto no_answer;
+			if (c == 'y') {
 				keep = false;
 				status = CLI_OK;
 				goto out;
@@ -247,6 +255,10 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 			queue_job(ctx, o->st, "expunge", o->folder, o->uid, 0);
 		run_jobs(ctx, o->acct, o->st);
 	}
+	goto out;
+no_answer:
+	/* End of input: nothing is sent, and nothing thrown away. */
+	fprintf(ctx->err, "\nfacteur: no answer\n");
 out:
 	if (keep)
 		fprintf(ctx->err, "facteur: the message is kept in '%s'\n",
@@ -260,6 +272,19 @@ out:
 	strbuf_release(&msg);
 	fct_error_release(&err);
 	return status;
+}
+
+static bool
+in_drafts(struct store *st, const char *folder)
+{
+	struct store_folder f = STORE_FOLDER_INIT;
+	bool yes = false;
+
+	if (store_folder_get(st, folder, &f, NULL) == 1)
+		yes = (f.role != NULL && strcmp(f.role, "drafts") == 0) ||
+		    (f.ns == 0 && strcasecmp(f.name, "Drafts") == 0);
+	store_folder_release(&f);
+	return yes;
 }
 
 static void
@@ -358,8 +383,10 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 		mime_draft_add_attachment(&d,
 		    base != NULL ? base + 1 : attach[i], NULL, attach[i]);
 	}
+	/* Only a message of Drafts is replaced or removed: resuming any
+	 * other is writing a new message from it. */
 	status = edit_and_send(ctx, &d, &who, &o,
-	    resume ? AFTER_DRAFT : AFTER_NOTHING);
+	    resume && in_drafts(o.st, o.folder) ? AFTER_DRAFT : AFTER_NOTHING);
 	goto out;
 fail:
 	fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));

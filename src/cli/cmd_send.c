@@ -281,7 +281,7 @@ list_one(struct cli_context *ctx, const struct config_account *acct,
 
 static int
 outbox_account(struct cli_context *ctx, const struct config_account *acct,
-    const char *verb, int64_t id)
+    const char *verb, int64_t id, bool *seen)
 {
 	struct store_outbox m = STORE_OUTBOX_INIT;
 	struct fct_error err = FCT_ERROR_INIT;
@@ -308,6 +308,7 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 			status = CLI_OK; /* another account's, maybe */
 			goto out;
 		}
+		*seen = true;
 		if (store_outbox_delete(st, id, &err) != 0)
 			goto fail;
 		fprintf(ctx->out, "dropped %lld\n", (long long)id);
@@ -322,6 +323,7 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 				status = CLI_OK;
 				goto out;
 			}
+			*seen = true;
 			if (strcmp(m.state, "queued") == 0) {
 				if (sync_send_submit(ctx->cfg, acct, st, id,
 					&res, &err) != 0)
@@ -340,7 +342,13 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 			fprintf(ctx->err, "facteur: account '%s': %s\n",
 			    acct->name, fct_error_msg(&err));
 		fct_error_release(&err);
-		/* The copies of what went, and of drafts. */
+		/* The copies of what went, and of drafts, those whose job
+		 * was refused included. */
+		if (sync_outbox_requeue(ctx->cfg, acct, st, &n, &err) != 0) {
+			fprintf(ctx->err, "facteur: account '%s': %s\n",
+			    acct->name, fct_error_msg(&err));
+			fct_error_release(&err);
+		}
 		store_copies(ctx, acct, st);
 		if (store_outbox_ids(st, "queued", &ids, &n, &err) != 0)
 			goto fail;
@@ -367,6 +375,7 @@ cmd_outbox(struct cli_context *ctx, int argc, char **argv)
 	size_t i;
 	char *end;
 	int status = CLI_OK, r, a = 1;
+	bool seen = false;
 
 	if (a + 1 < argc && strcmp(argv[a], "--account") == 0) {
 		if (cli_load_config(ctx) != 0)
@@ -399,9 +408,15 @@ cmd_outbox(struct cli_context *ctx, int argc, char **argv)
 	for (i = 0; i < ctx->cfg->naccounts; i++) {
 		if (only != NULL && only != &ctx->cfg->accounts[i])
 			continue;
-		r = outbox_account(ctx, &ctx->cfg->accounts[i], verb, id);
+		r = outbox_account(ctx, &ctx->cfg->accounts[i], verb, id,
+		    &seen);
 		if (r != CLI_OK)
 			status = r;
+	}
+	if (id != 0 && !seen) {
+		fprintf(ctx->err, "facteur: no message %lld in the outbox\n",
+		    (long long)id);
+		return CLI_FAILED;
 	}
 	return status;
 usage:

@@ -319,6 +319,7 @@ fct_aliases_parse(const char *file, const char *text, size_t len,
 	struct strbuf line = STRBUF_INIT;
 	size_t errors = diags->nerrors, i = 0, eol;
 	unsigned lineno = 0, first;
+	const char *nul;
 
 	a->file = xstrdup(file);
 	while (i < len) {
@@ -338,9 +339,10 @@ fct_aliases_parse(const char *file, const char *text, size_t len,
 				break;
 			strbuf_setlen(&line, line.len - 1);
 		}
-		if (memchr(line.buf, '\0', line.len) != NULL) {
+		if ((nul = memchr(line.buf, '\0', line.len)) != NULL) {
 			config_diags_add(diags, CONFIG_DIAG_ERROR, file, first,
-			    0, "NUL byte in the line");
+			    (unsigned)(nul - line.buf) + 1,
+			    "NUL byte in the line");
 			continue;
 		}
 		parse_line(a, line.buf, line.len, first, diags);

@@ -149,8 +149,8 @@ trimmed(const char *s, size_t n)
  * header must be an error the user sees, not a header silently kept.
  * Continuation lines (starting with white space) are joined.
  */
-int
-mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
+static int
+parse_text(const char *text, size_t len, struct mime_draft *d,
     struct fct_error *err)
 {
 	const char *p = text, *end = text + len, *eol, *colon;
@@ -224,6 +224,35 @@ mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
 		}
 	}
 	d->body = xstrndup(p, (size_t)(end - p));
+	return 0;
+}
+
+/*
+ * Attachments the text cannot name (no path: a forwarded message, those of
+ * a resumed draft) move from the old draft to the new one.
+ */
+int
+mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
+    struct fct_error *err)
+{
+	struct mime_draft fresh = MIME_DRAFT_INIT;
+	size_t i;
+
+	if (parse_text(text, len, &fresh, err) != 0) {
+		mime_draft_release(&fresh);
+		return -1;
+	}
+	for (i = 0; i < d->natt; i++) {
+		struct mime_attachment *a = &d->att[i], *b;
+
+		if (a->path != NULL)
+			continue;
+		b = mime_draft_add_attachment(&fresh, NULL, NULL, NULL);
+		*b = *a;
+		memset(a, 0, sizeof *a);
+	}
+	mime_draft_release(d);
+	*d = fresh;
 	return 0;
 }
 
@@ -386,8 +415,13 @@ utf8_param(GMimeParamList *list, const char *name)
 	GMimeParam *p =
 	    list != NULL ? g_mime_param_list_get_parameter(list, name) : NULL;
 
-	if (p != NULL)
-		g_mime_param_set_charset(p, "utf-8");
+	const char *v = p != NULL ? g_mime_param_get_value(p) : NULL;
+
+	for (; v != NULL && *v != '\0'; v++)
+		if ((unsigned char)*v >= 0x80) {
+			g_mime_param_set_charset(p, "utf-8");
+			break;
+		}
 }
 
 static GMimeObject *
@@ -412,6 +446,17 @@ attachment_part(const struct mime_attachment *a, struct fct_error *err)
 			mp = g_mime_message_part_new_with_message("rfc822",
 			    inner);
 			g_object_unref(inner);
+			g_mime_object_set_disposition(GMIME_OBJECT(mp),
+			    GMIME_DISPOSITION_ATTACHMENT);
+			if (a->name != NULL) {
+				g_mime_object_set_content_disposition_parameter(
+				    GMIME_OBJECT(mp), "filename", a->name);
+				utf8_param(
+				    g_mime_content_disposition_get_parameters(
+					g_mime_object_get_content_disposition(
+					    GMIME_OBJECT(mp))),
+				    "filename");
+			}
 			return GMIME_OBJECT(mp);
 		}
 		type = "application/octet-stream";
@@ -722,6 +767,27 @@ expand_aliases(GMimeMessage *msg, GMimeAddressType type, const char *what,
 	return rc;
 }
 
+/* The same inside: a raw 8-bit attachment name becomes RFC 2231. */
+static void
+encode_part_headers(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	(void)parent;
+	(void)data;
+	encode_headers(part);
+	if (GMIME_IS_PART(part)) {
+		GMimeContentDisposition *cd =
+		    g_mime_object_get_content_disposition(part);
+
+		if (cd != NULL)
+			utf8_param(g_mime_content_disposition_get_parameters(
+				       cd),
+			    "filename");
+		utf8_param(g_mime_content_type_get_parameters(
+			       g_mime_object_get_content_type(part)),
+		    "name");
+	}
+}
+
 /*
  * A message written by hand or by a script often has no MIME headers at
  * all: its text is taken to be UTF-8 (facteur's one charset), and said so,
@@ -818,6 +884,7 @@ mime_prepare(const char *raw, size_t len, const char *default_from,
 	if ((subject = g_mime_message_get_subject(msg)) != NULL)
 		env->subject = xstrdup(subject);
 	encode_headers(obj);
+	g_mime_message_foreach(msg, encode_part_headers, NULL);
 	label_plain_text(msg);
 	g_mime_object_encode(obj, GMIME_ENCODING_CONSTRAINT_7BIT);
 	write_message(msg, out);

@@ -223,3 +223,34 @@ store_outbox_delete(struct store *st, int64_t id, struct fct_error *err)
 	return outbox_update(st, "DELETE FROM outbox WHERE id = ?1", id, NULL,
 	    err);
 }
+
+int
+store_outbox_orphans(struct store *st, int64_t **ids, size_t *n,
+    struct fct_error *err)
+{
+	static const char sql[] =
+	    "SELECT o.id FROM outbox AS o WHERE o.state IN ('sent', 'draft') "
+	    "AND NOT EXISTS (SELECT 1 FROM jobs AS j WHERE j.kind = 'append' "
+	    "AND substr(j.payload, 1, length('outbox=' || o.id || char(10))) "
+	    "= 'outbox=' || o.id || char(10)) ORDER BY o.id";
+	sqlite3_stmt *s;
+	size_t alloc = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((s = prepare(st, sql, false, err)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		store_error_read(st, err);
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -211,9 +211,10 @@ split_rcpts(char *text, const char ***out)
 	return n;
 }
 
-/* "refused: a (550 ...); b (...)" from a partial success; owned. */
-static char *
-refused_note(const struct smtp_send_result *res)
+/* "refused: a (550 ...); b (...)" from a partial success; owned, NULL
+ * when every recipient took it. */
+char *
+sync_refused_note(const struct smtp_send_result *res)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -253,7 +254,7 @@ submit_on(const struct config *cfg, const struct config_account *acct,
 		note_failure(st, m->id, fct_error_msg(err), NULL);
 		return -1;
 	}
-	note = refused_note(res);
+	note = sync_refused_note(res);
 	copy_job(cfg, acct, m, "sent", 0, &payload);
 	if (store_begin(st, err) != 0 ||
 	    store_outbox_sent(st, m->id, note, err) != 0 ||
@@ -409,5 +410,44 @@ sync_postpone(const struct config *cfg, const struct config_account *acct,
 out:
 	strbuf_release(&payload);
 	store_outbox_release(&m);
+	return rc;
+}
+
+int
+sync_outbox_requeue(const struct config *cfg, const struct config_account *acct,
+    struct store *st, size_t *queued, struct fct_error *err)
+{
+	struct store_outbox m = STORE_OUTBOX_INIT;
+	struct strbuf payload = STRBUF_INIT;
+	int64_t *ids = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	*queued = 0;
+	if (store_outbox_orphans(st, &ids, &n, err) != 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		if (store_outbox_get(st, ids[i], &m, err) != 1) {
+			rc = -1;
+			break;
+		}
+		strbuf_reset(&payload);
+		/* A draft's old version is not replaced on a second try:
+		 * its UID was in the dropped job only. */
+		if (strcmp(m.state, "draft") == 0) {
+			free(m.identity);
+			m.identity = NULL;
+		}
+		copy_job(cfg, acct, &m,
+		    strcmp(m.state, "draft") == 0 ? "drafts" : "sent", 0,
+		    &payload);
+		if (store_job_add(st, "append", payload.buf, NULL, err) != 0)
+			rc = -1;
+		else
+			(*queued)++;
+	}
+	strbuf_release(&payload);
+	store_outbox_release(&m);
+	free(ids);
 	return rc;
 }

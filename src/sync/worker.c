@@ -574,9 +574,11 @@ sent_result(void *arg, const struct store_outbox *m, const char *reason,
     const struct smtp_send_result *res)
 {
 	struct sync_worker *w = arg;
-	struct sync_event *ev = event_new(w, NULL, reason);
+	char *note = reason == NULL ? sync_refused_note(res) : NULL;
+	struct sync_event *ev =
+	    event_new(w, NULL, reason != NULL ? reason : note);
 
-	(void)res;
+	free(note);
 	ev->job_id = m->id;
 	ev->job_kind = xstrdup("send");
 	post(w, reason == NULL ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);

@@ -19,7 +19,7 @@ set -eu
 top_srcdir=${top_srcdir:-$(dirname "$0")/../..}
 top_builddir=${top_builddir:-.}
 fuzz_time=${FUZZ_TIME:-20}
-targets=${FUZZ_TARGETS:-fuzz_mutf7 fuzz_config fuzz_query fuzz_render fuzz_html fuzz_rules}
+targets=${FUZZ_TARGETS:-fuzz_mutf7 fuzz_config fuzz_query fuzz_render fuzz_html fuzz_rules fuzz_aliases}
 
 # Sanitizer reports must stop the run: UBSan only warns unless told so.
 ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}

@@ -163,7 +163,13 @@ def main():
         print(re.search(rb"UIDVALIDITY (\d+)", data[0]).group(1).decode())
     elif cmd == "search":
         check(*m.select(quote(folder), readonly=True))
-        typ, data = m.uid("SEARCH", "HEADER", args[0], '"%s"' % args[1])
+        if args[1].isascii():
+            typ, data = m.uid("SEARCH", "HEADER", args[0],
+                              '"%s"' % args[1])
+        else:
+            m.literal = args[1].encode()
+            typ, data = m.uid("SEARCH", "CHARSET", "UTF-8", "HEADER",
+                              args[0])
         for uid in check(typ, data)[0].split():
             print(uid.decode())
     elif cmd == "cat":

@@ -22,3 +22,5 @@ TESTS += tests/integration/send.sh
 TESTS += tests/integration/pop.sh
 # rules export-sieve --upload: ManageSieve, then Sieve filing at LMTP delivery.
 TESTS += tests/integration/sieve.sh
+# Composing: compose, reply, forward, drafts, with a scripted $EDITOR.
+TESTS += tests/integration/compose.sh

@@ -10,8 +10,15 @@
 #  - with the submission server out of reach (a proxy that refuses every
 #    connection) the send fails clearly, the message stays in the outbox
 #    with the reason, and `outbox retry` sends it exactly once;
+#  - the account worker (facteur watch) sends what waits in the outbox
+#    when it connects, and files its copy;
+#  - the server stopping mid-way (the proxy takes the connection, then
+#    drops it) leaves the message queued with the reason; a retry sends it
+#    once;
 #  - a copy the server already has in Sent (same Message-ID) is not added
 #    a second time;
+#  - a copy the server refuses (its folder does not exist yet) stays
+#    listed, and a retry once the folder exists files it;
 #  - --dry-run prints the envelope and message and sends nothing.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -19,7 +26,9 @@ tb_require
 [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ] || { echo "SKIP: no Postfix"; exit 77; }
 
 proxy=
+watcher=
 cleanup() {
+	[ -z "$watcher" ] || kill -9 "$watcher" 2>/dev/null || true
 	[ -z "$proxy" ] || kill -9 "$proxy" 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -177,6 +186,86 @@ wait_msg bob INBOX "$mid" >/dev/null || fail "back: bob did not get it"
 run -c "$tmp/down.conf" outbox retry
 expect_eq "back: exactly once" 1 "$(ctl bob search INBOX Message-ID "$mid" | wc -l)"
 
+# --- the account worker sends what waits when it connects --------------------
+kill -USR1 "$proxy"
+sleep 0.3
+printf 'To: bob@example.test\nSubject: worker %s\n\nx\n' "$tag" >"$tmp/m7"
+run -c "$tmp/down.conf" send <"$tmp/m7"
+expect_eq "worker: queued while down" 1 "$rc"
+n=$(printf '%s\n' "$err" | sed -n 's/.*stays in the outbox as \([0-9]*\) .*/\1/p')
+kill -USR2 "$proxy"
+sleep 0.3
+"$FACTEUR" -c "$tmp/down.conf" watch t --timeout 60 >"$tmp/events" 2>&1 &
+watcher=$!
+i=0
+until grep -q "^t	job-done	[0-9]*	append$" "$tmp/events"; do
+	i=$((i + 1))
+	[ "$i" -lt 300 ] || break
+	sleep 0.1
+done
+kill "$watcher" 2>/dev/null || true
+wait "$watcher" 2>/dev/null || true
+expect_match "worker: sent on connecting" "^t	job-done	$n	send$" \
+	"$(cat "$tmp/events")"
+expect_match "worker: copy appended" "^t	job-done	[0-9]+	append$" \
+	"$(cat "$tmp/events")"
+run -c "$tmp/down.conf" outbox list
+expect_eq "worker: outbox empty" "" "$out"
+wid=$(ctl alice search Sent Subject "worker $tag")
+wid=$(header alice Sent "$wid" Message-ID | tr -d '<>')
+wait_msg bob INBOX "$wid" >/dev/null || fail "worker: bob did not get it"
+expect_eq "worker: sent once" 1 "$(ctl bob search INBOX Message-ID "$wid" | wc -l)"
+
+# --- the server stops answering mid-way ---------------------------------------
+# Frozen: the connection is taken but nothing flows; once facteur is
+# connected and waiting, the proxy drops it.
+kill -HUP "$proxy"
+sleep 0.3
+before_c=$(grep -c "connection" "$tmp/proxy.log" || true)
+printf 'To: bob@example.test\nSubject: midway %s\n\nx\n' "$tag" >"$tmp/m10"
+"$FACTEUR" -c "$tmp/down.conf" send <"$tmp/m10" >"$tmp/mid.out" 2>"$tmp/mid.err" &
+sender=$!
+i=0
+while [ "$(grep -c "connection" "$tmp/proxy.log" || true)" -le "$before_c" ]; do
+	i=$((i + 1))
+	[ "$i" -lt 100 ] || break
+	sleep 0.1
+done
+kill -USR1 "$proxy"
+set +e
+wait "$sender"
+rc=$?
+set -e
+expect_eq "midway: exit status" 1 "$rc"
+expect_match "midway: says why" "^facteur: cannot send: .*(lost|greeting)" \
+	"$(cat "$tmp/mid.err")"
+run -c "$tmp/down.conf" outbox list
+expect_match "midway: queued with the reason" \
+	"^[0-9]+	t	queued	1	midway $tag	bob@example.test	.+" "$out"
+kill -USR2 "$proxy"
+sleep 0.3
+run -c "$tmp/down.conf" outbox retry
+expect_eq "midway: retry succeeds" 0 "$rc"
+mid=$(ctl alice search Sent Subject "midway $tag")
+mid=$(header alice Sent "$mid" Message-ID | tr -d '<>')
+wait_msg bob INBOX "$mid" >/dev/null || fail "midway: bob did not get it"
+expect_eq "midway: sent once" 1 "$(ctl bob search INBOX Message-ID "$mid" | wc -l)"
+
+# --- a message dropped from the outbox is never sent ---------------------------
+kill -USR1 "$proxy"
+sleep 0.3
+printf 'To: bob@example.test\nSubject: dropped %s\n\nx\n' "$tag" >"$tmp/m8"
+run -c "$tmp/down.conf" send <"$tmp/m8"
+n=$(printf '%s\n' "$err" | sed -n 's/.*stays in the outbox as \([0-9]*\) .*/\1/p')
+run -c "$tmp/down.conf" outbox drop "$n"
+expect_eq "drop: said so" "dropped $n" "$out"
+kill -USR2 "$proxy"
+sleep 0.3
+run -c "$tmp/down.conf" outbox retry
+expect_eq "drop: nothing left to send" "" "$out"
+sleep 0.5
+expect_eq "drop: never sent" "" "$(ctl bob search INBOX Subject "dropped $tag")"
+
 # --- a copy the server has already --------------------------------------------
 # IMAP out of reach at send time: the copy waits in the job queue.
 tb_conf noimap alice "imaps://127.0.0.1:1" "$smtp"
@@ -208,7 +297,35 @@ expect_no_match "dry run: no Bcc header" '^Bcc:' "$out"
 run -c "$tmp/alice.conf" outbox list
 expect_eq "dry run: nothing queued" "" "$out"
 
+# --- a copy refused (no such folder yet), queued again by a retry -------------
+cp "$tmp/alice.conf" "$tmp/lists.conf"
+cat >>"$tmp/lists.conf" <<EOC
+
+[identity lists]
+account = t
+email = alice@example.test
+sent_folder = Listes-$tag
+EOC
+printf 'To: bob@example.test\nSubject: lists %s\n\nx\n' "$tag" >"$tmp/m9"
+run -c "$tmp/lists.conf" send --identity lists <"$tmp/m9"
+expect_eq "requeue: sent" 0 "$rc"
+expect_match "requeue: the copy refused" "queued append refused: .*Listes-$tag" "$err"
+id9=$(sent_id)
+run -c "$tmp/lists.conf" outbox list
+expect_match "requeue: still listed" "^[0-9]+	t	sent	0	lists $tag" "$out"
+doveadm_ mailbox create -u alice@example.test "Listes-$tag"
+run -c "$tmp/lists.conf" outbox retry
+expect_eq "requeue: retry" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "$err" >&2
+expect_eq "requeue: copy filed" 1 \
+	"$(ctl alice search "Listes-$tag" Message-ID "$id9" | wc -l)"
+run -c "$tmp/lists.conf" outbox list
+expect_eq "requeue: outbox empty" "" "$out"
+doveadm_ mailbox delete -u alice@example.test "Listes-$tag" || true
+
 # --- bad input ---------------------------------------------------------------
+run -c "$tmp/alice.conf" outbox drop 999
+expect_eq "drop: unknown id" "facteur: no message 999 in the outbox" "$err"
 before=$failures
 printf 'Subject: nobody\n\nx\n' | { run -c "$tmp/alice.conf" send
 	expect_eq "no recipient: exit status" 1 "$rc"

@@ -24,3 +24,12 @@ tests_unit_imap_test_auth_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/imap \
 tests_unit_imap_test_auth_LDADD = libimap.a libnet.a libquery.a libcore.a $(CMOCKA_LIBS) \
 	$(LIBETPAN_LIBS) $(OPENSSL_LIBS) $(AX_PTHREAD_LIBS)
 TESTS += tests/unit/imap/test_auth
+# APPEND (the Sent copy, drafts) against the shared scripted peer.
+check_PROGRAMS += tests/unit/imap/test_append
+tests_unit_imap_test_append_SOURCES = tests/unit/imap/test_append.c \
+	tests/unit/net/peer.c tests/unit/net/peer.h
+tests_unit_imap_test_append_CPPFLAGS = $(UNIT_CPPFLAGS) -I$(top_srcdir)/src/imap \
+	-I$(top_srcdir)/tests/unit/net
+tests_unit_imap_test_append_LDADD = libimap.a libnet.a libquery.a libcore.a \
+	$(CMOCKA_LIBS) $(LIBETPAN_LIBS) $(OPENSSL_LIBS) $(AX_PTHREAD_LIBS)
+TESTS += tests/unit/imap/test_append

@@ -288,6 +288,31 @@ test_prepare_errors(void **state)
 }
 
 static void
+test_prepare_8bit_parts(void **state)
+{
+	/* A script's multipart with raw UTF-8 in a part's headers. */
+	static const char in[] =
+	    "From: alice@example.test\nTo: bob@example.test\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=XX\n\n"
+	    "--XX\nContent-Type: text/plain; charset=utf-8\n\nCorps été\n"
+	    "--XX\nContent-Type: text/plain; name=\"été.txt\"\n"
+	    "Content-Disposition: attachment; filename=\"été.txt\"\n\n"
+	    "contenu\n--XX--\n";
+	struct mime_envelope env = MIME_ENVELOPE_INIT;
+	struct strbuf m = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(mime_prepare(in, strlen(in), NULL, NULL, &m, &env,
+			     NULL),
+	    0);
+	assert_wire_safe(&m);
+	assert_non_null(strstr(m.buf, "filename*=UTF-8''%C3%A9t%C3%A9.txt"));
+	strbuf_release(&m);
+	mime_envelope_release(&env);
+}
+
+static void
 test_prepare_aliases(void **state)
 {
 	static const char al[] = "alias bob Bob <bob@example.test>\n"
@@ -386,8 +411,18 @@ test_forward(void **state)
 	    0);
 	assert_int_equal(d.natt, 1);
 	assert_string_equal(d.att[0].content_type, "message/rfc822");
-	d.from = strdup("alice@example.test");
-	d.to = strdup("carol@example.test");
+	/* Through the editor and back: the attachment stays. */
+	mime_draft_format(&d, &m);
+	assert_null(strstr(m.buf, "Attach:"));
+	assert_int_equal(mime_draft_parse("From: alice@example.test\n"
+					  "To: carol@example.test\n\nhi\n",
+			     strlen("From: alice@example.test\n"
+				    "To: carol@example.test\n\nhi\n"),
+			     &d, NULL),
+	    0);
+	strbuf_reset(&m);
+	assert_int_equal(d.natt, 1);
+	assert_string_equal(d.subject == NULL ? "" : d.subject, "");
 	assert_int_equal(mime_build(&d, &m, NULL), 0);
 	assert_wire_safe(&m);
 	assert_non_null(strstr(m.buf, "Content-Type: message/rfc822"));
@@ -446,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_prepare),
 		cmocka_unit_test(test_prepare_errors),
 		cmocka_unit_test(test_prepare_aliases),
+		cmocka_unit_test(test_prepare_8bit_parts),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_forward),
 		cmocka_unit_test(test_resume),

@@ -165,6 +165,18 @@ test_in_transaction(void **state)
 	assert_int_equal(n, 1);
 	free(ids);
 	assert_int_equal(store_job_next(fx->st, &j, NULL), 1);
+	/* Its copy has a job: not an orphan. Once the job is gone, it is;
+	 * "outbox=1" must not match message 10's job either. */
+	assert_int_equal(store_outbox_orphans(fx->st, &ids, &n, NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_job_done(fx->st, j.id, NULL), 0);
+	assert_int_equal(store_job_add(fx->st, "append", "outbox=10\n", NULL,
+			     NULL),
+	    0);
+	assert_int_equal(store_outbox_orphans(fx->st, &ids, &n, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_true(ids[0] == id);
+	free(ids);
 	store_job_release(&j);
 }
 

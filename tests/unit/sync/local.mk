@@ -15,3 +15,9 @@ tests_unit_sync_test_rules_SOURCES = tests/unit/sync/test_rules.c
 tests_unit_sync_test_rules_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_sync_test_rules_LDADD = $(SYNC_TEST_LDADD)
 TESTS += tests/unit/sync/test_rules
+# Composing and the outbox, without a server.
+check_PROGRAMS += tests/unit/sync/test_compose
+tests_unit_sync_test_compose_SOURCES = tests/unit/sync/test_compose.c
+tests_unit_sync_test_compose_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_sync_test_compose_LDADD = $(SYNC_TEST_LDADD)
+TESTS += tests/unit/sync/test_compose
