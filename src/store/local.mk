@@ -14,3 +14,5 @@ libstore_a_SOURCES = \
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 # Renaming folders with their cached messages (folder jobs).
 libstore_a_SOURCES += src/store/rename.c
+# A job's notes in its payload (copy intent, src/sync/copyguard.c).
+libstore_a_SOURCES += src/store/jobnote.c

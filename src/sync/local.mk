@@ -10,3 +10,5 @@ libsync_a_SOURCES = \
 libsync_a_SOURCES += src/sync/worker.c
 # Folder jobs: create, rename, delete, (un)subscribe.
 libsync_a_SOURCES += src/sync/folderjob.c src/sync/private.h
+# Copies run once, even replayed after a crash.
+libsync_a_SOURCES += src/sync/copyguard.c

@@ -12,3 +12,5 @@ TESTS += tests/integration/check.sh
 TESTS += tests/integration/oauth.sh
 # Folder jobs: create, rename, delete, (un)subscribe, offline and refused.
 TESTS += tests/integration/folderjobs.sh
+# A COPY cut between the server's OK and the queue update runs once.
+TESTS += tests/integration/copyonce.sh
