@@ -183,6 +183,11 @@ copy_once(struct imap_session *s, struct store *st, const struct store_job *job,
 
 	if (sync_copy_guard(s, st, job, raw, draw, uids, &done, err) != 0)
 		goto out;
+	/* For tests: the connection drops between the note and the command,
+	 * on the first attempt only (a replay finds the note). */
+	if (getenv("FACTEUR_TEST_CUT_AFTER_NOTE") != NULL &&
+	    strstr(job->payload, "dest_uidnext=") == NULL)
+		imap_session_cancel(s);
 	if (move && done.n > 0 &&
 	    (imap_store_flags(s, done.v, done.n, '+', FCT_FLAG_DELETED, NULL,
 		 NULL, err) != 0 ||

@@ -14,3 +14,5 @@ TESTS += tests/integration/oauth.sh
 TESTS += tests/integration/folderjobs.sh
 # A COPY cut between the server's OK and the queue update runs once.
 TESTS += tests/integration/copyonce.sh
+# Reconnecting resumes the job a dropped connection interrupted.
+TESTS += tests/integration/resume.sh
