@@ -43,6 +43,7 @@ struct sync_ctx {
 	void *progress_arg;
 	uint32_t done, goal;  /* for progress */
 	uint32_t first_new;   /* headers below it are of cached messages */
+	bool completing;      /* full headers of rows made from a summary */
 	struct fct_error err; /* what a callback hit */
 	bool failed;
 };
@@ -98,7 +99,8 @@ on_msg(const struct imap_msg *im, void *arg)
 	mime_summary_release(&sum);
 	if (rc != 0)
 		goto fail;
-	c->stats->added++;
+	if (!c->completing)
+		c->stats->added++;
 	return 0;
 fail:
 	c->failed = true;
@@ -178,10 +180,17 @@ out:
 	return rc;
 }
 
-/* UID FETCH of the UIDs just below UIDNEXT: the newest screen, at once. */
+/*
+ * UID FETCH of the UIDs just below UIDNEXT: the newest screen, at once.
+ * With `summary`, only the header fields the rows are made of, which a
+ * server like Dovecot answers from its own cache, without the first look
+ * at the message files that costs it hundreds of milliseconds on a large
+ * Maildir; fetch_tail completes these rows with their whole header once
+ * the rest is in.
+ */
 static int
 fetch_top(struct sync_ctx *c, const struct imap_mailbox_state *ms,
-    enum imap_sync_mode mode, struct fct_error *err)
+    enum imap_sync_mode mode, bool summary, struct fct_error *err)
 {
 	struct imap_changes ch = IMAP_CHANGES_INIT;
 	uint32_t first =
@@ -191,7 +200,8 @@ fetch_top(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 	if (store_begin(c->st, err) != 0)
 		return -1;
 	if (imap_fetch(c->imap, NULL, 0, first, ms->uidnext - 1,
-		IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS |
+		(summary ? IMAP_FETCH_SUMMARY : IMAP_FETCH_HEADERS) |
+		    IMAP_FETCH_FLAGS |
 		    (mode != IMAP_SYNC_CLASSIC ? IMAP_FETCH_MODSEQ : 0),
 		0, false, on_msg, c, &ch, err) != 0 ||
 	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
@@ -338,7 +348,7 @@ fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 		 * UIDs (on a large folder that list alone takes a while).
 		 */
 		if (c->folder.uidnext == 0 && ms->uidnext > 1 &&
-		    fetch_top(c, ms, mode, err) != 0)
+		    fetch_top(c, ms, mode, true, err) != 0)
 			goto out;
 		if (imap_search_all(c->imap, &all, &ch, err) != 0 ||
 		    store_msg_uids(c->st, c->folder.id, &known, &nknown, err) !=
@@ -348,6 +358,17 @@ fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 		c->goal = (uint32_t)fresh.n;
 		if (fetch_new(c, fresh.v, fresh.n, mode, err) != 0)
 			goto out;
+		/* The newest screen's rows get their whole header now. */
+		if (c->folder.uidnext == 0 && ms->uidnext > 1) {
+			c->completing = true;
+			rc = fetch_top(c, ms, mode, false, err);
+			c->completing = false;
+			if (rc != 0) {
+				rc = -1;
+				goto out;
+			}
+			rc = -1;
+		}
 		if (store_begin(c->st, err) != 0)
 			goto out;
 		if (apply_vanished(c, &ch, err) != 0 ||
