@@ -62,3 +62,11 @@ check_PROGRAMS += tests/unit/store/bench_store
 tests_unit_store_bench_store_SOURCES = tests/unit/store/bench_store.c
 tests_unit_store_bench_store_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_bench_store_LDADD = libstore.a libcore.a $(SQLITE_LIBS)
+
+# Folder renames with their messages; a job's payload replaced.
+check_PROGRAMS += tests/unit/store/test_rename
+tests_unit_store_test_rename_SOURCES = tests/unit/store/test_rename.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_rename_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_rename_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_rename
