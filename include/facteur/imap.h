@@ -257,6 +257,12 @@ enum imap_fetch_what {
 	IMAP_FETCH_HEADERS = 1 << 1, /* size, dates, structure, header */
 	IMAP_FETCH_MODSEQ = 1 << 2,
 	IMAP_FETCH_BODY = 1 << 3, /* BODY.PEEK[]: the whole message */
+	/* As IMAP_FETCH_HEADERS, but only the header fields a message's row
+	 * is made of (From, To, Cc, Subject, Date, Message-ID, In-Reply-To,
+	 * References, List-Id): servers keep those in their own cache and
+	 * answer without opening the message files. The header in imap_msg
+	 * then holds only these fields. */
+	IMAP_FETCH_SUMMARY = 1 << 4,
 };
 
 /*

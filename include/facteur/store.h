@@ -432,6 +432,10 @@ int store_job_done(struct store *st, int64_t id, struct fct_error *err) FCT_WUR;
 /* Counts an attempt and keeps the reason; the job stays first in line. */
 int store_job_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err) FCT_WUR;
+/* Replaces the job's payload, durably (a note made before a command that
+ * a replay must not repeat blindly; src/store/jobnote.c). */
+int store_job_set_payload(struct store *st, int64_t id, const char *payload,
+    struct fct_error *err) FCT_WUR;
 
 /*
  * The rules engine's bookkeeping (src/store/rules.c, schema v3): new mail

@@ -70,13 +70,19 @@ offers(void *arg, const char *mech)
 	return mailimap_has_authentication(s->imap, mech) != 0;
 }
 
+/*
+ * AUTHENTICATE with mech. *caps is set when the tagged OK carried the new
+ * capabilities ([CAPABILITY ...], which libetpan keeps): no need to ask.
+ */
 static int
 authenticate(struct imap_session *s, enum net_sasl_mech mech,
-    const struct net_credential *cred, bool *rejected, struct fct_error *err)
+    const struct net_credential *cred, bool *rejected, bool *caps,
+    struct fct_error *err)
 {
 	struct strbuf ir = STRBUF_INIT, line = STRBUF_INIT, why = STRBUF_INIT;
 	struct strbuf text = STRBUF_INIT;
 	struct mailimap_response *resp = NULL;
+	struct mailimap_resp_text_code *code;
 	const char *name = net_sasl_name(mech);
 	bool sent = false, ok;
 	int r, rc = -1, challenges = 0;
@@ -132,6 +138,10 @@ authenticate(struct imap_session *s, enum net_sasl_mech mech,
 	    resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type ==
 		MAILIMAP_RESP_COND_STATE_OK;
 	if (ok) {
+		code = resp->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state
+			   ->rsp_text->rsp_code;
+		*caps = code != NULL &&
+		    code->rc_type == MAILIMAP_RESP_TEXT_CODE_CAPABILITY_DATA;
 		s->imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
 		rc = 0;
 		goto out;
@@ -180,6 +190,7 @@ login_once(struct imap_session *s, const struct net_credential *cred,
     bool *rejected, struct fct_error *err)
 {
 	enum net_sasl_mech mech;
+	bool caps = false;
 	int rc;
 
 	*rejected = false;
@@ -188,7 +199,7 @@ login_once(struct imap_session *s, const struct net_credential *cred,
 		return fct_error_set(err,
 		    "user name or secret contains a line break");
 	if (net_sasl_choose(cred, offers, s, &mech) == 0)
-		rc = authenticate(s, mech, cred, rejected, err);
+		rc = authenticate(s, mech, cred, rejected, &caps, err);
 	else if (cred->kind == NET_CRED_OAUTH2)
 		return fct_error_set(err,
 		    "'%s' offers no OAuth2 login (AUTH=OAUTHBEARER or "
@@ -198,8 +209,9 @@ login_once(struct imap_session *s, const struct net_credential *cred,
 		rc = login_command(s, cred, rejected, err);
 	if (rc != 0)
 		return -1;
-	/* Servers often announce more once logged in. */
-	return imap_read_capabilities(s, err);
+	/* Servers often announce more once logged in; many say so in the
+	 * OK itself (Dovecot does), which saves asking. */
+	return caps ? 0 : imap_read_capabilities(s, err);
 }
 
 int

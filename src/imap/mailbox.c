@@ -333,8 +333,10 @@ is_header_section(const struct mailimap_msg_att_body_section *bs)
 		return false;
 	return spec->sec_type == MAILIMAP_SECTION_SPEC_SECTION_MSGTEXT &&
 	    spec->sec_data.sec_msgtext != NULL &&
-	    spec->sec_data.sec_msgtext->sec_type ==
-	    MAILIMAP_SECTION_MSGTEXT_HEADER;
+	    (spec->sec_data.sec_msgtext->sec_type ==
+		    MAILIMAP_SECTION_MSGTEXT_HEADER ||
+		spec->sec_data.sec_msgtext->sec_type ==
+		    MAILIMAP_SECTION_MSGTEXT_HEADER_FIELDS);
 }
 
 /* Decodes one FETCH answer and hands it to fn. */
@@ -571,6 +573,28 @@ make_set(const uint32_t *uids, size_t n, uint32_t first, uint32_t last)
 	return set;
 }
 
+/* BODY.PEEK[HEADER.FIELDS (...)] of the fields a row is made of; owned. */
+static struct mailimap_section *
+summary_section(void)
+{
+	static const char *const fields[] = { "FROM", "TO", "CC", "SUBJECT",
+		"DATE", "MESSAGE-ID", "IN-REPLY-TO", "REFERENCES", "LIST-ID" };
+	clist *names;
+	char *name;
+	size_t i;
+
+	if ((names = clist_new()) == NULL)
+		fct_fatal("out of memory");
+	for (i = 0; i < FCT_ARRAY_LEN(fields); i++) {
+		/* libetpan frees the names with the section. */
+		if ((name = strdup(fields[i])) == NULL ||
+		    clist_append(names, name) != 0)
+			fct_fatal("out of memory");
+	}
+	return mailimap_section_new_header_fields(
+	    mailimap_header_list_new(names));
+}
+
 static struct mailimap_fetch_type *
 make_fetch_type(unsigned what)
 {
@@ -594,14 +618,17 @@ make_fetch_type(unsigned what)
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_body_peek_section(section));
 	}
-	if (what & IMAP_FETCH_HEADERS) {
+	if (what & (IMAP_FETCH_HEADERS | IMAP_FETCH_SUMMARY)) {
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_rfc822_size());
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_internaldate());
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_bodystructure());
-		if ((section = mailimap_section_new_header()) == NULL)
+		section = (what & IMAP_FETCH_HEADERS)
+		    ? mailimap_section_new_header()
+		    : summary_section();
+		if (section == NULL)
 			fct_fatal("out of memory");
 		r |= mailimap_fetch_type_new_fetch_att_list_add(ft,
 		    mailimap_fetch_att_new_body_peek_section(section));

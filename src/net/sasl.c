@@ -219,6 +219,7 @@ net_login(const struct config_account *acct, net_login_fn login, void *session,
 		 * which is expected to refresh, and try again with that.
 		 */
 		first.msg = xstrdup(fct_error_msg(err));
+		fct_error_release(err);
 		net_credential_release(&cred);
 		rejected = false;
 		if (net_credential_get(acct, &cred, err) != 0) {

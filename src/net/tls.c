@@ -73,10 +73,12 @@ net_tls_setup_cb(struct mailstream_ssl_context *ctx, void *data)
  * (/etc/ssl/certs, or $SSL_CERT_DIR) rather than by parsing the whole
  * bundle file on every connection as X509_STORE_set_default_paths does:
  * that alone cost ~40 ms a connection. A bundle named by $SSL_CERT_FILE is
- * still honoured.
+ * still honoured, but only loaded when the chain does not verify without
+ * it (see net_tls_verify): many environments set it to the same bundle
+ * the hashed directory already holds.
  */
 static int
-load_system_cas(X509_STORE *store)
+load_system_cas(X509_STORE *store, bool with_bundle)
 {
 	const char *dir = getenv(X509_get_default_cert_dir_env());
 	const char *file = getenv(X509_get_default_cert_file_env());
@@ -88,10 +90,18 @@ load_system_cas(X509_STORE *store)
 	if (lookup == NULL ||
 	    X509_LOOKUP_add_dir(lookup, dir, X509_FILETYPE_PEM) != 1)
 		return -1;
-	if (file != NULL && *file != '\0' &&
+	if (with_bundle && file != NULL && *file != '\0' &&
 	    X509_STORE_load_locations(store, file, NULL) != 1)
 		return -1;
 	return 0;
+}
+
+static bool
+have_bundle(void)
+{
+	const char *file = getenv(X509_get_default_cert_file_env());
+
+	return file != NULL && *file != '\0';
 }
 
 static X509 *
@@ -102,42 +112,23 @@ der_to_x509(MMAPString *der)
 	return d2i_X509(NULL, &p, (long)der->len);
 }
 
-int
-net_tls_verify(mailstream *s, const struct net_endpoint *ep,
-    struct fct_error *err)
+/*
+ * One verification of leaf (with the untrusted intermediates) against the
+ * system's anchors, $SSL_CERT_FILE's too when with_bundle, and ep's
+ * ca_file. 0 verified; 1 rejected; -1 could not try (err set either way).
+ */
+static int
+verify_with(X509 *leaf, STACK_OF(X509) * untrusted,
+    const struct net_endpoint *ep, bool with_bundle, struct fct_error *err)
 {
-	carray *chain;
-	X509 *leaf = NULL, *cert;
-	STACK_OF(X509) *untrusted = NULL;
-	X509_STORE *store = NULL;
+	X509_STORE *store;
 	X509_STORE_CTX *ctx = NULL;
 	X509_VERIFY_PARAM *param;
-	unsigned i;
-	int rc = -1, verr;
+	int rc = -1;
 
-	chain = mailstream_get_certificate_chain(s);
-	if (chain == NULL || carray_count(chain) == 0) {
-		fct_error_set(err, "'%s' sent no certificate", ep->host);
-		goto out;
-	}
-	if ((leaf = der_to_x509(carray_get(chain, 0))) == NULL) {
-		fct_error_set(err, "cannot parse the certificate of '%s'",
-		    ep->host);
-		goto out;
-	}
-	if ((untrusted = sk_X509_new_null()) == NULL)
-		fct_fatal("out of memory");
-	for (i = 1; i < carray_count(chain); i++) {
-		if ((cert = der_to_x509(carray_get(chain, i))) == NULL)
-			continue; /* a broken extra is simply not used */
-		if (!sk_X509_push(untrusted, cert)) {
-			X509_free(cert);
-			fct_fatal("out of memory");
-		}
-	}
 	if ((store = X509_STORE_new()) == NULL)
 		fct_fatal("out of memory");
-	if (load_system_cas(store) != 0) {
+	if (load_system_cas(store, with_bundle) != 0) {
 		fct_error_set(err, "cannot load the system's trusted CAs");
 		goto out;
 	}
@@ -159,19 +150,61 @@ net_tls_verify(mailstream *s, const struct net_endpoint *ep,
 	else
 		(void)X509_VERIFY_PARAM_set1_host(param, ep->host, 0);
 	if (X509_verify_cert(ctx) != 1) {
-		verr = X509_STORE_CTX_get_error(ctx);
 		fct_error_set(err, "certificate of '%s' rejected: %s", ep->host,
-		    X509_verify_cert_error_string(verr));
+		    X509_verify_cert_error_string(
+			X509_STORE_CTX_get_error(ctx)));
+		rc = 1;
 		goto out;
 	}
 	rc = 0;
 out:
-	ERR_clear_error();
 	X509_STORE_CTX_free(ctx);
 	X509_STORE_free(store);
+	return rc;
+}
+
+int
+net_tls_verify(mailstream *s, const struct net_endpoint *ep,
+    struct fct_error *err)
+{
+	carray *chain;
+	X509 *leaf = NULL, *cert;
+	STACK_OF(X509) *untrusted = NULL;
+	unsigned i;
+	int rc = -1;
+
+	chain = mailstream_get_certificate_chain(s);
+	if (chain == NULL || carray_count(chain) == 0) {
+		fct_error_set(err, "'%s' sent no certificate", ep->host);
+		goto out;
+	}
+	if ((leaf = der_to_x509(carray_get(chain, 0))) == NULL) {
+		fct_error_set(err, "cannot parse the certificate of '%s'",
+		    ep->host);
+		goto out;
+	}
+	if ((untrusted = sk_X509_new_null()) == NULL)
+		fct_fatal("out of memory");
+	for (i = 1; i < carray_count(chain); i++) {
+		if ((cert = der_to_x509(carray_get(chain, i))) == NULL)
+			continue; /* a broken extra is simply not used */
+		if (!sk_X509_push(untrusted, cert)) {
+			X509_free(cert);
+			fct_fatal("out of memory");
+		}
+	}
+	/* Without $SSL_CERT_FILE's bundle first; with it only if needed:
+	 * trust is the union either way. */
+	rc = verify_with(leaf, untrusted, ep, false, err);
+	if (rc == 1 && have_bundle()) {
+		fct_error_release(err);
+		rc = verify_with(leaf, untrusted, ep, true, err);
+	}
+out:
+	ERR_clear_error();
 	sk_X509_pop_free(untrusted, X509_free);
 	X509_free(leaf);
 	if (chain != NULL)
 		mailstream_certificate_chain_free(chain);
-	return rc;
+	return rc == 0 ? 0 : -1;
 }

@@ -19,3 +19,5 @@ libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 libstore_a_SOURCES += src/store/rename.c
 # The outbox: messages on their way to the server (schema step 'outbox').
 libstore_a_SOURCES += src/store/outbox.c
+# A job's notes in its payload (copy intent, src/sync/copyguard.c).
+libstore_a_SOURCES += src/store/jobnote.c

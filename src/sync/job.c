@@ -7,8 +7,8 @@
  *
  * Replaying is safe because every job is idempotent on the server: flags
  * set twice are the same flags, and a UID MOVE of UIDs already gone moves
- * nothing. NEEDSWORK: a COPY cut between the server's answer and the queue
- * update is copied again on replay.
+ * nothing. A COPY is not, so a copy or move notes its intent first and a
+ * replay copies only what the destination lacks (copyguard.c).
  *
  * The payload is one "key=value" per line: folder, uids (IMAP set
  * syntax), and per kind op/flags/keywords or dest. Folder names are UTF-8
@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +312,44 @@ out:
 	return rc;
 }
 
+/*
+ * A copy or a move, never twice: sync_copy_guard notes the intent before
+ * the first attempt and, on a replay, leaves in *uids only what is not in
+ * the destination yet. What a move had copied already is only removed
+ * from the source.
+ */
+static int
+copy_once(struct imap_session *s, struct store *st, const struct store_job *job,
+    const char *raw, const char *draw, struct imap_uid_list *uids,
+    struct imap_copyuid *cu, struct fct_error *err)
+{
+	struct imap_uid_list done = IMAP_UID_LIST_INIT;
+	bool move = strcmp(job->kind, "move") == 0;
+	int rc = -1;
+
+	if (sync_copy_guard(s, st, job, raw, draw, uids, &done, err) != 0)
+		goto out;
+	/* For tests: the connection drops between the note and the command,
+	 * on the first attempt only (a replay finds the note). */
+	if (getenv("FACTEUR_TEST_CUT_AFTER_NOTE") != NULL &&
+	    strstr(job->payload, "dest_uidnext=") == NULL)
+		imap_session_cancel(s);
+	if (move && done.n > 0 &&
+	    (imap_store_flags(s, done.v, done.n, '+', FCT_FLAG_DELETED, NULL,
+		 NULL, err) != 0 ||
+		imap_expunge(s, done.v, done.n, NULL, err) != 0))
+		goto out;
+	rc = uids->n == 0
+	    ? 0
+	    : imap_copy(s, uids->v, uids->n, draw, move, cu, NULL, err);
+	/* For tests: die where a crash would hurt most (see copyguard.c). */
+	if (rc == 0 && getenv("FACTEUR_TEST_DIE_AFTER_COPY") != NULL)
+		raise(SIGKILL);
+out:
+	imap_uid_list_release(&done);
+	return rc;
+}
+
 /* A job on messages: flag, move, copy, expunge. */
 static int
 message_job_run(struct imap_session *s, struct store *st,
@@ -351,8 +390,7 @@ message_job_run(struct imap_session *s, struct store *st,
 				    (long long)job->id);
 			goto out;
 		}
-		rc = imap_copy(s, uids.v, uids.n, draw,
-		    strcmp(job->kind, "move") == 0, cu, NULL, err);
+		rc = copy_once(s, st, job, raw, draw, &uids, cu, err);
 	} else if (strcmp(job->kind, "expunge") == 0) {
 		/* Deleting in Trash: gone for good, and only these. */
 		rc = imap_store_flags(s, uids.v, uids.n, '+', FCT_FLAG_DELETED,

@@ -17,3 +17,5 @@ libsync_a_SOURCES += src/sync/folderjob.c src/sync/private.h
 libsync_a_SOURCES += src/sync/send.c
 # Composing: drafts for new mail, replies, forwards, resumed drafts.
 libsync_a_SOURCES += src/sync/compose.c
+# Copies run once, even replayed after a crash.
+libsync_a_SOURCES += src/sync/copyguard.c

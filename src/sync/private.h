@@ -14,4 +14,15 @@ bool sync_job_is_folder(const char *kind);
 int sync_folder_job_run(struct imap_session *s, struct store *st,
     const struct store_job *job, struct fct_error *err) FCT_WUR;
 
+/*
+ * Before a copy or move job's command (copyguard.c): on the first attempt,
+ * notes the destination's UIDVALIDITY and UIDNEXT in the job's payload
+ * (durably); on a replay, moves from *uids to *done the messages already
+ * copied. The source (src_raw) is selected on entry and on return.
+ */
+int sync_copy_guard(struct imap_session *s, struct store *st,
+    const struct store_job *job, const char *src_raw, const char *dest_raw,
+    struct imap_uid_list *uids, struct imap_uid_list *done,
+    struct fct_error *err) FCT_WUR;
+
 #endif

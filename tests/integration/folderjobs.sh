@@ -9,6 +9,13 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
 
+# queued CACHE: the kinds of the jobs waiting in a cache, one a line.
+queued() {
+	python3 -c 'import sqlite3, sys
+for (k,) in sqlite3.connect(sys.argv[1]).execute("SELECT kind FROM jobs ORDER BY id"):
+    print(k)' "$1"
+}
+
 tb_conf alice alice
 top='R&D folders'
 doveadm_ mailbox delete -r -u alice@example.test "$top" 2>/dev/null || true
@@ -103,8 +110,7 @@ expect_match "read-only shared: says why" \
 run -c "$tmp/bob.conf" folder delete "t:Shared/support@example.test"
 expect_eq "read-only shared: delete refused" 1 "$rc"
 expect_eq "refusals queued nothing" "" \
-    "$(sqlite3 "$tmp/cache-bob/t.sqlite" 'SELECT kind FROM jobs' 2>/dev/null; \
-       sqlite3 "$tmp/cache-alice/t.sqlite" 'SELECT kind FROM jobs' 2>/dev/null)"
+    "$(queued "$tmp/cache-bob/t.sqlite")$(queued "$tmp/cache-alice/t.sqlite")"
 
 doveadm_ mailbox delete -r -u alice@example.test "Archives R&D" 2>/dev/null || true
 finish

@@ -24,3 +24,7 @@ TESTS += tests/integration/pop.sh
 TESTS += tests/integration/sieve.sh
 # Composing: compose, reply, forward, drafts, with a scripted $EDITOR.
 TESTS += tests/integration/compose.sh
+# A COPY cut between the server's OK and the queue update runs once.
+TESTS += tests/integration/copyonce.sh
+# Reconnecting resumes the job a dropped connection interrupted.
+TESTS += tests/integration/resume.sh

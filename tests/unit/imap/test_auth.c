@@ -104,6 +104,32 @@ test_plain_sasl_ir(void **state)
 	strbuf_release(&p.seen);
 }
 
+/* Capabilities in the OK (Dovecot's way) are not asked for again. */
+static void
+test_capabilities_in_ok(void **state)
+{
+	static const struct step script[] = {
+		GREET("IMAP4rev1 SASL-IR AUTH=PLAIN"),
+		{ "1 AUTHENTICATE PLAIN " PLAIN_IR,
+		    "1 OK [CAPABILITY IMAP4rev1 IDLE MOVE] Logged in\r\n",
+		    false },
+		END,
+	};
+	struct fct_error err = FCT_ERROR_INIT;
+	struct net_credential c = cred_of(NET_CRED_PASSWORD, "alice", "s3cret");
+	struct peer p;
+	struct imap_session *s = attach(&p, script);
+
+	(void)state;
+	if (imap_session_login(s, &c, &err) != 0)
+		fail_msg("login: %s", fct_error_msg(&err));
+	assert_true(imap_session_has_capability(s, "MOVE"));
+	assert_false(imap_session_has_capability(s, "AUTH=PLAIN"));
+	done(&p, &s);
+	assert_false(peer_saw(&p, "CAPABILITY"));
+	strbuf_release(&p.seen);
+}
+
 static void
 test_plain_continuation(void **state)
 {
@@ -401,6 +427,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_sasl_ir),
+		cmocka_unit_test(test_capabilities_in_ok),
 		cmocka_unit_test(test_plain_continuation),
 		cmocka_unit_test(test_login_without_plain),
 		cmocka_unit_test(test_plain_refused),

@@ -84,3 +84,10 @@ tests_unit_store_test_pop_SOURCES = tests/unit/store/test_pop.c \
 tests_unit_store_test_pop_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
 tests_unit_store_test_pop_LDADD = $(STORE_TEST_LDADD)
 TESTS += tests/unit/store/test_pop
+# Folder renames with their messages; a job's payload replaced.
+check_PROGRAMS += tests/unit/store/test_rename
+tests_unit_store_test_rename_SOURCES = tests/unit/store/test_rename.c \
+	$(STORE_TEST_HELPERS)
+tests_unit_store_test_rename_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
+tests_unit_store_test_rename_LDADD = $(STORE_TEST_LDADD)
+TESTS += tests/unit/store/test_rename
