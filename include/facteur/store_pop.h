@@ -52,11 +52,12 @@ void store_pop_uidls_free(struct store_pop_uidl **v, size_t n);
 
 /*
  * Stores one downloaded message in the local folder folder_id, in one
- * transaction of its own (BUG inside the caller's): the header row *m
+ * transaction (its own, or the caller's): the header row *m
  * (m->folder_id and m->uid are set here: the folder's next UID), the raw
  * message (data, borrowed) with its searchable text (may be NULL), and
- * the map row uidl -> message stamped `now`. A uidl already in the map is
- * an error, and nothing is written. The commit is not flushed to disk:
+ * the map row uidl -> message stamped `now`. Returns 0, or 1 when the
+ * uidl is in the map already (another process stored it meanwhile:
+ * nothing is written), or -1. The commit is not flushed to disk:
  * store_pop_mark_dele is, and it makes every earlier commit durable with
  * it.
  */

@@ -202,6 +202,21 @@ expect_match "big: all in one run" "^t	syncing	INBOX	1000	1000\$" "$out"
 expect_match "big: then polls" "^t	idle	INBOX	poll\$" "$out"
 expect_eq "big: every message cached" 1000 "$(cache_count big INBOX)"
 
+# --- Two syncs of one account at once --------------------------------------
+
+# They share the cache: each message is stored by one of them, once.
+tb_pop_conf twin bob
+"$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin1" 2>&1 &
+pid=$!
+"$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin2" 2>&1 || fail "twin: second sync: $(cat "$tmp/twin2")"
+wait "$pid" || fail "twin: first sync: $(cat "$tmp/twin1")"
+cache_sql twin "SELECT message_id FROM messages" | sort >"$tmp/twin-ids"
+if cmp -s "$tmp/big-ids" "$tmp/twin-ids"; then
+	ok "twin: every message once"
+else
+	fail "twin: messages differ: $(diff "$tmp/big-ids" "$tmp/twin-ids" | head)"
+fi
+
 # --- Killed at random instants, several rounds ---------------------------
 
 # Deleting after download, so that kills land in RETR, in the commits, in
