@@ -92,4 +92,11 @@ int store_pop_prune(struct store *st, const char *const *present, size_t n,
 int store_local_move(struct store *st, int64_t from_id, uint32_t uid,
     int64_t to_id, uint32_t *new_uid, struct fct_error *err) FCT_WUR;
 
+/*
+ * Sets the total and unseen counts of every local folder from its cached
+ * messages (for a server's folder STATUS gives them; a local folder's are
+ * the cache's own), so that folder lists read them as for any folder.
+ */
+int store_local_recount(struct store *st, struct fct_error *err) FCT_WUR;
+
 #endif

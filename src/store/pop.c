@@ -406,3 +406,25 @@ store_local_move(struct store *st, int64_t from_id, uint32_t uid, int64_t to_id,
 out:
 	return store_write_end(st, own, rc, err);
 }
+
+int
+store_local_recount(struct store *st, struct fct_error *err)
+{
+	sqlite3_stmt *s;
+	bool own;
+	int rc = -1;
+
+	if (store_write_begin(st, &own, err) != 0)
+		return -1;
+	s = prepare(st,
+	    "UPDATE folders SET "
+	    "total = (SELECT count(*) FROM messages AS m "
+	    "WHERE m.folder_id = folders.id), "
+	    "unseen = (SELECT count(*) FROM messages AS m "
+	    "WHERE m.folder_id = folders.id AND (m.flags & 1) = 0) "
+	    "WHERE id IN (SELECT folder_id FROM local_folders)",
+	    err);
+	if (s != NULL)
+		rc = run_write(st, s, err);
+	return store_write_end(st, own, rc, err);
+}

@@ -324,7 +324,8 @@ sync_pop(struct pop_session *s, const struct config_account *acct,
 			&c, err) != 0)
 			goto out;
 	}
-	if (delete_due(s, acct, st, &list, opts->now, stats, err) != 0)
+	if (delete_due(s, acct, st, &list, opts->now, stats, err) != 0 ||
+	    store_local_recount(st, err) != 0)
 		goto out;
 	if (store_msg_count(st, folder.id, &total, err) != 0)
 		goto out;

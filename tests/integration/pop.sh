@@ -132,6 +132,9 @@ expect_eq "local: move prints old and new UIDs" "3	1
 4	2" "$out"
 expect_eq "local: moved out" 20 "$(cache_count keep INBOX)"
 expect_eq "local: moved in" 2 "$(cache_count keep Archives/2026)"
+run -c "$tmp/keep.conf" folders
+expect_match "local: folders shows the server's INBOX" "^t	INBOX	inbox	22	-	-\$" "$out"
+expect_match "local: and the local folder, counted" "^t	Archives/2026	-	2	2	-\$" "$out"
 run -c "$tmp/keep.conf" delete t:INBOX 5 6
 expect_eq "local: delete" 0 "$rc"
 expect_eq "local: deleted for good" 18 "$(cache_count keep INBOX)"

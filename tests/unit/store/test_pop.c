@@ -287,6 +287,18 @@ test_local_move(void **state)
 			     "messages WHERE folder_id = 2)"),
 	    1);
 	assert_int_equal(test_fts(fx->st, "two"), 1);
+	/* The counts of local folders come from the cache. */
+	test_exec(fx->st, "UPDATE messages SET flags = 1 WHERE folder_id = 1");
+	if (store_local_recount(fx->st, &fx->err) != 0)
+		fail_msg("%s", fct_error_msg(&fx->err));
+	assert_int_equal(test_int(fx->st,
+			     "SELECT total * 10 + unseen FROM "
+			     "folders WHERE name = 'INBOX'"),
+	    10);
+	assert_int_equal(test_int(fx->st,
+			     "SELECT total * 10 + unseen FROM "
+			     "folders WHERE name = 'Archive'"),
+	    11);
 	/* A UID that is not there moves nothing. */
 	if (store_local_move(fx->st, fx->inbox.id, 2, arch.id, &uid,
 		&fx->err) != 0)
