@@ -52,11 +52,12 @@ void store_pop_uidls_free(struct store_pop_uidl **v, size_t n);
 
 /*
  * Stores one downloaded message in the local folder folder_id, in one
- * transaction of its own (BUG inside the caller's): the header row *m
+ * transaction (its own, or the caller's): the header row *m
  * (m->folder_id and m->uid are set here: the folder's next UID), the raw
  * message (data, borrowed) with its searchable text (may be NULL), and
- * the map row uidl -> message stamped `now`. A uidl already in the map is
- * an error, and nothing is written. The commit is not flushed to disk:
+ * the map row uidl -> message stamped `now`. Returns 0, or 1 when the
+ * uidl is in the map already (another process stored it meanwhile:
+ * nothing is written), or -1. The commit is not flushed to disk:
  * store_pop_mark_dele is, and it makes every earlier commit durable with
  * it.
  */
@@ -90,5 +91,12 @@ int store_pop_prune(struct store *st, const char *const *present, size_t n,
  */
 int store_local_move(struct store *st, int64_t from_id, uint32_t uid,
     int64_t to_id, uint32_t *new_uid, struct fct_error *err) FCT_WUR;
+
+/*
+ * Sets the total and unseen counts of every local folder from its cached
+ * messages (for a server's folder STATUS gives them; a local folder's are
+ * the cache's own), so that folder lists read them as for any folder.
+ */
+int store_local_recount(struct store *st, struct fct_error *err) FCT_WUR;
 
 #endif

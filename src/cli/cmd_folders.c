@@ -6,17 +6,21 @@
  *
  * Folders come out in the order a person scans them: the role folders in
  * a fixed order, then the user's own by name, then the shared mailboxes.
- * A POP3 account has just its INBOX, with the count STAT reports.
+ * A POP3 account has just its INBOX, with the count STAT reports, and
+ * then the local folders its mail was filed into, with the cache's counts.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "facteur/cli.h"
 #include "facteur/imap.h"
 #include "facteur/net.h"
 #include "facteur/pop.h"
+#include "facteur/store_pop.h"
+#include "facteur/sync.h"
 
 static int
 folder_rank(const struct imap_folder *f)
@@ -57,6 +61,49 @@ print_folder(struct cli_context *ctx, const struct config_account *acct,
 }
 
 /*
+ * The local folders of a POP3 account's cache other than INBOX (which the
+ * server's line shows), when the cache exists: name, "-" for the role,
+ * total and unseen as the cache counts them, no rights.
+ */
+static int
+local_folders_of(struct cli_context *ctx, const struct config_account *acct,
+    struct fct_error *err)
+{
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct store *st = NULL;
+	char *path = sync_store_path(ctx->cfg, acct);
+	size_t i;
+	int local, rc = -1;
+
+	if (access(path, F_OK) != 0) {
+		rc = 0; /* never synced: no local folder yet */
+		goto out;
+	}
+	if (store_open(path, &st, err) != 0 ||
+	    store_folder_list(st, &l, err) != 0)
+		goto out;
+	for (i = 0; i < l.n; i++) {
+		if (strcmp(l.v[i].name, "INBOX") == 0)
+			continue;
+		if ((local = store_folder_is_local(st, l.v[i].id, err)) < 0)
+			goto out;
+		if (local == 0)
+			continue;
+		cli_put_field(ctx->out, acct->name);
+		fputc('\t', ctx->out);
+		cli_put_field(ctx->out, l.v[i].name);
+		fprintf(ctx->out, "\t-\t%u\t%u\t-\n", l.v[i].total,
+		    l.v[i].unseen);
+	}
+	rc = 0;
+out:
+	store_folder_list_release(&l);
+	store_close(&st);
+	free(path);
+	return rc;
+}
+
+/*
  * A POP3 server has one mailbox, shown as INBOX: its message count from
  * STAT; no unseen count (POP3 has no flags) and no rights.
  */
@@ -76,7 +123,7 @@ pop_folders_of(struct cli_context *ctx, const struct config_account *acct,
 	cli_put_field(ctx->out, acct->name);
 	fprintf(ctx->out, "\tINBOX\t%s\t%u\t-\t-\n",
 	    imap_role_name(IMAP_ROLE_INBOX), count);
-	rc = 0;
+	rc = local_folders_of(ctx, acct, err);
 out:
 	pop_session_close(&s);
 	return rc;

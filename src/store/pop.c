@@ -211,6 +211,23 @@ store_pop_add(struct store *st, int64_t folder_id, struct store_msg *m,
 
 	if (store_write_begin(st, &own, err) != 0)
 		return -1;
+	/* Under the write lock: another process (a second facteur on the
+	 * same account) may have stored it since the caller looked. */
+	if ((s = prepare(st, "SELECT 1 FROM pop_uidls WHERE uidl = ?1", err)) ==
+	    NULL)
+		goto out;
+	store_bind_text(s, 1, uidl);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW) {
+		rc = 1;
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = store_error_read(st, err);
+		goto out;
+	}
+	rc = -1;
 	if (next_uid(st, folder_id, &uid, err) != 0)
 		goto out;
 	m->folder_id = folder_id;
@@ -246,6 +263,8 @@ store_pop_add(struct store *st, int64_t folder_id, struct store_msg *m,
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)uid + 1);
 	rc = run_write(st, s, err);
 out:
+	if (rc == 1)
+		return store_write_end(st, own, 0, err) == 0 ? 1 : -1;
 	return store_write_end(st, own, rc, err);
 }
 
@@ -385,5 +404,27 @@ store_local_move(struct store *st, int64_t from_id, uint32_t uid, int64_t to_id,
 	if ((rc = run_write(st, s, err)) == 0)
 		*new_uid = dest;
 out:
+	return store_write_end(st, own, rc, err);
+}
+
+int
+store_local_recount(struct store *st, struct fct_error *err)
+{
+	sqlite3_stmt *s;
+	bool own;
+	int rc = -1;
+
+	if (store_write_begin(st, &own, err) != 0)
+		return -1;
+	s = prepare(st,
+	    "UPDATE folders SET "
+	    "total = (SELECT count(*) FROM messages AS m "
+	    "WHERE m.folder_id = folders.id), "
+	    "unseen = (SELECT count(*) FROM messages AS m "
+	    "WHERE m.folder_id = folders.id AND (m.flags & 1) = 0) "
+	    "WHERE id IN (SELECT folder_id FROM local_folders)",
+	    err);
+	if (s != NULL)
+		rc = run_write(st, s, err);
 	return store_write_end(st, own, rc, err);
 }

@@ -149,7 +149,7 @@ sync_local_job(struct store *st, const char *kind,
 		    kind, j->folder);
 		goto out;
 	}
-	if (store_commit(st, err) != 0)
+	if (store_local_recount(st, err) != 0 || store_commit(st, err) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -97,7 +97,7 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
 	struct mime_summary sum = MIME_SUMMARY_INIT;
 	struct strbuf text = STRBUF_INIT;
 	struct store_msg m;
-	int rc = -1;
+	int added, rc = -1;
 
 	memset(&m, 0, sizeof m);
 	m.size = len;
@@ -121,9 +121,16 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
 		strbuf_reset(&text);
 	if (store_begin(c->st, err) != 0)
 		goto out;
-	if (store_pop_add(c->st, c->folder->id, &m, data, len,
-		text.len > 0 ? text.buf : NULL, pm->uidl, (int64_t)c->opts->now,
-		err) != 0 ||
+	added = store_pop_add(c->st, c->folder->id, &m, data, len,
+	    text.len > 0 ? text.buf : NULL, pm->uidl, (int64_t)c->opts->now,
+	    err);
+	if (added == 1) {
+		/* Stored meanwhile by another facteur: not news here. */
+		store_rollback(c->st);
+		rc = 0;
+		goto out;
+	}
+	if (added != 0 ||
 	    (c->opts->on_new != NULL &&
 		c->opts->on_new(c->opts->on_new_arg, c->st, c->folder, &m, data,
 		    len, err) != 0) ||
@@ -317,7 +324,8 @@ sync_pop(struct pop_session *s, const struct config_account *acct,
 			&c, err) != 0)
 			goto out;
 	}
-	if (delete_due(s, acct, st, &list, opts->now, stats, err) != 0)
+	if (delete_due(s, acct, st, &list, opts->now, stats, err) != 0 ||
+	    store_local_recount(st, err) != 0)
 		goto out;
 	if (store_msg_count(st, folder.id, &total, err) != 0)
 		goto out;

@@ -30,7 +30,9 @@
  * download what is new into the local INBOX, delete what the account's
  * pop_delete says, quit) when one is due, every poll_interval_s, or at
  * once on any sync request, and waits in between (pop_step). Its session
- * is published in `pop_live` for cancellation, as `live` is for IMAP.
+ * is published in `pop_live` for cancellation, as `live` is for IMAP. The
+ * two kinds differ only in their backend (struct worker_backend: a step,
+ * a cancel); queues, events, back-off and the cache are shared.
  *
  * Threads. Nothing is shared with the owner but the two queues and the
  * lock-protected fields below, which exist only so that a stop can cancel
@@ -85,10 +87,13 @@ struct counts {
 	bool known; /* a STATUS was seen since the worker started */
 };
 
+struct worker_backend;
+
 struct sync_worker {
 	/* Set before the thread starts; read-only afterwards. */
 	const struct config *cfg;
 	const struct config_account *acct;
+	const struct worker_backend *backend; /* by the account's kind */
 	struct sync_worker_options opt;
 	struct fct_queue *events;   /* borrowed; the owner's */
 	struct fct_queue *requests; /* owned */
@@ -137,6 +142,12 @@ enum step {
 	STEP_OK = 0,
 	STEP_BROKEN, /* the session is gone: back off and reconnect */
 	STEP_STOP,   /* a stop was asked */
+};
+
+/* How one kind of account is kept in step (imap_backend, pop_backend). */
+struct worker_backend {
+	enum step (*step)(struct sync_worker *w);
+	void (*cancel)(struct sync_worker *w); /* called under the lock */
 };
 
 static const char *const state_names[] = {
@@ -1191,15 +1202,13 @@ pop_step(struct sync_worker *w)
 	return STEP_OK;
 }
 
-/* One step of the loop described at the top. */
+/* One step of an IMAP account's loop, as described at the top. */
 static enum step
-step(struct sync_worker *w)
+imap_step(struct sync_worker *w)
 {
 	enum step rc;
 	char *name;
 
-	if (w->acct->pop.proto == CONFIG_PROTO_POP)
-		return pop_step(w);
 	if (w->s == NULL) {
 		if ((rc = connect_account(w)) != STEP_OK)
 			return rc;
@@ -1233,6 +1242,36 @@ step(struct sync_worker *w)
 	return wait_for_news(w);
 }
 
+/* Under the lock: makes the session's blocked read or write fail. */
+static void
+imap_cancel(struct sync_worker *w)
+{
+	if (w->live != NULL)
+		imap_session_cancel(w->live);
+}
+
+static void
+pop_cancel(struct sync_worker *w)
+{
+	if (w->pop_live != NULL)
+		pop_session_cancel(w->pop_live);
+}
+
+/*
+ * The account backends (STYLE.md rule 5): what a step of the loop does,
+ * and how a stop cuts a blocked session. The rest of the worker (queues,
+ * events, back-off, the cache) is the same for both.
+ */
+static const struct worker_backend imap_backend = {
+	.step = imap_step,
+	.cancel = imap_cancel,
+};
+
+static const struct worker_backend pop_backend = {
+	.step = pop_step,
+	.cancel = pop_cancel,
+};
+
 static enum step
 open_store(struct sync_worker *w)
 {
@@ -1260,7 +1299,7 @@ worker_main(void *arg)
 		if (w->st == NULL)
 			rc = open_store(w);
 		else
-			rc = step(w);
+			rc = w->backend->step(w);
 		if (rc == STEP_BROKEN)
 			rc = back_off(w);
 	}
@@ -1298,6 +1337,8 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	w = xcalloc(1, sizeof *w);
 	w->cfg = cfg;
 	w->acct = acct;
+	w->backend =
+	    acct->pop.proto == CONFIG_PROTO_POP ? &pop_backend : &imap_backend;
 	w->opt = opt != NULL ? *opt : defaults;
 	if (w->opt.backoff_max_ms < w->opt.backoff_min_ms)
 		w->opt.backoff_max_ms = w->opt.backoff_min_ms;
@@ -1406,10 +1447,7 @@ sync_worker_free(struct sync_worker **wp)
 		/* Blocked on the network: make its read fail now, and any
 		 * session it logs in later too. */
 		w->cancelled = true;
-		if (w->live != NULL)
-			imap_session_cancel(w->live);
-		if (w->pop_live != NULL)
-			pop_session_cancel(w->pop_live);
+		w->backend->cancel(w);
 	}
 	unlock(w);
 	if (pthread_join(w->thread, NULL) != 0)

@@ -132,6 +132,9 @@ expect_eq "local: move prints old and new UIDs" "3	1
 4	2" "$out"
 expect_eq "local: moved out" 20 "$(cache_count keep INBOX)"
 expect_eq "local: moved in" 2 "$(cache_count keep Archives/2026)"
+run -c "$tmp/keep.conf" folders
+expect_match "local: folders shows the server's INBOX" "^t	INBOX	inbox	22	-	-\$" "$out"
+expect_match "local: and the local folder, counted" "^t	Archives/2026	-	2	2	-\$" "$out"
 run -c "$tmp/keep.conf" delete t:INBOX 5 6
 expect_eq "local: delete" 0 "$rc"
 expect_eq "local: deleted for good" 18 "$(cache_count keep INBOX)"
@@ -202,6 +205,21 @@ expect_match "big: all in one run" "^t	syncing	INBOX	1000	1000\$" "$out"
 expect_match "big: then polls" "^t	idle	INBOX	poll\$" "$out"
 expect_eq "big: every message cached" 1000 "$(cache_count big INBOX)"
 
+# --- Two syncs of one account at once --------------------------------------
+
+# They share the cache: each message is stored by one of them, once.
+tb_pop_conf twin bob
+"$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin1" 2>&1 &
+pid=$!
+"$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin2" 2>&1 || fail "twin: second sync: $(cat "$tmp/twin2")"
+wait "$pid" || fail "twin: first sync: $(cat "$tmp/twin1")"
+cache_sql twin "SELECT message_id FROM messages" | sort >"$tmp/twin-ids"
+if cmp -s "$tmp/big-ids" "$tmp/twin-ids"; then
+	ok "twin: every message once"
+else
+	fail "twin: messages differ: $(diff "$tmp/big-ids" "$tmp/twin-ids" | head)"
+fi
+
 # --- Killed at random instants, several rounds ---------------------------
 
 # Deleting after download, so that kills land in RETR, in the commits, in
@@ -216,6 +234,13 @@ while [ "$i" -lt 10 ]; do
 	sleep "0.$(printf '%03d' $(((i * 379 + 30) % 600 + 30)))"
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
+	# Whatever the instant: every stored message has its id, once.
+	# (A cache killed while being created has no tables yet.)
+	if [ -n "$(cache_sql crash "SELECT name FROM sqlite_master WHERE name = 'pop_uidls'" 2>/dev/null)" ]; then
+		state=$(cache_sql crash "SELECT (SELECT count(*) FROM messages), (SELECT count(DISTINCT message_id) FROM messages), (SELECT count(*) FROM pop_uidls WHERE msg_id IS NOT NULL)")
+		n=${state%%	*}
+		expect_eq "crash: round $i: messages $n, each once with its id" "$n	$n	$n" "$state"
+	fi
 	i=$((i + 1))
 done
 sync_line crash
@@ -231,5 +256,30 @@ fi
 expect_eq "crash: every body kept" 1000 "$(cache_sql crash "SELECT count(*) FROM bodies")"
 run -c "$tmp/crash.conf" sync
 expect_eq "crash: nothing more" "t	INBOX	pop3	0	0	0	1000	0" "$out"
+
+# Small maildrops, so that kills land in DELE and QUIT too, with new mail
+# arriving between the rounds.
+tb_pop_conf small bob "pop_delete = after-download"
+: >"$tmp/small-ids"
+i=0
+while [ "$i" -lt 8 ]; do
+	"$FCT_TB_SCRIPTS/seed" bob INBOX 25 --seed $((40 + i)) >/dev/null
+	popctl msgids bob >>"$tmp/small-ids"
+	"$FACTEUR" -c "$tmp/small.conf" sync >/dev/null 2>&1 &
+	pid=$!
+	sleep "0.$(printf '%03d' $(((i * 211 + 150) % 500 + 150)))"
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	i=$((i + 1))
+done
+sync_line small
+expect_eq "small: server emptied" 0 "$(popctl count bob)"
+sort -u "$tmp/small-ids" >"$tmp/small-want"
+cache_sql small "SELECT message_id FROM messages" | sort >"$tmp/small-got"
+if cmp -s "$tmp/small-want" "$tmp/small-got"; then
+	ok "small: $(wc -l <"$tmp/small-got") messages, every one once, none lost"
+else
+	fail "small: messages differ: $(diff "$tmp/small-want" "$tmp/small-got" | head)"
+fi
 
 finish
