@@ -1,6 +1,6 @@
 #!/bin/sh
 # POP3 accounts against the test bed's Dovecot: `facteur sync` downloads
-# bob's maildrop into the cache's local INBOX; every message once (a
+# dave's maildrop into the cache's local INBOX; every message once (a
 # second sync downloads nothing), left on the server or deleted by
 # pop_delete (checked with a second POP3 client, popctl.py); a malformed
 # message kept byte for byte; flag, move and delete on local folders; a
@@ -34,19 +34,19 @@ EOP
 }
 
 empty_maildrop() {
-	doveadm_ expunge -u bob@example.test mailbox INBOX all
+	doveadm_ expunge -u dave@example.test mailbox INBOX all
 }
 
 # --- Leave on server (the default) --------------------------------------
 
 empty_maildrop
-"$FCT_TB_SCRIPTS/seed" bob INBOX 20 --seed 11 >/dev/null
-tb_pop_conf keep bob
+"$FCT_TB_SCRIPTS/seed" dave INBOX 20 --seed 11 >/dev/null
+tb_pop_conf keep dave
 sync_line keep
 expect_eq "keep: first sync downloads all" "t	INBOX	pop3	20	0	0	20	0" "$line"
 expect_eq "keep: in the cache" 20 "$(cache_count keep INBOX)"
-expect_eq "keep: left on the server" 20 "$(popctl count bob)"
-popctl msgids bob | sort >"$tmp/server-ids"
+expect_eq "keep: left on the server" 20 "$(popctl count dave)"
+popctl msgids dave | sort >"$tmp/server-ids"
 cache_sql keep "SELECT message_id FROM messages" | sort >"$tmp/cache-ids"
 if cmp -s "$tmp/server-ids" "$tmp/cache-ids"; then
 	ok "keep: the cache holds the server's messages"
@@ -78,7 +78,7 @@ printf '%s\r\n' \
 	'..two dots' \
 	'.' \
 	'after a lone dot' >"$tmp/malformed.eml"
-popctl deliver bob "$tmp/malformed.eml"
+popctl deliver dave "$tmp/malformed.eml"
 sync_line keep
 expect_eq "malformed: downloaded" "t	INBOX	pop3	1	0	0	21	0" "$line"
 run -c "$tmp/keep.conf" list t:INBOX --offline --query 'header:message-id:malformed'
@@ -112,7 +112,7 @@ printf '%s\r\n' \
 	'' \
 	'JVBERi0xLjQK' \
 	'--b1--' >"$tmp/attached.eml"
-popctl deliver bob "$tmp/attached.eml"
+popctl deliver dave "$tmp/attached.eml"
 sync_line keep
 expect_eq "attachment: downloaded" "t	INBOX	pop3	1	0	0	22	0" "$line"
 run -c "$tmp/keep.conf" list t:INBOX --offline --query 'has:attachment and body:montant'
@@ -146,11 +146,11 @@ expect_eq "local: search across local folders" 20 "$(printf '%s\n' "$out" | wc -
 # Deleted and moved messages are not downloaded again.
 sync_line keep
 expect_eq "local: nothing comes back" "t	INBOX	pop3	0	0	0	18	0" "$line"
-expect_eq "local: server untouched" 22 "$(popctl count bob)"
+expect_eq "local: server untouched" 22 "$(popctl count dave)"
 
 # --- pop_delete = after DAYS ----------------------------------------------
 
-tb_pop_conf keep bob "pop_delete = after 2"
+tb_pop_conf keep dave "pop_delete = after 2"
 sync_line keep
 expect_eq "after 2: nothing due yet" "t	INBOX	pop3	0	0	0	18	0" "$line"
 python3 - "$tmp/cache-keep/t.sqlite" <<'EOP'
@@ -162,23 +162,23 @@ db.commit()
 EOP
 sync_line keep
 expect_eq "after 2: the 5 old ones deleted" "t	INBOX	pop3	0	0	0	18	5" "$line"
-expect_eq "after 2: 17 left on the server" 17 "$(popctl count bob)"
+expect_eq "after 2: 17 left on the server" 17 "$(popctl count dave)"
 expect_eq "after 2: the cache keeps them" 18 "$(cache_count keep INBOX)"
 
 # --- pop_delete = after-download --------------------------------------------
 
-tb_pop_conf keep bob "pop_delete = after-download"
+tb_pop_conf keep dave "pop_delete = after-download"
 sync_line keep
 expect_eq "after-download: the rest deleted" "t	INBOX	pop3	0	0	0	18	17" "$line"
-expect_eq "after-download: server empty" 0 "$(popctl count bob)"
+expect_eq "after-download: server empty" 0 "$(popctl count dave)"
 for i in 1 2 3; do
 	printf 'From: x@example.test\r\nSubject: new %s\r\nMessage-ID: <new%s@example.test>\r\n\r\nbody %s\r\n' \
 		"$i" "$i" "$i" >"$tmp/new.eml"
-	popctl deliver bob "$tmp/new.eml"
+	popctl deliver dave "$tmp/new.eml"
 done
 sync_line keep
 expect_eq "after-download: new mail in and off" "t	INBOX	pop3	3	0	0	21	3" "$line"
-expect_eq "after-download: server empty again" 0 "$(popctl count bob)"
+expect_eq "after-download: server empty again" 0 "$(popctl count dave)"
 expect_eq "after-download: forgotten ids pruned" 0 \
 	"$(cache_sql keep "SELECT count(*) FROM pop_uidls")"
 run -c "$tmp/keep.conf" list t:INBOX --offline --query 'subject:"new 2"'
@@ -186,18 +186,18 @@ expect_match "after-download: stored" "	x@example.test	new 2	\$" "$out"
 
 # --- Wrong password -----------------------------------------------------
 
-tb_pop_conf wrong bob
+tb_pop_conf wrong dave
 sed -i "s|^password_command = .*|password = not-the-password|" "$tmp/wrong.conf"
 run -c "$tmp/wrong.conf" sync
 expect_eq "wrong password: fails" 1 "$rc"
-expect_match "wrong password: says so" "account 't': login as 'bob@example.test' failed: " "$err"
+expect_match "wrong password: says so" "account 't': login as 'dave@example.test' failed: " "$err"
 
 # --- 1,000 messages in one run of the worker, with progress -----------------
 
 empty_maildrop
-"$FCT_TB_SCRIPTS/seed" bob INBOX 1000 --seed 12 >/dev/null
-popctl msgids bob | sort >"$tmp/big-ids"
-tb_pop_conf big bob
+"$FCT_TB_SCRIPTS/seed" dave INBOX 1000 --seed 12 >/dev/null
+popctl msgids dave | sort >"$tmp/big-ids"
+tb_pop_conf big dave
 run -c "$tmp/big.conf" watch --count 60 --timeout 120
 expect_eq "big: watch ends well" 0 "$rc"
 expect_match "big: progress events" "^t	syncing	INBOX	500	1000\$" "$out"
@@ -208,7 +208,7 @@ expect_eq "big: every message cached" 1000 "$(cache_count big INBOX)"
 # --- Two syncs of one account at once --------------------------------------
 
 # They share the cache: each message is stored by one of them, once.
-tb_pop_conf twin bob
+tb_pop_conf twin dave
 "$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin1" 2>&1 &
 pid=$!
 "$FACTEUR" -c "$tmp/twin.conf" sync >"$tmp/twin2" 2>&1 || fail "twin: second sync: $(cat "$tmp/twin2")"
@@ -225,7 +225,7 @@ fi
 # Deleting after download, so that kills land in RETR, in the commits, in
 # DELE and in QUIT alike. Whatever was killed, the next run must neither
 # download twice nor lose anything.
-tb_pop_conf crash bob "pop_delete = after-download"
+tb_pop_conf crash dave "pop_delete = after-download"
 i=0
 while [ "$i" -lt 10 ]; do
 	"$FACTEUR" -c "$tmp/crash.conf" sync >/dev/null 2>&1 &
@@ -245,7 +245,7 @@ while [ "$i" -lt 10 ]; do
 done
 sync_line crash
 expect_match "crash: the last run completes" "^t	INBOX	pop3	[0-9]+	0	0	1000	[0-9]+\$" "$line"
-expect_eq "crash: server emptied" 0 "$(popctl count bob)"
+expect_eq "crash: server emptied" 0 "$(popctl count dave)"
 cache_sql crash "SELECT message_id FROM messages" | sort >"$tmp/crash-ids"
 expect_eq "crash: no duplicate" 1000 "$(sort -u "$tmp/crash-ids" | wc -l | tr -d ' ')"
 if cmp -s "$tmp/big-ids" "$tmp/crash-ids"; then
@@ -259,12 +259,12 @@ expect_eq "crash: nothing more" "t	INBOX	pop3	0	0	0	1000	0" "$out"
 
 # Small maildrops, so that kills land in DELE and QUIT too, with new mail
 # arriving between the rounds.
-tb_pop_conf small bob "pop_delete = after-download"
+tb_pop_conf small dave "pop_delete = after-download"
 : >"$tmp/small-ids"
 i=0
 while [ "$i" -lt 8 ]; do
-	"$FCT_TB_SCRIPTS/seed" bob INBOX 25 --seed $((40 + i)) >/dev/null
-	popctl msgids bob >>"$tmp/small-ids"
+	"$FCT_TB_SCRIPTS/seed" dave INBOX 25 --seed $((40 + i)) >/dev/null
+	popctl msgids dave >>"$tmp/small-ids"
 	"$FACTEUR" -c "$tmp/small.conf" sync >/dev/null 2>&1 &
 	pid=$!
 	sleep "0.$(printf '%03d' $(((i * 211 + 150) % 500 + 150)))"
@@ -273,7 +273,7 @@ while [ "$i" -lt 8 ]; do
 	i=$((i + 1))
 done
 sync_line small
-expect_eq "small: server emptied" 0 "$(popctl count bob)"
+expect_eq "small: server emptied" 0 "$(popctl count dave)"
 sort -u "$tmp/small-ids" >"$tmp/small-want"
 cache_sql small "SELECT message_id FROM messages" | sort >"$tmp/small-got"
 if cmp -s "$tmp/small-want" "$tmp/small-got"; then

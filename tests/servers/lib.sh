@@ -25,7 +25,7 @@ TB_OFF_NOSTARTTLS=13 # fake plaintext IMAP that never offers STARTTLS
 TB_OFF_SMTP_NOSTARTTLS=14 # fake plaintext SMTP that never offers STARTTLS
 TB_OFF_TOKENS=15     # OAuth2 tokeninfo endpoint (HTTP) for Dovecot's oauth2 passdb
 
-TB_USERS="alice bob carol support catchall"
+TB_USERS="alice bob carol support catchall dave"
 TB_DOMAIN=example.test
 # The users' display names (carol's is not ASCII, on purpose).
 tb_display_name() {
@@ -34,6 +34,7 @@ tb_display_name() {
 	bob) echo "Bob Durand" ;;
 	carol) echo "Carol Lefèvre" ;;
 	support) echo "Support Facteur" ;;
+	dave) echo "Dave Petit" ;;
 	*) echo "Catch All" ;;
 	esac
 }
