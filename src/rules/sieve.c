@@ -80,6 +80,20 @@ has_dest(const struct rule *r)
 	return false;
 }
 
+static bool
+uses_dollar_brace(const struct rule *r, const char *test)
+{
+	size_t i;
+
+	if (strstr(test, "${") != NULL)
+		return true;
+	for (i = 0; i < r->nactions; i++)
+		if (r->actions[i].arg != NULL &&
+		    strstr(r->actions[i].arg, "${") != NULL)
+			return true;
+	return false;
+}
+
 static void
 flag_cmd(struct strbuf *sb, const char *cmd, const char *flag)
 {
@@ -199,6 +213,14 @@ rules_to_sieve(const struct rules *rs, const char *account, const char *trash,
 		qneeds = 0;
 		if (query_to_sieve(r->when, &test, &qneeds, &err) != 0)
 			BUG("rule '%s' exported once, not twice", r->name);
+		/* With "variables" required, Sieve expands ${...} in every
+		 * string: such a rule would not mean what it says. */
+		if (ndest > 1 && uses_dollar_brace(r, test.buf)) {
+			skip(skipped, r,
+			    "it contains '${', which Sieve's variables "
+			    "extension (needed here) would expand");
+			continue;
+		}
 		if (qneeds & QUERY_SIEVE_BODY)
 			needs |= NEED_BODY;
 		strbuf_addstr(&body, "\n# rule ");
