@@ -396,7 +396,8 @@ int store_job_failed(struct store *st, int64_t id, const char *reason,
  */
 struct store_outbox {
 	int64_t id;       /* ascending, never reused */
-	char *state;      /* "queued", "sent" or "draft" */
+	char *state;      /* "queued", "sending", "sent" or "draft" */
+	int claim;        /* sending: the pid of the process at it */
 	char *identity;   /* [identity] name, NULL: the account's address */
 	char *mail_from;  /* envelope sender */
 	char *rcpts;      /* envelope recipients, one addr-spec a line */
@@ -433,7 +434,16 @@ int store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
  */
 int store_outbox_ids(struct store *st, const char *state, int64_t **ids,
     size_t *n, struct fct_error *err) FCT_WUR;
-/* A failed submission: counts it, keeps reason; the message stays queued. */
+/*
+ * Claims the message for submission by process pid: state 'sending',
+ * only when it is still in the state and claim read (state "queued" and
+ * claim 0, or "sending" by a process that died). Returns 1 claimed, 0
+ * someone else changed it first, -1.
+ */
+int store_outbox_claim(struct store *st, int64_t id, const char *state,
+    int claim, int pid, struct fct_error *err) FCT_WUR;
+/* A failed submission: counts it, keeps reason; the message is queued
+ * again (claim released). */
 int store_outbox_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err) FCT_WUR;
 /* Submitted: state 'sent', the time, and note (refused recipients, may be

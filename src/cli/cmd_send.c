@@ -324,7 +324,8 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 				goto out;
 			}
 			*seen = true;
-			if (strcmp(m.state, "queued") == 0) {
+			if (strcmp(m.state, "queued") == 0 ||
+			    strcmp(m.state, "sending") == 0) {
 				if (sync_send_submit(ctx->cfg, acct, st, id,
 					&res, &err) != 0)
 					fprintf(ctx->err,
@@ -353,6 +354,12 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 		if (store_outbox_ids(st, "queued", &ids, &n, &err) != 0)
 			goto fail;
 		status = n == 0 ? CLI_OK : CLI_FAILED;
+		free(ids);
+		ids = NULL;
+		if (store_outbox_ids(st, "sending", &ids, &n, &err) != 0)
+			goto fail;
+		if (n > 0)
+			status = CLI_FAILED;
 	}
 	goto out;
 fail:
