@@ -12,11 +12,13 @@
  * when its copy is in the folder (sync/job.c), so a crash at any point
  * leaves it somewhere the user can see.
  *
+ * A message is claimed (state 'sending' with the pid) before it is
+ * submitted, so that two processes flushing the same outbox (a `facteur
+ * send` beside a running worker) never send it both.
+ *
  * NEEDSWORK: a crash (or a lost connection) after the server's 250 for
  * the data and before the outbox is updated sends the message again on
- * retry: SMTP has no way to ask whether a message was taken. Two
- * processes flushing the same outbox at once (a `facteur send` beside a
- * running worker) can send a message twice for the same reason.
+ * retry: SMTP has no way to ask whether a message was taken.
  */
 #include "config.h"
 
