@@ -389,6 +389,17 @@ int store_job_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err) FCT_WUR;
 
 /*
+ * Address completion (src/store/address.c): calls fn with the From, To and
+ * Cc texts (each borrowed for the call) of the newest `limit` messages (0:
+ * all) in which one of them contains `needle` (case-insensitive for
+ * ASCII); fn returning non-zero stops, and the walk then returns 0. fn must
+ * not write through the same handle.
+ */
+int store_address_texts(struct store *st, const char *needle, size_t limit,
+    int (*fn)(const char *text, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
  * The outbox (src/store/outbox.c): messages the user sent or postponed,
  * kept until the server has them. Every write here is flushed to disk at
  * commit, like the job queue: a message in the outbox is the user's words,

@@ -14,3 +14,5 @@ libstore_a_SOURCES = \
 libstore_a_CPPFLAGS = $(AM_CPPFLAGS) $(SQLITE_CFLAGS)
 # The outbox: messages on their way to the server (schema step 'outbox').
 libstore_a_SOURCES += src/store/outbox.c
+# Addresses seen in the cache, for completion while composing.
+libstore_a_SOURCES += src/store/address.c

@@ -310,6 +310,76 @@ test_claimed(void **state)
 	config_free(&cfg);
 }
 
+static int
+collect(const char *text, const char *detail, void *arg)
+{
+	strbuf_addf(arg, "%s|%s;", text, detail);
+	return 0;
+}
+
+static void
+put_msg(struct store *st, int64_t folder, uint32_t uid, const char *from,
+    const char *to, int64_t date)
+{
+	struct store_msg m = STORE_MSG_INIT;
+
+	m.folder_id = folder;
+	m.uid = uid;
+	m.date = date;
+	m.from_text = (char *)from;
+	m.to_text = (char *)to;
+	assert_int_equal(store_msg_put(st, &m, NULL), 0);
+}
+
+static void
+test_complete(void **state)
+{
+	static const char al[] = "alias bea Béatrice <bea@example.test>\n";
+	char dir[] = "/tmp/facteur-sync-XXXXXX", *path;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct fct_aliases *a = NULL;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store *st = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/c.sqlite", dir);
+	assert_int_equal(store_open(path, &st, NULL), 0);
+	f.name = xstrdup("INBOX");
+	f.raw_name = xstrdup("INBOX");
+	assert_int_equal(store_folder_put(st, &f, NULL), 0);
+	put_msg(st, f.id, 1, "Bob Martin <bob@example.test>",
+	    "alice@example.test, Carol Dupont <carol@example.test>", 100);
+	put_msg(st, f.id, 2, "carol@example.test", "BOB@example.test", 200);
+	assert_int_equal(fct_aliases_parse("al", al, strlen(al), &a, &d), 0);
+
+	assert_int_equal(sync_address_complete(st, a, "b", 10, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf,
+	    "bea|Béatrice "
+	    "<bea@example.test>;BOB@example.test|BOB@example.test;");
+	strbuf_reset(&sb);
+	/* A word of the name; each address once. */
+	assert_int_equal(sync_address_complete(st, a, "dup", 10, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf,
+	    "Carol Dupont <carol@example.test>|carol@example.test;");
+	strbuf_reset(&sb);
+	assert_int_equal(sync_address_complete(st, NULL, "car", 1, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf, "carol@example.test|carol@example.test;");
+	strbuf_release(&sb);
+	store_folder_release(&f);
+	fct_aliases_free(&a);
+	config_diags_release(&d);
+	store_close(&st);
+	test_cleanup_dir(dir, path);
+}
+
 int
 main(void)
 {
@@ -319,6 +389,7 @@ main(void)
 		cmocka_unit_test(test_finish_expands),
 		cmocka_unit_test(test_queue_and_postpone),
 		cmocka_unit_test(test_claimed),
+		cmocka_unit_test(test_complete),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
