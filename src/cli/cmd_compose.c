@@ -321,7 +321,7 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 	const char *subject = NULL, *base;
 	char **attach = NULL;
 	size_t nattach = 0, i;
-	bool resume = false;
+	bool resume = false, drafts;
 	int ch, status = CLI_FAILED;
 
 	optind = 0;
@@ -390,9 +390,15 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 		    base != NULL ? base + 1 : attach[i], NULL, attach[i]);
 	}
 	/* Only a message of Drafts is replaced or removed: resuming any
-	 * other is writing a new message from it. */
+	 * other (one in Sent, say) writes a new message from it, with a
+	 * Message-ID of its own. */
+	drafts = resume && in_drafts(o.st, o.folder);
+	if (resume && !drafts) {
+		free(d.message_id);
+		d.message_id = NULL;
+	}
 	status = edit_and_send(ctx, &d, &who, &o,
-	    resume && in_drafts(o.st, o.folder) ? AFTER_DRAFT : AFTER_NOTHING);
+	    drafts ? AFTER_DRAFT : AFTER_NOTHING);
 	goto out;
 fail:
 	fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
