@@ -112,15 +112,21 @@ struct sync_sender;
  */
 int cli_load_aliases(struct cli_context *ctx, struct fct_aliases **out) FCT_WUR;
 
+/* How far cli_send_message got. */
+enum cli_sent {
+	CLI_SENT_NOTHING, /* refused before the outbox: nothing kept */
+	CLI_SENT_QUEUED,  /* in the outbox, not sent (retry later) */
+	CLI_SENT_SENT,    /* submitted (some recipients may have refused) */
+};
+
 /*
  * Sends a complete message (raw, len bytes) as who: into the outbox,
  * submitted, then its copy appended to Sent. Reports on ctx's streams;
  * returns a cli_status (CLI_FAILED as well when some recipients were
- * refused while others got it). *queued (may be NULL) tells whether the
- * message reached the outbox, sent or not.
+ * refused while others got it). *sent (may be NULL) says how far it got.
  */
 int cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
-    const char *raw, size_t len, bool *queued);
+    const char *raw, size_t len, enum cli_sent *sent);
 
 /* Progress on ctx->err ("\rFOLDER: DONE/TOTAL"): a sync_progress_fn
  * whose arg is the struct cli_context. */

@@ -57,4 +57,13 @@ size_t fct_aliases_count(const struct fct_aliases *a);
 int fct_aliases_expand(const struct fct_aliases *a, const char *list,
     struct strbuf *out, struct fct_error *err) FCT_WUR;
 
+/*
+ * Completion: calls fn for every alias whose key starts with prefix
+ * (case-insensitively; "" matches all), in the file's order, with its key
+ * and its members as written ("bob, carol@example.test"), both borrowed
+ * for the call. fn returning non-zero stops the walk. a may be NULL.
+ */
+void fct_aliases_complete(const struct fct_aliases *a, const char *prefix,
+    int (*fn)(const char *key, const char *members, void *arg), void *arg);
+
 #endif

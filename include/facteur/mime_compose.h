@@ -88,6 +88,14 @@ int mime_draft_parse(const char *text, size_t len, struct mime_draft *d,
 int mime_message_id_new(const char *domain, char **out,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * Calls fn for every mailbox of an address list (RFC 5322 text, decoded
+ * or not; groups flattened) with its display name ("" when none) and
+ * addr-spec, both borrowed for the call; fn returning non-zero stops.
+ */
+void mime_address_list_each(const char *list,
+    int (*fn)(const char *name, const char *addr, void *arg), void *arg);
+
 /* The domain of the first address in an address list, or NULL. Owned. */
 char *mime_address_domain(const char *list);
 

@@ -487,6 +487,17 @@ int store_rules_query(struct store *st, int64_t folder_id,
 bool store_rules_show_pending(struct store *st, bool show);
 
 /*
+ * Address completion (src/store/address.c): calls fn with the From, To and
+ * Cc texts (each borrowed for the call) of the newest `limit` messages (0:
+ * all) in which one of them contains `needle` (case-insensitive for
+ * ASCII); fn returning non-zero stops, and the walk then returns 0. fn must
+ * not write through the same handle.
+ */
+int store_address_texts(struct store *st, const char *needle, size_t limit,
+    int (*fn)(const char *text, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
  * The outbox (src/store/outbox.c): messages the user sent or postponed,
  * kept until the server has them. Every write here is flushed to disk at
  * commit, like the job queue: a message in the outbox is the user's words,
@@ -494,7 +505,8 @@ bool store_rules_show_pending(struct store *st, bool show);
  */
 struct store_outbox {
 	int64_t id;       /* ascending, never reused */
-	char *state;      /* "queued", "sent" or "draft" */
+	char *state;      /* "queued", "sending", "sent" or "draft" */
+	int claim;        /* sending: the pid of the process at it */
 	char *identity;   /* [identity] name, NULL: the account's address */
 	char *mail_from;  /* envelope sender */
 	char *rcpts;      /* envelope recipients, one addr-spec a line */
@@ -531,7 +543,16 @@ int store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
  */
 int store_outbox_ids(struct store *st, const char *state, int64_t **ids,
     size_t *n, struct fct_error *err) FCT_WUR;
-/* A failed submission: counts it, keeps reason; the message stays queued. */
+/*
+ * Claims the message for submission by process pid: state 'sending',
+ * only when it is still in the state and claim read (state "queued" and
+ * claim 0, or "sending" by a process that died). Returns 1 claimed, 0
+ * someone else changed it first, -1.
+ */
+int store_outbox_claim(struct store *st, int64_t id, const char *state,
+    int claim, int pid, struct fct_error *err) FCT_WUR;
+/* A failed submission: counts it, keeps reason; the message is queued
+ * again (claim released). */
 int store_outbox_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err) FCT_WUR;
 /* Submitted: state 'sent', the time, and note (refused recipients, may be

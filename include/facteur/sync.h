@@ -509,6 +509,19 @@ int sync_compose_load_attachments(struct mime_draft *d,
     struct fct_error *err) FCT_WUR;
 
 /*
+ * Completion of an address being typed: first the alias keys starting
+ * with prefix (fn gets the key and its members), then the addresses of
+ * the cache's newest messages whose address or a word of whose name
+ * starts with it (fn gets "Name <addr>" and the addr), each once, at most
+ * max in all. st and aliases may be NULL. fn returning non-zero stops.
+ * Reads the store only: the UI thread may call it.
+ */
+int sync_address_complete(struct store *st, const struct fct_aliases *aliases,
+    const char *prefix, size_t max,
+    int (*fn)(const char *text, const char *detail, void *arg), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
  * After editing: the sender From names (*who updated; From set from *who
  * when empty), alias keys in To, Cc and Bcc expanded (aliases may be
  * NULL), attachments read, the message built (mime_build, Bcc kept) and

@@ -166,7 +166,8 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 	const char *tmpdir = getenv("TMPDIR");
 	char *path;
 	int fd, c, status = CLI_FAILED;
-	bool keep = true, queued = false;
+	enum cli_sent sent = CLI_SENT_NOTHING;
+	bool keep = true;
 
 	if (cli_load_aliases(ctx, &aliases) != 0)
 		return CLI_FAILED;
@@ -206,7 +207,11 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 				continue;
 			goto out;
 		}
-		c = ask(ctx, "Send, postpone, edit or abort? [s/p/e/a]");
+		/* Anything else asks again, without reopening the editor. */
+		do {
+			c = ask(ctx,
+			    "Send, postpone, edit or abort? [s/p/e/a]");
+		} while (c != 0 && strchr("spea", c) == NULL);
 		if (c == 0)
 			goto no_answer;
 		if (c == 'e')
@@ -222,8 +227,7 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 			}
 			continue;
 		}
-		if (c == 's' || c == 'p')
-			break;
+		break; /* 's' or 'p' */
 	}
 	if (cli_open_store(ctx, who->acct, &st) != 0)
 		goto out;
@@ -243,11 +247,13 @@ edit_and_send(struct cli_context *ctx, struct mime_draft *d,
 		status = CLI_OK;
 		goto out;
 	}
-	status = cli_send_message(ctx, who, msg.buf, msg.len, &queued);
+	status = cli_send_message(ctx, who, msg.buf, msg.len, &sent);
 	/* In the outbox (cli_send_message said so when it is stuck there),
 	 * the file is no longer the only copy. */
-	keep = !queued;
-	if (o->st != NULL && status == CLI_OK && after != AFTER_NOTHING) {
+	keep = sent == CLI_SENT_NOTHING;
+	/* Sent, even with some recipients refused: the original is
+	 * answered, the draft done with. */
+	if (o->st != NULL && sent == CLI_SENT_SENT && after != AFTER_NOTHING) {
 		if (after == AFTER_ANSWERED)
 			queue_job(ctx, o->st, "flag", o->folder, o->uid,
 			    FCT_FLAG_ANSWERED);
@@ -315,7 +321,7 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 	const char *subject = NULL, *base;
 	char **attach = NULL;
 	size_t nattach = 0, i;
-	bool resume = false;
+	bool resume = false, drafts;
 	int ch, status = CLI_FAILED;
 
 	optind = 0;
@@ -384,9 +390,15 @@ cmd_compose(struct cli_context *ctx, int argc, char **argv)
 		    base != NULL ? base + 1 : attach[i], NULL, attach[i]);
 	}
 	/* Only a message of Drafts is replaced or removed: resuming any
-	 * other is writing a new message from it. */
+	 * other (one in Sent, say) writes a new message from it, with a
+	 * Message-ID of its own. */
+	drafts = resume && in_drafts(o.st, o.folder);
+	if (resume && !drafts) {
+		free(d.message_id);
+		d.message_id = NULL;
+	}
 	status = edit_and_send(ctx, &d, &who, &o,
-	    resume && in_drafts(o.st, o.folder) ? AFTER_DRAFT : AFTER_NOTHING);
+	    drafts ? AFTER_DRAFT : AFTER_NOTHING);
 	goto out;
 fail:
 	fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));

@@ -77,7 +77,7 @@ report_refused(struct cli_context *ctx, const struct smtp_send_result *res)
 
 int
 cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
-    const char *raw, size_t len, bool *queued)
+    const char *raw, size_t len, enum cli_sent *sent)
 {
 	struct smtp_send_result res = SMTP_SEND_RESULT_INIT;
 	struct mime_envelope env = MIME_ENVELOPE_INIT;
@@ -87,8 +87,8 @@ cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
 	int64_t id = 0;
 	int status = CLI_FAILED;
 
-	if (queued != NULL)
-		*queued = false;
+	if (sent != NULL)
+		*sent = CLI_SENT_NOTHING;
 	if (cli_load_aliases(ctx, &aliases) != 0 ||
 	    cli_open_store(ctx, who->acct, &st) != 0)
 		goto out;
@@ -97,8 +97,8 @@ cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
 		    fct_error_msg(&err));
 		goto out;
 	}
-	if (queued != NULL)
-		*queued = true;
+	if (sent != NULL)
+		*sent = CLI_SENT_QUEUED;
 	if (sync_send_submit(ctx->cfg, who->acct, st, id, &res, &err) != 0) {
 		fprintf(ctx->err,
 		    "facteur: cannot send: %s\n"
@@ -110,6 +110,8 @@ cli_send_message(struct cli_context *ctx, const struct sync_sender *who,
 		(void)report_refused(ctx, &res);
 		goto out;
 	}
+	if (sent != NULL)
+		*sent = CLI_SENT_SENT;
 	status = report_refused(ctx, &res) ? CLI_FAILED : CLI_OK;
 	fprintf(ctx->out, "sent %s to %zu of %zu recipient%s\n", env.message_id,
 	    res.n - res.refused, res.n, res.n == 1 ? "" : "s");
@@ -324,7 +326,8 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 				goto out;
 			}
 			*seen = true;
-			if (strcmp(m.state, "queued") == 0) {
+			if (strcmp(m.state, "queued") == 0 ||
+			    strcmp(m.state, "sending") == 0) {
 				if (sync_send_submit(ctx->cfg, acct, st, id,
 					&res, &err) != 0)
 					fprintf(ctx->err,
@@ -353,6 +356,12 @@ outbox_account(struct cli_context *ctx, const struct config_account *acct,
 		if (store_outbox_ids(st, "queued", &ids, &n, &err) != 0)
 			goto fail;
 		status = n == 0 ? CLI_OK : CLI_FAILED;
+		free(ids);
+		ids = NULL;
+		if (store_outbox_ids(st, "sending", &ids, &n, &err) != 0)
+			goto fail;
+		if (n > 0)
+			status = CLI_FAILED;
 	}
 	goto out;
 fail:

@@ -434,3 +434,23 @@ fct_aliases_expand(const struct fct_aliases *a, const char *list,
 	strbuf_release(&sb);
 	return 0;
 }
+
+void
+fct_aliases_complete(const struct fct_aliases *a, const char *prefix,
+    int (*fn)(const char *key, const char *members, void *arg), void *arg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, n = strlen(prefix);
+
+	for (i = 0; a != NULL && i < a->n; i++) {
+		if (strncasecmp(a->v[i].key, prefix, n) != 0)
+			continue;
+		strbuf_reset(&sb);
+		for (j = 0; j < a->v[i].n; j++)
+			strbuf_addf(&sb, "%s%s", j > 0 ? ", " : "",
+			    a->v[i].m[j].text);
+		if (fn(a->v[i].key, sb.buf, arg) != 0)
+			break;
+	}
+	strbuf_release(&sb);
+}

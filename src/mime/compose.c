@@ -1276,3 +1276,34 @@ mime_draft_from_message(const char *raw, size_t len, struct mime_draft *d,
 	g_object_unref(m);
 	return 0;
 }
+
+struct each_ctx {
+	int (*fn)(const char *name, const char *addr, void *arg);
+	void *arg;
+	bool stop;
+};
+
+static void
+each_cb(InternetAddressMailbox *mb, void *arg)
+{
+	struct each_ctx *c = arg;
+	const char *addr = internet_address_mailbox_get_addr(mb);
+	const char *name = internet_address_get_name(INTERNET_ADDRESS(mb));
+
+	if (!c->stop && addr != NULL && *addr != '\0')
+		c->stop = c->fn(name != NULL ? name : "", addr, c->arg) != 0;
+}
+
+void
+mime_address_list_each(const char *list,
+    int (*fn)(const char *name, const char *addr, void *arg), void *arg)
+{
+	struct each_ctx c = { fn, arg, false };
+	InternetAddressList *l;
+
+	if (list == NULL ||
+	    (l = internet_address_list_parse(NULL, list)) == NULL)
+		return;
+	each_mailbox(l, each_cb, &c);
+	g_object_unref(l);
+}

@@ -21,3 +21,5 @@ libstore_a_SOURCES += src/store/rename.c
 libstore_a_SOURCES += src/store/outbox.c
 # A job's notes in its payload (copy intent, src/sync/copyguard.c).
 libstore_a_SOURCES += src/store/jobnote.c
+# Addresses seen in the cache, for completion while composing.
+libstore_a_SOURCES += src/store/address.c

@@ -109,7 +109,7 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 {
 	static const char sql[] =
 	    "SELECT state, identity, mail_from, rcpts, message_id, subject, "
-	    "message, copy_folder, created, attempts, last_error, sent "
+	    "message, copy_folder, created, attempts, last_error, sent, claim "
 	    "FROM outbox WHERE id = ?1";
 	sqlite3_stmt *s;
 	const void *blob;
@@ -139,6 +139,7 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 		m->attempts = (unsigned)sqlite3_column_int64(s, 9);
 		m->last_error = store_column_strdup(s, 10);
 		m->sent = sqlite3_column_int64(s, 11);
+		m->claim = (int)sqlite3_column_int64(s, 12);
 	} else if (rc != SQLITE_DONE)
 		store_error_read(st, err);
 	sqlite3_finalize(s);
@@ -198,12 +199,40 @@ outbox_update(struct store *st, const char *sql, int64_t id, const char *text,
 }
 
 int
+store_outbox_claim(struct store *st, int64_t id, const char *state, int claim,
+    int pid, struct fct_error *err)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET state = 'sending', claim = ?4 "
+	    "WHERE id = ?1 AND state = ?2 AND claim = ?3";
+	sqlite3_stmt *s;
+	bool own;
+	int rc = -1, changed = 0;
+
+	if (store_write_begin(st, &own, err) != 0)
+		return -1;
+	st->durable = true;
+	if ((s = prepare(st, sql, true, err)) != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		store_bind_text(s, 2, state);
+		sqlite3_bind_int64(s, 3, claim);
+		sqlite3_bind_int64(s, 4, pid);
+		rc = outbox_write(st, s, id, false, err);
+		changed = sqlite3_changes(st->db);
+	}
+	if (store_write_end(st, own, rc, err) != 0)
+		return -1;
+	return changed > 0 ? 1 : 0;
+}
+
+int
 store_outbox_failed(struct store *st, int64_t id, const char *reason,
     struct fct_error *err)
 {
 	return outbox_update(st,
-	    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 "
-	    "WHERE id = ?1",
+	    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, "
+	    "state = CASE state WHEN 'sending' THEN 'queued' ELSE state END, "
+	    "claim = 0 WHERE id = ?1",
 	    id, reason, err);
 }
 
@@ -212,8 +241,8 @@ store_outbox_sent(struct store *st, int64_t id, const char *note,
     struct fct_error *err)
 {
 	return outbox_update(st,
-	    "UPDATE outbox SET state = 'sent', last_error = ?2, sent = ?3 "
-	    "WHERE id = ?1",
+	    "UPDATE outbox SET state = 'sent', last_error = ?2, sent = ?3, "
+	    "claim = 0 WHERE id = ?1",
 	    id, note, err);
 }
 

@@ -312,7 +312,9 @@ static const char schema_v3[] =
  * Version 4: the outbox (src/store/outbox.c). A message
  * the user sent is written here, flushed to disk, before the first byte
  * goes to the server, and stays until its Sent copy is appended: state
- * 'queued' (to submit; last_error says why the last try failed), 'sent'
+ * 'queued' (to submit; last_error says why the last try failed),
+ * 'sending' (claimed by the process whose pid is in claim, so that two
+ * processes never submit it at once), 'sent'
  * (submitted; waiting for its copy), or 'draft' (postponed, waiting for its
  * append to Drafts). rcpts holds the envelope, one addr-spec a line (Bcc
  * recipients are there, never in message).
@@ -320,7 +322,9 @@ static const char schema_v3[] =
 static const char schema_outbox[] =
     "CREATE TABLE outbox (\n"
     "	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-    "	state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'draft')),\n"
+    "	state TEXT NOT NULL\n"
+    "	    CHECK (state IN ('queued', 'sending', 'sent', 'draft')),\n"
+    "	claim INTEGER NOT NULL DEFAULT 0,\n"
     "	identity TEXT,\n"
     "	mail_from TEXT NOT NULL,\n"
     "	rcpts TEXT NOT NULL,\n"

@@ -154,3 +154,97 @@ sync_compose_finish(const struct config *cfg, const struct config_account *acct,
 		return -1;
 	return mime_build(d, msg, err);
 }
+
+/* --- completion --- */
+
+struct complete_ctx {
+	const char *prefix;
+	size_t plen, max, n;
+	char **seen; /* addr-specs offered, for duplicates */
+	size_t alloc;
+	int (*fn)(const char *text, const char *detail, void *arg);
+	void *arg;
+	bool stop;
+};
+
+/* Does a word of s start with the prefix (case-insensitively)? */
+static bool
+word_starts(const char *s, const char *prefix, size_t n)
+{
+	const char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if ((p == s || p[-1] == ' ' || p[-1] == '.' || p[-1] == '-' ||
+			p[-1] == '"') &&
+		    strncasecmp(p, prefix, n) == 0)
+			return true;
+	return false;
+}
+
+static int
+complete_alias(const char *key, const char *members, void *arg)
+{
+	struct complete_ctx *c = arg;
+
+	if (c->n >= c->max)
+		return 1;
+	c->n++;
+	c->stop = c->fn(key, members, c->arg) != 0;
+	return c->stop;
+}
+
+static int
+complete_mailbox(const char *name, const char *addr, void *arg)
+{
+	struct complete_ctx *c = arg;
+	char *text;
+	size_t i;
+
+	if (!word_starts(addr, c->prefix, c->plen) &&
+	    !word_starts(name, c->prefix, c->plen))
+		return 0;
+	for (i = 0; i < c->n && c->seen != NULL && i < c->alloc; i++)
+		if (c->seen[i] != NULL && strcasecmp(c->seen[i], addr) == 0)
+			return 0;
+	FCT_ALLOC_GROW(c->seen, c->n + 1, c->alloc);
+	c->seen[c->n++] = xstrdup(addr);
+	text = *name != '\0' ? xasprintf("%s <%s>", name, addr) : xstrdup(addr);
+	c->stop = c->fn(text, addr, c->arg) != 0 || c->n >= c->max;
+	free(text);
+	return c->stop;
+}
+
+static int
+complete_text(const char *text, void *arg)
+{
+	struct complete_ctx *c = arg;
+
+	mime_address_list_each(text, complete_mailbox, c);
+	return c->stop;
+}
+
+int
+sync_address_complete(struct store *st, const struct fct_aliases *aliases,
+    const char *prefix, size_t max,
+    int (*fn)(const char *text, const char *detail, void *arg), void *arg,
+    struct fct_error *err)
+{
+	struct complete_ctx c = { prefix, strlen(prefix), max, 0, NULL, 0, fn,
+		arg, false };
+	size_t i, aliased;
+	int rc = 0;
+
+	fct_aliases_complete(aliases, prefix, complete_alias, &c);
+	aliased = c.n;
+	/* Addresses: the seen list only holds those, after the aliases. */
+	if (!c.stop && c.n < max && *prefix != '\0' && st != NULL) {
+		c.seen = xcalloc(c.n + 1, sizeof *c.seen);
+		c.alloc = c.n + 1;
+		rc = store_address_texts(st, prefix, 500, complete_text, &c,
+		    err);
+	}
+	for (i = aliased; i < c.n && c.seen != NULL; i++)
+		free(c.seen[i]);
+	free(c.seen);
+	return rc;
+}

@@ -12,17 +12,22 @@
  * when its copy is in the folder (sync/job.c), so a crash at any point
  * leaves it somewhere the user can see.
  *
+ * A message is claimed (state 'sending' with the pid) before it is
+ * submitted, so that two processes flushing the same outbox (a `facteur
+ * send` beside a running worker) never send it both.
+ *
  * NEEDSWORK: a crash (or a lost connection) after the server's 250 for
  * the data and before the outbox is updated sends the message again on
- * retry: SMTP has no way to ask whether a message was taken. Two
- * processes flushing the same outbox at once (a `facteur send` beside a
- * running worker) can send a message twice for the same reason.
+ * retry: SMTP has no way to ask whether a message was taken.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "facteur/mime.h"
 #include "facteur/mime_compose.h"
@@ -291,6 +296,33 @@ smtp_connect(const struct config_account *acct, struct smtp_session **s,
 	return rc;
 }
 
+/*
+ * Takes m for this process (state 'sending', claim = our pid), so that a
+ * worker and a command never submit it at once. A message left 'sending'
+ * by a process that died (or by an earlier process with our pid) may be
+ * taken: whether it went out before the crash, SMTP cannot tell. Returns
+ * 1 taken, 0 not ours to send (being sent elsewhere, or not queued), -1.
+ */
+static int
+claim(struct store *st, struct store_outbox *m, struct fct_error *err)
+{
+	int pid = (int)getpid(), r;
+
+	if (strcmp(m->state, "queued") == 0 ||
+	    (strcmp(m->state, "sending") == 0 &&
+		(m->claim <= 0 || m->claim == pid ||
+		    (kill(m->claim, 0) != 0 && errno == ESRCH)))) {
+		r = store_outbox_claim(st, m->id, m->state, m->claim, pid, err);
+		if (r == 1) {
+			free(m->state);
+			m->state = xstrdup("sending");
+			m->claim = pid;
+		}
+		return r;
+	}
+	return 0;
+}
+
 int
 sync_send_submit(const struct config *cfg, const struct config_account *acct,
     struct store *st, int64_t id, struct smtp_send_result *res,
@@ -307,9 +339,17 @@ sync_send_submit(const struct config *cfg, const struct config_account *acct,
 			    (long long)id);
 		return -1;
 	}
-	if (strcmp(m.state, "queued") != 0) {
+	if (strcmp(m.state, "queued") != 0 && strcmp(m.state, "sending") != 0) {
 		fct_error_set(err, "message %lld was sent already",
 		    (long long)id);
+		goto out;
+	}
+	if ((found = claim(st, &m, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err,
+			    "message %lld is being sent by another facteur "
+			    "(process %d)",
+			    (long long)id, m.claim);
 		goto out;
 	}
 	if (smtp_connect(acct, &s, err) != 0) {
@@ -329,26 +369,31 @@ sync_outbox_flush(const struct config *cfg, const struct config_account *acct,
 {
 	struct smtp_send_result res = SMTP_SEND_RESULT_INIT;
 	struct store_outbox m = STORE_OUTBOX_INIT;
-	struct fct_error merr = FCT_ERROR_INIT;
+	struct fct_error merr = FCT_ERROR_INIT, cerr = FCT_ERROR_INIT;
 	struct smtp_session *s = NULL;
 	int64_t *ids = NULL;
 	size_t n = 0, i;
-	int rc = 0;
+	bool down = false;
+	int rc = 0, got;
 
-	if (store_outbox_ids(st, "queued", &ids, &n, err) != 0)
+	if (store_outbox_ids(st, NULL, &ids, &n, err) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (store_outbox_get(st, ids[i], &m, err) != 1) {
+	for (i = 0; i < n && rc == 0; i++) {
+		if ((got = store_outbox_get(st, ids[i], &m, err)) == 0)
+			continue; /* dropped meanwhile */
+		if (got < 0 || (got = claim(st, &m, err)) < 0) {
 			rc = -1;
 			break;
 		}
-		if (s == NULL && smtp_connect(acct, &s, err) != 0) {
+		if (got == 0)
+			continue;
+		/* Connect only once there is something to send. */
+		if (s == NULL && !down && smtp_connect(acct, &s, &cerr) != 0)
+			down = true;
+		if (down) {
 			/* Nothing can go out now: each keeps the reason. */
-			for (; i < n; i++)
-				note_failure(st, ids[i], fct_error_msg(err),
-				    NULL);
-			rc = -1;
-			break;
+			note_failure(st, m.id, fct_error_msg(&cerr), NULL);
+			continue;
 		}
 		if (submit_on(cfg, acct, s, st, &m, &res, &merr) != 0 &&
 		    smtp_session_broken(s))
@@ -357,6 +402,11 @@ sync_outbox_flush(const struct config *cfg, const struct config_account *acct,
 			fn(arg, &m, merr.msg, &res);
 		fct_error_release(&merr);
 	}
+	if (down && rc == 0) {
+		fct_error_set(err, "%s", fct_error_msg(&cerr));
+		rc = -1;
+	}
+	fct_error_release(&cerr);
 	smtp_session_close(&s);
 	smtp_send_result_release(&res);
 	store_outbox_release(&m);

@@ -605,16 +605,10 @@ static void
 send_outbox(struct sync_worker *w)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	int64_t *ids = NULL;
-	size_t n = 0;
 
-	if (w->acct->smtp.proto != CONFIG_PROTO_SMTP ||
-	    store_outbox_ids(w->st, "queued", &ids, &n, &err) != 0 || n == 0) {
-		free(ids);
-		fct_error_release(&err);
+	/* The flush connects only when something is to be sent. */
+	if (w->acct->smtp.proto != CONFIG_PROTO_SMTP)
 		return;
-	}
-	free(ids);
 	if (sync_outbox_flush(w->cfg, w->acct, w->st, sent_result, w, &err) !=
 	    0) {
 		struct sync_event *ev = event_new(w, NULL, fct_error_msg(&err));

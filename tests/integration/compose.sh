@@ -175,6 +175,8 @@ expect_eq "resume non-draft: original kept" "$orig" \
 	"$(ctl alice search INBOX Subject "Question $tag")"
 expect_eq "resume non-draft: a draft made" 1 \
 	"$(ctl alice search Drafts Subject "Question $tag" | wc -l)"
+expect_eq "resume non-draft: a Message-ID of its own" 0 \
+	"$(ctl alice search Drafts Message-ID "$origid" | wc -l)"
 
 # --- forward as attachment ----------------------------------------------------
 compose 's\n' 's/^To: $/To: carol@example.test/' forward --attach \

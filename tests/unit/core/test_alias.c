@@ -120,6 +120,40 @@ test_errors(void **state)
 	config_diags_release(&d);
 }
 
+static int
+collect(const char *key, const char *members, void *arg)
+{
+	strbuf_addf(arg, "%s=%s;", key, members);
+	return 0;
+}
+
+static void
+test_complete(void **state)
+{
+	static const char text[] = "alias bob Bob <bob@example.test>\n"
+				   "alias bea bea@example.test\n"
+				   "alias team bob, carol@example.test\n";
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct fct_aliases *a = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(fct_aliases_parse("al", text, strlen(text), &a, &d),
+	    0);
+	fct_aliases_complete(a, "B", collect, &sb);
+	assert_string_equal(sb.buf,
+	    "bob=Bob <bob@example.test>;bea=bea@example.test;");
+	strbuf_reset(&sb);
+	fct_aliases_complete(a, "te", collect, &sb);
+	assert_string_equal(sb.buf, "team=bob, carol@example.test;");
+	strbuf_reset(&sb);
+	fct_aliases_complete(NULL, "", collect, &sb);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb);
+	fct_aliases_free(&a);
+	config_diags_release(&d);
+}
+
 static void
 test_load(void **state)
 {
@@ -150,6 +184,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_complete),
 		cmocka_unit_test(test_load),
 	};
 

@@ -136,6 +136,34 @@ test_states(void **state)
 }
 
 static void
+test_claim(void **state)
+{
+	struct fixture *fx = *state;
+	struct store_outbox m = STORE_OUTBOX_INIT;
+	int64_t id = add(fx->st, "queued", "A", 1);
+
+	assert_int_equal(store_outbox_claim(fx->st, id, "queued", 0, 4242,
+			     NULL),
+	    1);
+	/* Only once: the second one read a state that is gone. */
+	assert_int_equal(store_outbox_claim(fx->st, id, "queued", 0, 4343,
+			     NULL),
+	    0);
+	assert_int_equal(store_outbox_get(fx->st, id, &m, NULL), 1);
+	assert_string_equal(m.state, "sending");
+	assert_int_equal(m.claim, 4242);
+	/* Taken over from 4242 (dead, say the callers), then failed. */
+	assert_int_equal(store_outbox_claim(fx->st, id, "sending", 4242, 4343,
+			     NULL),
+	    1);
+	assert_int_equal(store_outbox_failed(fx->st, id, "down", NULL), 0);
+	assert_int_equal(store_outbox_get(fx->st, id, &m, NULL), 1);
+	assert_string_equal(m.state, "queued");
+	assert_int_equal(m.claim, 0);
+	store_outbox_release(&m);
+}
+
+static void
 test_in_transaction(void **state)
 {
 	struct fixture *fx = *state;
@@ -186,6 +214,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_states, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claim, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_transaction, setup,
 		    teardown),
 	};

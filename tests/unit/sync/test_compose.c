@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,6 +24,7 @@
 #include "facteur/core_config.h"
 #include "facteur/mime.h"
 #include "facteur/mime_compose.h"
+#include "facteur/smtp.h"
 #include "facteur/sync.h"
 
 static const char conf[] = "[account work]\n"
@@ -61,6 +63,23 @@ load(void)
 		fail_msg("config");
 	config_diags_release(&d);
 	return cfg;
+}
+
+/* Removes the cache file path (and its log) and the folder dir. */
+static void
+test_cleanup_dir(const char *dir, char *path)
+{
+	char *p;
+
+	unlink(path);
+	p = xasprintf("%s-wal", path);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", path);
+	unlink(p);
+	free(p);
+	free(path);
+	rmdir(dir);
 }
 
 static int
@@ -237,6 +256,130 @@ test_queue_and_postpone(void **state)
 	config_free(&cfg);
 }
 
+/* A message another live process is sending is left alone; one left by
+ * a dead process is taken (here the server is out of reach: queued). */
+static void
+test_claimed(void **state)
+{
+	static const char raw[] = "To: bob@example.test\nSubject: s\n\nx\n";
+	char dir[] = "/tmp/facteur-sync-XXXXXX", *path;
+	struct config *cfg = load();
+	struct store *st = NULL;
+	struct store_outbox m = STORE_OUTBOX_INIT;
+	struct smtp_send_result res = SMTP_SEND_RESULT_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_sender who;
+	int64_t id;
+	pid_t dead;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/c.sqlite", dir);
+	assert_int_equal(store_open(path, &st, NULL), 0);
+	assert_int_equal(sync_sender_find(cfg, NULL, &who, NULL), 0);
+	assert_int_equal(sync_send_queue(st, &who, NULL, raw, strlen(raw), &id,
+			     NULL, NULL),
+	    0);
+	/* pid 1 is alive. */
+	assert_int_equal(store_outbox_claim(st, id, "queued", 0, 1, NULL), 1);
+	assert_int_equal(sync_send_submit(cfg, &cfg->accounts[0], st, id, &res,
+			     &err),
+	    -1);
+	assert_string_equal(fct_error_msg(&err),
+	    "message 1 is being sent by another facteur (process 1)");
+	/* A child that has exited and been reaped is dead. */
+	if ((dead = fork()) == 0)
+		_exit(0);
+	assert_true(dead > 0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	assert_int_equal(store_outbox_claim(st, id, "sending", 1, (int)dead,
+			     NULL),
+	    1);
+	assert_int_equal(sync_send_submit(cfg, &cfg->accounts[0], st, id, &res,
+			     &err),
+	    -1);
+	assert_int_equal(store_outbox_get(st, id, &m, NULL), 1);
+	assert_string_equal(m.state, "queued");
+	assert_int_equal(m.attempts, 1);
+	assert_non_null(m.last_error);
+	store_outbox_release(&m);
+	smtp_send_result_release(&res);
+	fct_error_release(&err);
+	store_close(&st);
+	test_cleanup_dir(dir, path);
+	config_free(&cfg);
+}
+
+static int
+collect(const char *text, const char *detail, void *arg)
+{
+	strbuf_addf(arg, "%s|%s;", text, detail);
+	return 0;
+}
+
+static void
+put_msg(struct store *st, int64_t folder, uint32_t uid, const char *from,
+    const char *to, int64_t date)
+{
+	struct store_msg m = STORE_MSG_INIT;
+
+	m.folder_id = folder;
+	m.uid = uid;
+	m.date = date;
+	m.from_text = (char *)from;
+	m.to_text = (char *)to;
+	assert_int_equal(store_msg_put(st, &m, NULL), 0);
+}
+
+static void
+test_complete(void **state)
+{
+	static const char al[] = "alias bea Béatrice <bea@example.test>\n";
+	char dir[] = "/tmp/facteur-sync-XXXXXX", *path;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct fct_aliases *a = NULL;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store *st = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/c.sqlite", dir);
+	assert_int_equal(store_open(path, &st, NULL), 0);
+	f.name = xstrdup("INBOX");
+	f.raw_name = xstrdup("INBOX");
+	assert_int_equal(store_folder_put(st, &f, NULL), 0);
+	put_msg(st, f.id, 1, "Bob Martin <bob@example.test>",
+	    "alice@example.test, Carol Dupont <carol@example.test>", 100);
+	put_msg(st, f.id, 2, "carol@example.test", "BOB@example.test", 200);
+	assert_int_equal(fct_aliases_parse("al", al, strlen(al), &a, &d), 0);
+
+	assert_int_equal(sync_address_complete(st, a, "b", 10, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf,
+	    "bea|Béatrice "
+	    "<bea@example.test>;BOB@example.test|BOB@example.test;");
+	strbuf_reset(&sb);
+	/* A word of the name; each address once. */
+	assert_int_equal(sync_address_complete(st, a, "dup", 10, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf,
+	    "Carol Dupont <carol@example.test>|carol@example.test;");
+	strbuf_reset(&sb);
+	assert_int_equal(sync_address_complete(st, NULL, "car", 1, collect, &sb,
+			     NULL),
+	    0);
+	assert_string_equal(sb.buf, "carol@example.test|carol@example.test;");
+	strbuf_release(&sb);
+	store_folder_release(&f);
+	fct_aliases_free(&a);
+	config_diags_release(&d);
+	store_close(&st);
+	test_cleanup_dir(dir, path);
+}
+
 int
 main(void)
 {
@@ -245,6 +388,8 @@ main(void)
 		cmocka_unit_test(test_sender_named),
 		cmocka_unit_test(test_finish_expands),
 		cmocka_unit_test(test_queue_and_postpone),
+		cmocka_unit_test(test_claimed),
+		cmocka_unit_test(test_complete),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
