@@ -76,9 +76,12 @@ int store_pop_mark_dele(struct store *st, const char *const *uidls, size_t n,
 
 /*
  * Forgets the map rows whose uidl is not in present[0..n) (borrowed, any
- * order): the server no longer has them, so they cannot come again. Call
- * it only with a complete listing of the maildrop. *pruned (may be NULL)
- * counts them.
+ * order) and that facteur either sent DELE for or no longer holds a
+ * message of (deleted locally): the server no longer has them, so they
+ * cannot come again. A row whose message is still cached and that facteur
+ * never deleted stays, so that a listing that lacks mail for a while
+ * never makes it download again. Call it only with a complete listing of
+ * the maildrop. *pruned (may be NULL) counts them.
  */
 int store_pop_prune(struct store *st, const char *const *present, size_t n,
     size_t *pruned, struct fct_error *err) FCT_WUR;

@@ -334,6 +334,11 @@ store_pop_prune(struct store *st, const char *const *present, size_t n,
 		if (n > 0 &&
 		    bsearch(&key, sorted, n, sizeof *sorted, str_cmp) != NULL)
 			continue;
+		/* Missing, but neither deleted by us nor here any more: a
+		 * listing can lack mail for a while (a server rebuilding its
+		 * index), and forgetting would download it all again. */
+		if (v[i].msg_id != 0 && v[i].deleted == 0)
+			continue;
 		store_bind_text(s, 1, v[i].uidl);
 		if (sqlite3_step(s) != SQLITE_DONE) {
 			store_error_write(st, err);

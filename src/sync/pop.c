@@ -5,7 +5,8 @@
  * nothing else: no flags, no folders, no notifications. facteur keeps the
  * map of the ids it has downloaded (store_pop.h) and, on each session:
  *   1. lists the maildrop (STAT, LIST, UIDL, all validated by src/pop);
- *   2. forgets the ids the server no longer has (they cannot come back);
+ *   2. forgets the ids the server no longer has, once they cannot come
+ *      back (facteur deleted them there, or the local copy is gone);
  *   3. downloads every message whose id is not in the map, oldest first,
  *      each stored in one transaction with its id (a crash between two
  *      messages leaves whole messages; one in flight is simply fetched
@@ -298,7 +299,7 @@ sync_pop(struct pop_session *s, const struct config_account *acct,
 		}
 		present[i] = list.v[i].uidl;
 	}
-	/* Ids the server no longer has can never come back. */
+	/* Ids gone from the server for good (store_pop_prune says when). */
 	if (store_pop_prune(st, present, list.n, &npruned, err) != 0 ||
 	    store_pop_uidls(st, &map, &nmap, err) != 0)
 		goto out;

@@ -242,21 +242,30 @@ test_prune(void **state)
 	const char *present[] = { "u3", "u1" };
 	size_t pruned;
 
+	const char *dele[] = { "u2" };
+
 	add(fx, fx->inbox.id, "u1", "one");
 	add(fx, fx->inbox.id, "u2", "two");
 	add(fx, fx->inbox.id, "u3", "three");
+	add(fx, fx->inbox.id, "u4", "four");
+	/* u2 was deleted by us on the server, u4 here. */
+	if (store_pop_mark_dele(fx->st, dele, 1, 5, &fx->err) != 0 ||
+	    store_msg_expunge_range(fx->st, fx->inbox.id, 4, 4, &fx->err) != 0)
+		fail_msg("%s", fct_error_msg(&fx->err));
 	if (store_pop_prune(fx->st, present, 2, &pruned, &fx->err) != 0)
 		fail_msg("%s", fct_error_msg(&fx->err));
-	assert_int_equal(pruned, 1);
+	assert_int_equal(pruned, 2);
 	assert_int_equal(test_int(fx->st,
 			     "SELECT count(*) FROM pop_uidls "
-			     "WHERE uidl = 'u2'"),
+			     "WHERE uidl IN ('u2', 'u4')"),
 	    0);
 	/* The message itself stays: only the server forgot it. */
 	assert_int_equal(test_int(fx->st, "SELECT count(*) FROM messages"), 3);
+	/* An empty listing forgets nothing still cached and not deleted. */
 	if (store_pop_prune(fx->st, NULL, 0, &pruned, &fx->err) != 0)
 		fail_msg("%s", fct_error_msg(&fx->err));
-	assert_int_equal(pruned, 2);
+	assert_int_equal(pruned, 0);
+	assert_int_equal(test_int(fx->st, "SELECT count(*) FROM pop_uidls"), 2);
 }
 
 static void
