@@ -14,7 +14,9 @@
 #     own round trips: an upper bound of what a user sees.
 #
 # Runs against a test bed already started (FCT_TB_DIR, as for the
-# integration tests); seeds "Bench-tui" for carol once (kept for reruns).
+# integration tests); seeds "Bench-tui" for carol, and deletes it at the
+# end unless FCT_BENCH_KEEP=1 (tests that sync all of carol's folders,
+# such as tests/integration/watch.sh, would otherwise sync it too).
 # Environment: FACTEUR, FCT_SEED (default: next to FACTEUR), FCT_TB_DIR.
 # Prints a table; with FCT_BENCH_DOC (e.g. doc/benchmarks.md) also writes
 # it between the "tui-bench:begin" and "tui-bench:end" marks there.
@@ -29,7 +31,14 @@ export FCT_SEED
 . "$FCT_TB_DIR/env.sh"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fct-tuibench.XXXXXX")
 sock=fct-tuibench-$$
-trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	rm -rf "$tmp"
+	[ "${FCT_BENCH_KEEP:-0}" = 1 ] ||
+		doveadm -c "$FCT_TB_DOVECOT_CONF" mailbox delete -r \
+		    -u carol@example.test Bench-tui 2>/dev/null || true
+}
+trap cleanup EXIT
 ctl() { python3 "$top/tests/integration/imapctl.py" "$@"; }
 now_ms() { date +%s%3N; }
 # CLOCK_MONOTONIC in microseconds, the trace's clock.

@@ -162,6 +162,17 @@ tui_wait_gone ui "help closes" 'Index keys'
 tui_keys ui m
 tui_wait ui "compose: not available yet" 'compose: not available yet'
 
+# --- the sidebar from the keyboard: move, fold, open ---
+tui_keys ui Tab j Enter
+tui_wait ui "sidebar: Enter opens the folder below" '\| Tui-browse/Sous-dossier 0 msgs'
+tui_keys ui Tab k z
+tui_wait ui "sidebar: z folds a folder with children" '^ *\+Tui-browse '
+tui_wait_gone ui "sidebar: its children are hidden" 'Sous-dossier +0│'
+tui_keys ui z
+tui_wait ui "sidebar: z unfolds it" '^ {5,}Sous-dossier +0│'
+tui_keys ui Enter
+tui_wait ui "sidebar: Enter opens it, focus back on the index" '\| Tui-browse 15 msgs'
+
 # --- resize ---
 tmux -L "$tui_socket" resize-window -t ui -x 70 -y 20
 tui_wait ui "resize: the status line moves to the new bottom" \

@@ -8,22 +8,23 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 tb_require
 
-tb_conf alice alice
+# bob's account: the suite runs tests in parallel, and others count what
+# is in alice's Trash.
 tb_conf bob bob
 src=Tui-filing dst='Tui-filed/Été 2026'
-doveadm_ mailbox delete -r -u alice@example.test "$src" Tui-filed 2>/dev/null || true
-doveadm_ mailbox create -u alice@example.test "$src" "$dst"
-"$FCT_TB_SCRIPTS/seed" alice "$src" 6 --seed 21 >/dev/null
+doveadm_ mailbox delete -r -u bob@example.test "$src" Tui-filed 2>/dev/null || true
+doveadm_ mailbox create -u bob@example.test "$src" "$dst"
+"$FCT_TB_SCRIPTS/seed" bob "$src" 6 --seed 21 >/dev/null
 # A sender of our own: the suggestion must come from this test's folders.
 KNOWN_FROM="filing.$$@example.test"
 known_message "$tmp/k1.eml" "Tui filing: first" "Thu, 26 Nov 2026 12:00:00 +0000"
-ctl alice append "$src" "$tmp/k1.eml"
+ctl bob append "$src" "$tmp/k1.eml"
 known_message "$tmp/k2.eml" "Tui filing: second" "Thu, 26 Nov 2026 11:00:00 +0000"
-ctl alice append "$src" "$tmp/k2.eml"
+ctl bob append "$src" "$tmp/k2.eml"
 known_message "$tmp/k3.eml" "Tui filing: third" "Thu, 26 Nov 2026 10:00:00 +0000"
-ctl alice append "$src" "$tmp/k3.eml"
+ctl bob append "$src" "$tmp/k3.eml"
 
-tui_start ui alice
+tui_start ui bob
 tui_wait ui "starts" 'Inbox +\[inbox\]'
 tui_keys ui c
 tui_type ui "$src"
@@ -41,14 +42,14 @@ tui_keys ui Tab
 tui_wait ui "move: completion finds the nested folder" 'Move to folder: Tui-filed/Été 2026'
 tui_keys ui Enter
 wait_for "move: the server has it in the destination" \
-    server_has alice "$dst" 'Tui filing: first'
+    server_has bob "$dst" 'Tui filing: first'
 wait_for "move: and no more in the source" \
-    server_lacks alice "$src" 'Tui filing: first'
+    server_lacks bob "$src" 'Tui filing: first'
 tui_wait ui "move: the index follows the server" "\\| $src 8 msgs"
 tui_keys ui u
-wait_for "undo: back in the source" server_has alice "$src" 'Tui filing: first'
+wait_for "undo: back in the source" server_has bob "$src" 'Tui filing: first'
 wait_for "undo: gone from the destination" \
-    server_lacks alice "$dst" 'Tui filing: first'
+    server_lacks bob "$dst" 'Tui filing: first'
 tui_wait ui "undo: the index shows it again" "\\| $src 9 msgs"
 tui_keys ui u
 tui_wait ui "undo twice: nothing to undo" 'nothing to undo'
@@ -59,8 +60,8 @@ tui_wait ui "the cursor on the first row" "^.{34} +1 .*Tui filing: first"
 tui_keys ui C
 tui_type ui "Tui-filed/"
 tui_keys ui Tab Enter
-wait_for "copy: in the destination" server_has alice "$dst" 'Tui filing: first'
-expect_match "copy: still in the source" 'Tui filing: first' "$(ctl alice subjects "$src")"
+wait_for "copy: in the destination" server_has bob "$dst" 'Tui filing: first'
+expect_match "copy: still in the source" 'Tui filing: first' "$(ctl bob subjects "$src")"
 
 # --- the suggestion: where mail from this sender went before ---
 tui_wait ui "the copy is in the cache" "^ +Été 2026 +1/1│"
@@ -74,13 +75,13 @@ tui_keys ui Escape
 # --- flag, unread, delete to Trash ---
 tui_keys ui Home F
 wait_for "flag: the server has \\Flagged" sh -c \
-    "python3 '$top_srcdir/tests/integration/imapctl.py' alice dump '$src' | grep -q flagged"
+    "python3 '$top_srcdir/tests/integration/imapctl.py' bob dump '$src' | grep -q flagged"
 tui_keys ui F
 wait_for "flag again: cleared" sh -c \
-    "! python3 '$top_srcdir/tests/integration/imapctl.py' alice dump '$src' | grep -q flagged"
+    "! python3 '$top_srcdir/tests/integration/imapctl.py' bob dump '$src' | grep -q flagged"
 tui_keys ui j d
-wait_for "delete: in Trash" server_has alice Trash 'Tui filing: second'
-wait_for "delete: gone from the folder" server_lacks alice "$src" 'Tui filing: second'
+wait_for "delete: in Trash" server_has bob Trash 'Tui filing: second'
+wait_for "delete: gone from the folder" server_lacks bob "$src" 'Tui filing: second'
 
 # --- tag by query, then move every tagged message ---
 tui_keys ui T
@@ -91,13 +92,14 @@ tui_keys ui s
 tui_type ui "Tui-filed/"
 tui_keys ui Tab Enter
 wait_for "tagged: both moved" sh -c \
-    "python3 '$top_srcdir/tests/integration/imapctl.py' alice subjects '$dst' | grep -c 'Tui filing' | grep -qx 3"
-wait_for "tagged: none left in the source" server_lacks alice "$src" 'Tui filing'
+    "python3 '$top_srcdir/tests/integration/imapctl.py' bob subjects '$dst' | grep -c 'Tui filing' | grep -qx 3"
+wait_for "tagged: none left in the source" server_lacks bob "$src" 'Tui filing'
 tui_quit ui
 
 # --- bob reads support@ read-only: refused before any job ---
 ctl support dump INBOX >"$tmp/support-before"
-tui_start bob bob
+tb_conf bob2 bob
+tui_start bob bob2
 tui_wait bob "bob: starts" 'Inbox +\[inbox\]'
 tui_wait bob "bob: the shared mailbox is read-only" 'support@.*\(read-only\)'
 tui_keys bob c
@@ -113,7 +115,7 @@ tui_wait bob "bob: flag refused" "is read-only"
 expect_eq "bob: no job was queued" 0 "$(python3 -c '
 import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM jobs").fetchone()[0])
-' "$tmp/cache-bob/t.sqlite")"
+' "$tmp/cache-bob2/t.sqlite")"
 tui_wait bob "bob: the status line shows no pending job" '^ facteur \| t: [a-z]+ \| Shared/[^|]*\| \?:help'
 ctl support dump INBOX >"$tmp/support-after"
 expect_eq "bob: support's mailbox untouched" "$(cat "$tmp/support-before")" \

@@ -11,7 +11,7 @@ tb_require
 tb_conf alice alice
 folder=Tui-live
 doveadm_ mailbox delete -r -u alice@example.test "$folder" 2>/dev/null || true
-doveadm_ mailbox create -u alice@example.test "$folder"
+doveadm_ mailbox create -u alice@example.test "$folder" "$folder/Done"
 "$FCT_TB_SCRIPTS/seed" alice "$folder" 5 --seed 31 >/dev/null
 
 tui_start ui alice
@@ -47,7 +47,7 @@ tui_keys off Enter Enter
 tui_wait off "offline: the headers from the cache" '^Subject: Tui live: just arrived'
 tui_wait off "offline: the body is promised for later" 'fetched as soon as the account is back online'
 tui_keys off q s
-tui_type off "Trash"
+tui_type off "$folder/Done"
 tui_keys off Enter
 tui_wait off "offline: the move waits as a job (after marking it read)" '\| 2 jobs pending'
 expect_match "offline: the server is untouched" 'Tui live: just arrived' \
@@ -58,6 +58,8 @@ tui_quit off
 tui_start ui2 alice
 wait_for "online again: the queued move ran" \
     server_lacks alice "$folder" 'Tui live: just arrived'
+wait_for "online again: in the folder it was moved to" \
+    server_has alice "$folder/Done" 'Tui live: just arrived'
 tui_wait_gone ui2 "online again: no job pending" 'job pending'
 tui_quit ui2
 finish
