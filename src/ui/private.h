@@ -18,6 +18,7 @@
 
 #include "facteur/core.h"
 #include "facteur/core_config.h"
+#include "facteur/mime.h"
 #include "facteur/query.h"
 #include "facteur/store.h"
 #include "facteur/sync.h"
@@ -292,6 +293,10 @@ struct ui_pager {
 	size_t *lines;      /* offsets of line starts in text */
 	size_t nlines, lines_alloc;
 	size_t top;
+	enum ui_color *colors; /* of each line; lines_alloc of them */
+	char *raw;             /* owned; the message, NULL until cached */
+	size_t raw_len;
+	struct mime_rendering r; /* the last rendering: parts, links */
 };
 
 /* What `u` can take back: the last filing, and the UIDs it produced. */
