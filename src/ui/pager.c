@@ -272,6 +272,7 @@ void
 ui_pager_open(struct ui *ui, uint32_t uid)
 {
 	ui_pager_close(&ui->pg);
+	ui->att.open = false;
 	ui->pg.open = true;
 	ui->pg.uid = uid;
 	render(ui);
