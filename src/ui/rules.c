@@ -168,16 +168,16 @@ ui_rules_preview(struct ui *ui)
 	}
 	strbuf_addch(&r->text, '\n');
 	strbuf_add(&r->text, body.buf, body.len);
-	if (stats.matched == 0 || stats.jobs == 0) {
+	/* A dry run queues nothing, so it counts no jobs: matched it is. */
+	if (stats.matched == 0) {
 		ui_message(ui, false, "no rule applies to %s%s",
 		    r->uids != NULL ? "the tagged messages" : "this folder",
 		    stats.skipped_rules > 0 ? " (some rules were skipped)"
 					    : "");
 		goto fail;
 	}
-	strbuf_addf(&label, "Apply to %u message%s (%u job%s)? [y/N] ",
-	    stats.matched, stats.matched == 1 ? "" : "s", stats.jobs,
-	    stats.jobs == 1 ? "" : "s");
+	strbuf_addf(&label, "Apply to %u message%s? [y/N] ", stats.matched,
+	    stats.matched == 1 ? "" : "s");
 	ui->rules = r;
 	ui_prompt_start(ui, UI_PROMPT_CHAR, UI_A_APPLY_RULES, label.buf);
 	goto out;
@@ -214,6 +214,9 @@ ui_rules_answer(struct ui *ui, const char *answer)
 		goto out;
 	}
 	a->pending += stats.jobs;
+	/* Like filing: the tags were for this action. */
+	if (r->uids != NULL)
+		ui->ix.ntagged = 0;
 	if (a->w != NULL) {
 		sync_worker_post(a->w, SYNC_REQ_RUN_JOBS, NULL);
 		/* Then the folder as the server has it. */

@@ -4,3 +4,4 @@ EXTRA_DIST += tests/tui/lib.sh
 TESTS += tests/tui/filing.sh
 TESTS += tests/tui/live.sh
 TESTS += tests/tui/compose.sh
+TESTS += tests/tui/rules.sh
