@@ -12,7 +12,9 @@
 #    marked answered on the server;
 #  - m, then P: the draft is in Drafts (\Draft); R in Drafts takes it up
 #    again, y sends it to bob and removes it from Drafts;
-#  - q on the compose screen asks before dropping anything.
+#  - q on the compose screen asks before dropping anything;
+#  - with the submission server unreachable, the status line says why and
+#    the message stays in the outbox.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -196,6 +198,24 @@ wait_for "recall: bob has it" server_has bob INBOX "Tui-draft-$tag"
 wait_for "recall: no longer in Drafts" server_lacks alice Drafts "Tui-draft-$tag"
 
 tui_quit ui
+
+# --- the submission server down: the message stays in the outbox ---
+down_port=$((FCT_TB_PORT_BASE + 97))
+tb_conf down alice "" "smtp = smtp://127.0.0.1:$down_port"
+cat >"$tmp/ed.sed" <<EOS
+s/^To:.*/To: bob@example.test/
+s/^Subject:.*/Subject: Tui down $tag/
+EOS
+tui_start down down
+tui_wait down "down: starts" '\| INBOX [0-9]+ msgs'
+tui_keys down m
+tui_wait down "down: the compose screen" "^ +Subject: Tui down $tag"
+tui_keys down y
+tui_wait down "down: the reason on the status line" \
+    'cannot send: .*stays in the outbox'
+run -c "$tmp/down.conf" outbox list
+expect_match "down: queued in the outbox" "queued.*Tui down $tag" "$out"
+tui_quit down
 expect_eq "no draft file left behind" "" \
     "$(ls "$tmp" | grep facteur-draft || true)"
 finish
