@@ -1,6 +1,8 @@
 #!/bin/sh
 # The pager on the real renderer and writing mail from the interface,
 # checked on the servers:
+#  - [general] alternative: the plain part by default, the HTML one
+#    with alternative = html;
 #  - a message whose body is HTML only, with an attachment: the pager
 #    shows its text (no tags), the numbered link and the attachment list;
 #  - the attachment list (v): saving into a folder typed with file
@@ -51,6 +53,28 @@ JVBERi0xLjQKJcOkw7zDtsOfCg==
 --b1--
 EOM
 ctl alice append "$folder" "$tmp/html.eml"
+# Both forms of one text, for [general] alternative.
+doveadm_ mailbox delete -r -u alice@example.test Tui-alt 2>/dev/null || true
+doveadm_ mailbox create -u alice@example.test Tui-alt
+cat >"$tmp/alt.eml" <<EOM
+From: Carol <carol@example.test>
+To: alice@example.test
+Subject: Tui alternative $tag
+Date: Thu, 26 Nov 2026 09:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/alternative; boundary="b2"
+
+--b2
+Content-Type: text/plain; charset=utf-8
+
+La version texte.
+--b2
+Content-Type: text/html; charset=utf-8
+
+<p>La version <i>HTML</i>.</p>
+--b2--
+EOM
+ctl alice append Tui-alt "$tmp/alt.eml"
 printf '%%PDF-1.4\n%%\303\244\303\274\303\266\303\237\n' >"$tmp/want.pdf"
 
 # The editor: runs the sed script of $tmp/ed.sed on the draft.
@@ -66,6 +90,15 @@ TUI_ENV="TMPDIR='$tmp' XDG_CONFIG_HOME='$tmp/xdg' MAILCAPS='$tmp/mailcap' VISUAL
 tui_start ui alice
 tui_wait ui "starts" 'Inbox +\[inbox\]'
 tui_keys ui c
+tui_type ui "$folder"
+tui_keys ui Enter
+tui_keys ui c
+tui_type ui Tui-alt
+tui_keys ui Enter
+tui_wait ui "alternative: the folder opens" '\\| Tui-alt 1 msgs'
+tui_keys ui Enter
+tui_wait ui "alternative: the plain text by default" '^La version texte\.'
+tui_keys ui q c
 tui_type ui "$folder"
 tui_keys ui Enter
 tui_wait ui "the folder opens" "\\| $folder 1 msgs"
@@ -202,12 +235,20 @@ tui_quit ui
 # --- the submission server down: the message stays in the outbox ---
 down_port=$((FCT_TB_PORT_BASE + 97))
 tb_conf down alice "" "smtp = smtp://127.0.0.1:$down_port"
+sed -i 's/^\[general\]$/[general]\nalternative = html/' "$tmp/down.conf"
 cat >"$tmp/ed.sed" <<EOS
 s/^To:.*/To: bob@example.test/
 s/^Subject:.*/Subject: Tui down $tag/
 EOS
 tui_start down down
 tui_wait down "down: starts" '\| INBOX [0-9]+ msgs'
+tui_keys down c
+tui_type down Tui-alt
+tui_keys down Enter
+tui_wait down "alternative = html: the folder opens" '\| Tui-alt 1 msgs'
+tui_keys down Enter
+tui_wait down "alternative = html: the HTML part" '^La version HTML\.'
+tui_keys down q
 tui_keys down m
 tui_wait down "down: the compose screen" "^ +Subject: Tui down $tag"
 tui_keys down y
