@@ -506,8 +506,7 @@ ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer)
 	path = fct_expand_home(answer);
 	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		ui_message(ui, true, "cannot attach '%s': %s", path,
-		    errno != 0 && !S_ISDIR(sb.st_mode) ? strerror(errno)
-						       : "not a file");
+		    stat(path, &sb) != 0 ? strerror(errno) : "not a file");
 		free(path);
 		return;
 	}

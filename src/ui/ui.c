@@ -499,8 +499,7 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		ui_attach_answer(ui, then, answer);
 		return;
 	case UI_A_ATTACH_FILE:
-	case UI_A_SEND:
-	case UI_A_QUIT:
+	case UI_A_QUIT: /* "Abort this message?" */
 		ui_compose_answer(ui, then, answer);
 		return;
 	case UI_A_APPLY_RULES:
