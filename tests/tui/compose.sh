@@ -15,6 +15,7 @@
 #  - m, then P: the draft is in Drafts (\Draft); R in Drafts takes it up
 #    again, y sends it to bob and removes it from Drafts;
 #  - q on the compose screen asks before dropping anything;
+#  - a refused recipient is named on the status line, the others get it;
 #  - with the submission server unreachable, the status line says why and
 #    the message stays in the outbox.
 set -eu
@@ -229,6 +230,18 @@ tui_keys ui y
 tui_wait ui "recall: sent" 'message sent'
 wait_for "recall: bob has it" server_has bob INBOX "Tui-draft-$tag"
 wait_for "recall: no longer in Drafts" server_lacks alice Drafts "Tui-draft-$tag"
+
+# --- a recipient refused: said, and the others get it ---
+cat >"$tmp/ed.sed" <<EOS
+s/^To:.*/To: bob@example.test, nobody@example.test/
+s/^Subject:.*/Subject: Tui refused $tag/
+EOS
+tui_keys ui m
+tui_wait ui "refused: the compose screen" "^ +Subject: Tui refused $tag"
+tui_keys ui y
+tui_wait ui "refused: the status line names the address" \
+    'sent, but refused: nobody@example\.test \(550'
+wait_for "refused: bob has it all the same" server_has bob INBOX "Tui refused $tag"
 
 tui_quit ui
 
