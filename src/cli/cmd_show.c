@@ -10,7 +10,8 @@
  * `copiousoutput` command for HTML when the user has one, and writing the
  * attachments, each with O_EXCL under a sanitised name (mime_safe_
  * filename), so that a message can neither overwrite a file nor write
- * outside the chosen folder.
+ * outside the chosen folder. Those two are shared with the pager
+ * (src/sync/attach.c).
  */
 #include "config.h"
 
@@ -26,6 +27,7 @@
 #include "facteur/cli.h"
 #include "facteur/mime.h"
 #include "facteur/sync.h"
+#include "facteur/sync_attach.h"
 
 struct show_opts {
 	unsigned render_flags;
@@ -147,106 +149,6 @@ out:
 	return rc;
 }
 
-/*
- * The user's mailcap files: $MAILCAPS (colon-separated, RFC 1524) or
- * ~/.mailcap. /etc/mailcap is left out unless named in $MAILCAPS: what
- * packages put there is not the user's choice of an HTML converter.
- * Returns the first text/html copiousoutput command (owned), or NULL.
- */
-static char *
-find_html_command(void)
-{
-	struct strbuf text = STRBUF_INIT;
-	const char *env = getenv("MAILCAPS");
-	char *paths, *p, *next, *path, *command = NULL;
-
-	paths = xstrdup(env != NULL ? env : "~/.mailcap");
-	for (p = paths; p != NULL && command == NULL; p = next) {
-		if ((next = strchr(p, ':')) != NULL)
-			*next++ = '\0';
-		if (*p == '\0')
-			continue;
-		path = fct_expand_home(p);
-		strbuf_reset(&text);
-		if (strbuf_read_file(&text, path) == 0 &&
-		    mime_mailcap_find(text.buf, text.len, "text/html",
-			MIME_MAILCAP_COPIOUSOUTPUT, &command) != 1)
-			command = NULL;
-		free(path);
-	}
-	free(paths);
-	strbuf_release(&text);
-	return command;
-}
-
-/* Single-quotes s for sh. */
-static void
-shell_quote(struct strbuf *sb, const char *s)
-{
-	strbuf_addch(sb, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			strbuf_addstr(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '\'');
-}
-
-/*
- * The mime library's HTML hook: runs the mailcap command on the HTML,
- * given as a file (%s) and on standard input, and takes its output.
- */
-static int
-run_html_command(void *arg, const char *html, size_t len, struct strbuf *out)
-{
-	const char *command = arg, *p, *tmpdir = getenv("TMPDIR");
-	struct strbuf sh = STRBUF_INIT;
-	char *path;
-	FILE *fp;
-	int fd, status, rc = -1;
-
-	path = xasprintf("%s/facteur-html.XXXXXX",
-	    tmpdir != NULL && *tmpdir == '/' ? tmpdir : "/tmp");
-	if ((fd = mkstemp(path)) < 0) {
-		free(path);
-		return -1;
-	}
-	if (write(fd, html, len) != (ssize_t)len) {
-		close(fd);
-		goto out;
-	}
-	close(fd);
-	strbuf_addstr(&sh, "exec <");
-	shell_quote(&sh, path);
-	strbuf_addstr(&sh, "; ");
-	for (p = command; *p != '\0'; p++) {
-		if (p[0] == '%' && p[1] == 's') {
-			shell_quote(&sh, path);
-			p++;
-		} else if (p[0] == '%' && p[1] == 't') {
-			strbuf_addstr(&sh, "text/html");
-			p++;
-		} else if (strncmp(p, "%{charset}", 10) == 0) {
-			strbuf_addstr(&sh, "utf-8");
-			p += 9;
-		} else {
-			strbuf_addch(&sh, *p);
-		}
-	}
-	if ((fp = popen(sh.buf, "r")) == NULL)
-		goto out;
-	rc = read_stream(fp, out);
-	status = pclose(fp);
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		rc = -1;
-out:
-	unlink(path);
-	free(path);
-	strbuf_release(&sh);
-	return rc;
-}
-
 static void
 print_rendering(struct cli_context *ctx, const struct mime_rendering *r)
 {
@@ -309,98 +211,38 @@ out:
 	return rc;
 }
 
-/* Writes data under dir as name, or name-1, name-2...; never replaces. */
-static int
-save_one(struct cli_context *ctx, int dirfd, const char *dir, const char *name,
-    const struct strbuf *data)
-{
-	char *try = xstrdup(name), *dot;
-	const char *ext;
-	size_t off;
-	ssize_t w;
-	int fd, k;
-
-	dot = strrchr(name, '.');
-	ext = dot != NULL && dot != name ? dot : "";
-	for (k = 1; (fd = openat(dirfd, try,
-			 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			 0644)) < 0;
-	     k++) {
-		if (errno != EEXIST || k > 999) {
-			fprintf(ctx->err,
-			    "facteur: cannot create '%s/%s': %s\n", dir, try,
-			    strerror(errno));
-			free(try);
-			return -1;
-		}
-		free(try);
-		try = xasprintf("%.*s-%d%s", (int)(strlen(name) - strlen(ext)),
-		    name, k, ext);
-	}
-	for (off = 0; off < data->len; off += (size_t)w) {
-		w = write(fd, data->buf + off, data->len - off);
-		if (w < 0) {
-			if (errno == EINTR) {
-				w = 0;
-				continue;
-			}
-			fprintf(ctx->err, "facteur: cannot write '%s/%s': %s\n",
-			    dir, try, strerror(errno));
-			close(fd);
-			unlinkat(dirfd, try, 0);
-			free(try);
-			return -1;
-		}
-	}
-	if (close(fd) != 0) {
-		fprintf(ctx->err, "facteur: cannot write '%s/%s': %s\n", dir,
-		    try, strerror(errno));
-		unlinkat(dirfd, try, 0);
-		free(try);
-		return -1;
-	}
-	fprintf(ctx->out, "%s/", dir);
-	fputs(try, ctx->out);
-	fputc('\n', ctx->out);
-	free(try);
-	return 0;
-}
-
 static int
 save_attachments(struct cli_context *ctx, const struct strbuf *raw,
     const struct mime_rendering *r, const char *dir)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	struct strbuf data = STRBUF_INIT;
-	char *name;
+	char *path;
 	size_t i;
 	int dirfd, rc = 0, saved = 0;
 
+	/* The folder is checked even when there is nothing to save. */
 	if ((dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		fprintf(ctx->err, "facteur: cannot open folder '%s': %s\n", dir,
 		    strerror(errno));
 		return -1;
 	}
+	close(dirfd);
 	for (i = 0; i < r->nparts && rc == 0; i++) {
 		if (!(r->parts[i].flags & MIME_PART_ATTACHMENT))
 			continue;
-		strbuf_reset(&data);
-		if (mime_part_content(raw->buf, raw->len, r->parts[i].number,
-			&data, NULL, &err) != 0) {
+		if (sync_attachment_save(raw->buf, raw->len, r->parts[i].number,
+			dir, &path, &err) != 0) {
 			fprintf(ctx->err, "facteur: %s\n", fct_error_msg(&err));
 			rc = -1;
 			break;
 		}
-		name = mime_safe_filename(r->parts[i].filename,
-		    r->parts[i].number, r->parts[i].type);
-		rc = save_one(ctx, dirfd, dir, name, &data);
-		free(name);
-		saved += rc == 0;
+		fputs(path, ctx->out);
+		fputc('\n', ctx->out);
+		free(path);
+		saved++;
 	}
 	if (rc == 0 && saved == 0)
 		fprintf(ctx->err, "facteur: no attachments to save\n");
-	close(dirfd);
-	strbuf_release(&data);
 	fct_error_release(&err);
 	return rc;
 }
@@ -502,8 +344,9 @@ cmd_show(struct cli_context *ctx, int argc, char **argv)
 	if (ctx->cfg->alternative == CONFIG_ALT_HTML)
 		ro.flags |= MIME_RENDER_PREFER_HTML;
 	ro.width = so.width;
-	if ((command = find_html_command()) != NULL) {
-		ro.html_hook = run_html_command;
+	if ((command = sync_mailcap_command("text/html",
+		 MIME_MAILCAP_COPIOUSOUTPUT, false)) != NULL) {
+		ro.html_hook = sync_mailcap_html_hook;
 		ro.html_hook_arg = command;
 	}
 	if (mime_render(raw.buf, raw.len, &ro, &r, &err) != 0) {

@@ -260,7 +260,9 @@ static const struct free_section {
 	const char *type;
 	const char *const *names;
 } free_sections[] = {
-	{ "bind", (const char *const[]){ "index", "pager", NULL } },
+	{ "bind",
+	    (const char *const[]){ "index", "pager", "attach", "compose",
+		NULL } },
 	{ "color", NULL },
 };
 

@@ -19,3 +19,5 @@ libsync_a_SOURCES += src/sync/send.c
 libsync_a_SOURCES += src/sync/compose.c
 # Copies run once, even replayed after a crash.
 libsync_a_SOURCES += src/sync/copyguard.c
+# Saving parts and finding mailcap viewers (show and the pager).
+libsync_a_SOURCES += src/sync/attach.c

@@ -66,6 +66,9 @@ static const char defaults[] =
     "reply = r\n"
     "group-reply = g\n"
     "forward = f\n"
+    "recall = R\n"
+    "apply-rules = X\n"
+    "make-rule = M\n"
     "[bind pager]\n"
     "next = j\n"
     "previous = k\n"
@@ -90,7 +93,30 @@ static const char defaults[] =
     "compose = m\n"
     "reply = r\n"
     "group-reply = g\n"
-    "forward = f\n";
+    "forward = f\n"
+    "recall = R\n"
+    "make-rule = M\n"
+    "attachments = v\n"
+    "[bind attach]\n"
+    "next = j Down\n"
+    "previous = k Up\n"
+    "save-attachment = s\n"
+    "view-attachment = Enter m\n"
+    "quit = q\n"
+    "help = ?\n"
+    "redraw = C-l\n"
+    "[bind compose]\n"
+    "next = j Down\n"
+    "previous = k Up\n"
+    "send = y\n"
+    "postpone = P\n"
+    "edit-message = e\n"
+    "attach-file = a\n"
+    "detach-file = D\n"
+    "change-identity = i\n"
+    "quit = q\n"
+    "help = ?\n"
+    "redraw = C-l\n";
 
 static const struct {
 	const char *name;
@@ -230,7 +256,7 @@ ui_keymap_lookup(const struct ui_keymap *m, int key)
 
 /* Applies the [bind ...] entries of cfg; errors go to diags. */
 static void
-apply_entries(struct ui_keymap maps[2], const struct config *cfg,
+apply_entries(struct ui_keymap maps[UI_VIEW__COUNT], const struct config *cfg,
     const char *file, struct config_diags *diags)
 {
 	const struct config_entry *e;
@@ -246,9 +272,14 @@ apply_entries(struct ui_keymap maps[2], const struct config *cfg,
 			view = UI_VIEW_INDEX;
 		else if (strcmp(e->section, "bind pager") == 0)
 			view = UI_VIEW_PAGER;
+		else if (strcmp(e->section, "bind attach") == 0)
+			view = UI_VIEW_ATTACH;
+		else if (strcmp(e->section, "bind compose") == 0)
+			view = UI_VIEW_COMPOSE;
 		else
 			continue;
-		where = view == UI_VIEW_INDEX ? UI_IN_INDEX : UI_IN_PAGER;
+		/* UI_IN_INDEX ... UI_IN_COMPOSE are 1 << view. */
+		where = 1u << view;
 		a = ui_action_find(e->key);
 		if (a == UI_A_NONE && strcmp(e->key, "none") != 0) {
 			bestd = (size_t)-1;
@@ -299,13 +330,15 @@ apply_entries(struct ui_keymap maps[2], const struct config *cfg,
 }
 
 int
-ui_keys_load(struct ui_keymap maps[2], const struct config *cfg,
+ui_keys_load(struct ui_keymap maps[UI_VIEW__COUNT], const struct config *cfg,
     struct config_diags *diags)
 {
 	struct config *def = NULL;
 	size_t nerrors = diags->nerrors;
+	int v;
 
-	maps[0].n = maps[1].n = 0;
+	for (v = 0; v < UI_VIEW__COUNT; v++)
+		maps[v].n = 0;
 	if (config_parse("(built-in bindings)", defaults, strlen(defaults),
 		&def, diags) != 0)
 		BUG("the built-in bindings do not parse");

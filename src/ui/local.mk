@@ -13,6 +13,8 @@ libui_a_SOURCES = \
 	src/ui/theme.c \
 	src/ui/ui.c \
 	src/ui/version.c
+# The attachment list, the compose screen, the rules from the index.
+libui_a_SOURCES += src/ui/attach.c src/ui/compose.c src/ui/rules.c
 libui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS) \
 	-DFCT_THEMEDIR='"$(pkgdatadir)/themes"'
 

@@ -2,19 +2,19 @@
  * The pager: one message, read from the store.
  *
  * The message is turned into display lines once, when it opens (and again
- * when the terminal is resized or the headers are toggled): the header
- * lines, then the body as the mime layer renders it, each line sanitised
- * (ui_sanitize) and wrapped to the screen width. Drawing is then only
- * copying lines to the screen, coloured by what they are: a header, a
- * quote of some depth, a URL.
+ * when the terminal is resized or the headers are toggled): mime_render
+ * gives the header lines, the body (HTML converted, [general] alternative
+ * honoured), the attachment list and the numbered links, already made
+ * safe for the terminal (so they are not sanitised a second time; the
+ * UI's own strings still go through ui_sanitize), and each line is
+ * wrapped to the screen width with the colour of its kind: a header, a
+ * quote of some depth, a label or attachment, a link. Drawing is then
+ * only copying lines to the screen. The raw message and the rendering's
+ * parts stay with the pager for the attachment list (attach.c).
  *
  * A body that is not in the cache yet is asked of the account's worker
  * (sync_worker_fetch); the pager shows the headers meanwhile and renders
  * the body when the worker says it is there.
- *
- * NEEDSWORK: the mime branch brings a full renderer (structure, HTML,
- * attachments) in include/facteur/mime.h; render_body() is the one
- * function to point at it then.
  */
 #include "config.h"
 
@@ -25,51 +25,50 @@
 
 #include "draw.h"
 #include "facteur/mime.h"
+#include "facteur/sync_attach.h"
 #include "private.h"
-
-/* The body as text lines (UTF-8, '\n' between lines) into out. */
-static int
-render_body(const char *raw, size_t len, struct strbuf *out,
-    struct fct_error *err)
-{
-	return mime_body_text(raw, len, out, err);
-}
 
 void
 ui_pager_close(struct ui_pager *pg)
 {
 	strbuf_release(&pg->text);
 	free(pg->lines);
+	free(pg->colors);
+	free(pg->raw);
+	mime_rendering_release(&pg->r);
 	memset(pg, 0, sizeof *pg);
 	strbuf_init(&pg->text, 0);
 }
 
-/* Appends one display line (already sanitised). */
+/* Appends one display line (already sanitised) drawn in colour c. */
 static void
-add_line(struct ui_pager *pg, const char *s, size_t len)
+add_line(struct ui_pager *pg, const char *s, size_t len, enum ui_color c)
 {
+	size_t alloc = pg->lines_alloc;
+
 	FCT_ALLOC_GROW(pg->lines, pg->nlines + 1, pg->lines_alloc);
+	if (alloc != pg->lines_alloc || pg->colors == NULL)
+		pg->colors = xreallocarray(pg->colors, pg->lines_alloc,
+		    sizeof *pg->colors);
+	pg->colors[pg->nlines] = c;
 	pg->lines[pg->nlines++] = pg->text.len;
 	strbuf_add(&pg->text, s, len);
 	strbuf_addch(&pg->text, '\0');
 }
 
-/* Sanitises one logical line and wraps it to width columns. */
+/* Wraps one logical line, already safe for the terminal, to width
+ * columns. */
 static void
-add_wrapped(struct ui_pager *pg, const char *line, int width)
+add_clean(struct ui_pager *pg, const char *line, int width, enum ui_color c)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *s, *brk;
+	const char *s = line, *brk;
 	mbstate_t mbs;
 	wchar_t wc;
-	size_t n, left;
+	size_t n, left = strlen(line);
 	int used, w;
 
-	ui_sanitize(&sb, line);
-	s = sb.buf;
-	left = sb.len;
 	if (left == 0)
-		add_line(pg, "", 0);
+		add_line(pg, "", 0, c);
 	while (left > 0) {
 		used = 0;
 		brk = NULL;
@@ -91,22 +90,32 @@ add_wrapped(struct ui_pager *pg, const char *line, int width)
 			n += k;
 		}
 		if (n < left && brk != NULL && brk > s) {
-			add_line(pg, s, (size_t)(brk - s));
+			add_line(pg, s, (size_t)(brk - s), c);
 			left -= (size_t)(brk + 1 - s);
 			s = brk + 1;
 		} else {
 			if (n == 0)
 				n = 1;
-			add_line(pg, s, n);
+			add_line(pg, s, n, c);
 			left -= n;
 			s += n;
 		}
 	}
+}
+
+/* Sanitises one logical line (not from the renderer) and wraps it. */
+static void
+add_wrapped(struct ui_pager *pg, const char *line, int width, enum ui_color c)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	ui_sanitize(&sb, line);
+	add_clean(pg, sb.buf, width, c);
 	strbuf_release(&sb);
 }
 
 static void
-add_text(struct ui_pager *pg, const char *text, int width)
+add_text(struct ui_pager *pg, const char *text, int width, enum ui_color c)
 {
 	const char *p = text, *nl;
 	char *line;
@@ -114,7 +123,7 @@ add_text(struct ui_pager *pg, const char *text, int width)
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
 		line = nl != NULL ? xstrndup(p, (size_t)(nl - p)) : xstrdup(p);
-		add_wrapped(pg, line, width);
+		add_wrapped(pg, line, width, c);
 		free(line);
 		if (nl == NULL)
 			break;
@@ -130,36 +139,61 @@ add_header(struct ui_pager *pg, const char *name, const char *value, int width)
 	if (value == NULL || value[0] == '\0')
 		return;
 	line = xasprintf("%s: %s", name, value);
-	add_wrapped(pg, line, width);
+	add_wrapped(pg, line, width, UI_C_HEADER);
 	free(line);
 }
 
-/* The URLs of the text, numbered, after the body. */
-static void
-add_urls(struct ui_pager *pg, const char *text, int width)
+/* The colour of a rendered line. */
+static enum ui_color
+line_color(const struct mime_line *l)
 {
-	const char *p = text, *e;
-	unsigned n = 0;
-	char *line;
-
-	while ((p = strstr(p, "http")) != NULL) {
-		if (strncmp(p, "http://", 7) != 0 &&
-		    strncmp(p, "https://", 8) != 0) {
-			p += 4;
-			continue;
-		}
-		e = p + strcspn(p, " \t\r\n<>\"'()[]");
-		if (n == 0) {
-			add_line(pg, "", 0);
-			add_line(pg, "URLs:", 5);
-		}
-		line = xasprintf("[%u] %.*s", ++n, (int)(e - p), p);
-		add_wrapped(pg, line, width);
-		free(line);
-		p = e;
-		if (n == 99)
-			break;
+	switch (l->kind) {
+	case MIME_LINE_HEADER:
+	case MIME_LINE_LABEL:
+	case MIME_LINE_ATTACHMENT:
+		return UI_C_HEADER;
+	case MIME_LINE_LINK:
+		return UI_C_URL;
+	case MIME_LINE_BODY:
+		return l->quote == 0 ? UI_C_NORMAL
+		    : l->quote == 1  ? UI_C_QUOTE1
+		    : l->quote == 2  ? UI_C_QUOTE2
+				     : UI_C_QUOTE3;
+	case MIME_LINE_BLANK:
+		break;
 	}
+	return UI_C_NORMAL;
+}
+
+/* The rendered message, as display lines. */
+static int
+add_rendering(struct ui *ui, int width, struct fct_error *err)
+{
+	struct ui_pager *pg = &ui->pg;
+	struct mime_render_opts ro = MIME_RENDER_OPTS_INIT;
+	char *command;
+	size_t i;
+	int rc;
+
+	if (pg->full_headers)
+		ro.flags |= MIME_RENDER_ALL_HEADERS;
+	if (ui->cfg->alternative == CONFIG_ALT_HTML)
+		ro.flags |= MIME_RENDER_PREFER_HTML;
+	ro.width = (unsigned)width;
+	/* The user's HTML converter, as `facteur show` runs it. */
+	if ((command = sync_mailcap_command("text/html",
+		 MIME_MAILCAP_COPIOUSOUTPUT, false)) != NULL) {
+		ro.html_hook = sync_mailcap_html_hook;
+		ro.html_hook_arg = command;
+	}
+	rc = mime_render(pg->raw, pg->raw_len, &ro, &pg->r, err);
+	free(command);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < pg->r.nlines; i++)
+		add_clean(pg, pg->r.lines[i].text, width,
+		    line_color(&pg->r.lines[i]));
+	return 0;
 }
 
 /* Renders the message into display lines for the current width. */
@@ -170,23 +204,36 @@ render(struct ui *ui)
 	struct ui_account *a = &ui->accts[ui->ix.acct];
 	struct fct_error err = FCT_ERROR_INIT;
 	struct store_msg m = STORE_MSG_INIT;
-	struct strbuf body = STRBUF_INIT;
-	char *raw = NULL, date[64];
-	size_t len = 0;
+	char date[64];
 	time_t t;
 	int width = ui->cols > 2 ? ui->cols - 1 : 1, found;
 
 	strbuf_reset(&pg->text);
 	pg->nlines = 0;
+	mime_rendering_release(&pg->r);
 	found = store_msg_get(a->st, ui->ix.folder.id, pg->uid, &m, &err);
 	if (found <= 0) {
 		add_text(pg,
 		    found < 0 ? fct_error_msg(&err) : "(the message is gone)",
-		    width);
+		    width, UI_C_ERROR);
 		goto out;
 	}
+	if (pg->raw == NULL) {
+		found =
+		    store_body_get(a->st, m.id, &pg->raw, &pg->raw_len, &err);
+		if (found < 0) {
+			add_text(pg, fct_error_msg(&err), width, UI_C_ERROR);
+			goto out;
+		}
+	}
+	if (pg->raw != NULL) {
+		if (add_rendering(ui, width, &err) != 0)
+			add_text(pg, fct_error_msg(&err), width, UI_C_ERROR);
+		goto out;
+	}
+	/* Not cached yet: the headers the index knows, while it comes. */
 	if (pg->full_headers && m.headers != NULL) {
-		add_text(pg, m.headers, width);
+		add_text(pg, m.headers, width, UI_C_HEADER);
 	} else {
 		t = (time_t)m.date;
 		date[0] = '\0';
@@ -199,40 +246,21 @@ render(struct ui *ui)
 		add_header(pg, "Cc", m.cc_text, width);
 		add_header(pg, "Subject", m.subject, width);
 	}
-	add_line(pg, "", 0);
-	found = store_body_get(a->st, m.id, &raw, &len, &err);
-	if (found < 0)
-		add_text(pg, fct_error_msg(&err), width);
-	else if (found == 0) {
-		if (a->w != NULL && !pg->waiting) {
-			sync_worker_fetch(a->w, ui->ix.folder.name, pg->uid);
-			pg->waiting = true;
-		}
-		add_text(pg,
-		    a->w == NULL ? "(the message is not in the cache)"
-			: a->state == SYNC_STATE_OFFLINE ||
-			    a->state == SYNC_STATE_ERROR ||
-			    a->state == SYNC_STATE_RETRYING
-			? "(the message is not in the cache; it is fetched "
-			  "as soon as the account is back online)"
-			: "(fetching the message from the server...)",
-		    width);
-	} else if (render_body(raw, len, &body, &err) != 0)
-		add_text(pg, fct_error_msg(&err), width);
-	else {
-		add_text(pg, body.buf, width);
-		if (m.has_attachment && m.parts != NULL) {
-			struct strbuf parts = STRBUF_INIT;
-
-			strbuf_addf(&parts, "\n[parts: %s]", m.parts);
-			add_text(pg, parts.buf, width);
-			strbuf_release(&parts);
-		}
-		add_urls(pg, body.buf, width);
+	add_line(pg, "", 0, UI_C_NORMAL);
+	if (a->w != NULL && !pg->waiting) {
+		sync_worker_fetch(a->w, ui->ix.folder.name, pg->uid);
+		pg->waiting = true;
 	}
+	add_text(pg,
+	    a->w == NULL ? "(the message is not in the cache)"
+		: a->state == SYNC_STATE_OFFLINE ||
+		    a->state == SYNC_STATE_ERROR ||
+		    a->state == SYNC_STATE_RETRYING
+		? "(the message is not in the cache; it is fetched "
+		  "as soon as the account is back online)"
+		: "(fetching the message from the server...)",
+	    width, UI_C_NORMAL);
 out:
-	free(raw);
-	strbuf_release(&body);
 	store_msg_release(&m);
 	fct_error_release(&err);
 	if (pg->top >= pg->nlines)
@@ -244,6 +272,7 @@ void
 ui_pager_open(struct ui *ui, uint32_t uid)
 {
 	ui_pager_close(&ui->pg);
+	ui->att.open = false;
 	ui->pg.open = true;
 	ui->pg.uid = uid;
 	render(ui);
@@ -290,40 +319,14 @@ ui_pager_scroll(struct ui *ui, long delta, int height)
 	ui->dirty = true;
 }
 
-static int
-line_attr(const char *l, bool in_header)
-{
-	size_t depth = 0;
-
-	if (in_header)
-		return ui_attr(UI_C_HEADER);
-	while (*l == '>' || *l == ' ') {
-		if (*l == '>')
-			depth++;
-		l++;
-	}
-	if (depth == 0)
-		return strncmp(l, "[", 1) == 0 && strstr(l, "] http") != NULL
-		    ? ui_attr(UI_C_URL)
-		    : ui_attr(UI_C_NORMAL);
-	return ui_attr(depth == 1 ? UI_C_QUOTE1
-		: depth == 2      ? UI_C_QUOTE2
-				  : UI_C_QUOTE3);
-}
-
 void
 ui_pager_draw(struct ui *ui, int height, int width)
 {
 	struct ui_pager *pg = &ui->pg;
-	bool in_header = true;
 	const char *l;
 	size_t i;
 	int y;
 
-	/* The header lines are those before the first empty line. */
-	for (i = 0; i < pg->top && i < pg->nlines; i++)
-		if (pg->text.buf[pg->lines[i]] == '\0')
-			in_header = false;
 	for (y = 0; y < height; y++) {
 		i = pg->top + (size_t)y;
 		if (i >= pg->nlines) {
@@ -332,9 +335,7 @@ ui_pager_draw(struct ui *ui, int height, int width)
 			continue;
 		}
 		l = pg->text.buf + pg->lines[i];
-		if (*l == '\0')
-			in_header = false;
-		attrset(line_attr(l, in_header));
+		attrset(ui_attr(pg->colors[i]));
 		ui_put(y, 0, l, width, true);
 	}
 	attrset(A_NORMAL);

@@ -18,6 +18,7 @@
 
 #include "facteur/core.h"
 #include "facteur/core_config.h"
+#include "facteur/mime.h"
 #include "facteur/query.h"
 #include "facteur/store.h"
 #include "facteur/sync.h"
@@ -31,10 +32,13 @@
 #define UI_IN_INDEX (1 << 0)
 #define UI_IN_PAGER (1 << 1)
 #define UI_IN_BOTH (UI_IN_INDEX | UI_IN_PAGER)
+#define UI_IN_ATTACH (1 << 2)  /* the pager's attachment list */
+#define UI_IN_COMPOSE (1 << 3) /* the compose screen */
+#define UI_IN_ALL (UI_IN_BOTH | UI_IN_ATTACH | UI_IN_COMPOSE)
 
 #define UI_ACTIONS(X)                                                          \
-	X(NEXT, "next", "next message (or folder in the sidebar)", UI_IN_BOTH) \
-	X(PREV, "previous", "previous message (or folder)", UI_IN_BOTH)        \
+	X(NEXT, "next", "next message (or folder in the sidebar)", UI_IN_ALL)  \
+	X(PREV, "previous", "previous message (or folder)", UI_IN_ALL)         \
 	X(PAGE_DOWN, "page-down", "one screen down", UI_IN_BOTH)               \
 	X(PAGE_UP, "page-up", "one screen up", UI_IN_BOTH)                     \
 	X(LINE_DOWN, "line-down", "one line down", UI_IN_PAGER)                \
@@ -42,7 +46,7 @@
 	X(FIRST, "first", "first message", UI_IN_INDEX)                        \
 	X(LAST, "last", "last message", UI_IN_INDEX)                           \
 	X(OPEN, "open", "open the message or folder", UI_IN_INDEX)             \
-	X(QUIT, "quit", "go back; quit from the index", UI_IN_BOTH)            \
+	X(QUIT, "quit", "go back; quit from the index", UI_IN_ALL)             \
 	X(FOCUS, "focus-sidebar", "move between sidebar and index",            \
 	    UI_IN_INDEX)                                                       \
 	X(CHANGE_FOLDER, "change-folder", "open a folder by name", UI_IN_BOTH) \
@@ -71,12 +75,30 @@
 	    UI_IN_INDEX)                                                       \
 	X(SYNC, "sync", "sync every folder now", UI_IN_BOTH)                   \
 	X(HEADERS, "headers", "show every header line", UI_IN_PAGER)           \
-	X(HELP, "help", "this screen", UI_IN_BOTH)                             \
-	X(REDRAW, "redraw", "redraw the screen", UI_IN_BOTH)                   \
+	X(HELP, "help", "this screen", UI_IN_ALL)                              \
+	X(REDRAW, "redraw", "redraw the screen", UI_IN_ALL)                    \
 	X(COMPOSE, "compose", "write a new message", UI_IN_BOTH)               \
 	X(REPLY, "reply", "reply to the sender", UI_IN_BOTH)                   \
 	X(GROUP_REPLY, "group-reply", "reply to everyone", UI_IN_BOTH)         \
-	X(FORWARD, "forward", "forward the message", UI_IN_BOTH)
+	X(FORWARD, "forward", "forward the message", UI_IN_BOTH)               \
+	X(RECALL, "recall", "edit a draft (the current one in Drafts)",        \
+	    UI_IN_BOTH)                                                        \
+	X(ATTACHMENTS, "attachments", "list the message's parts", UI_IN_PAGER) \
+	X(SAVE_ATTACHMENT, "save-attachment", "save the part to a folder",     \
+	    UI_IN_ATTACH)                                                      \
+	X(VIEW_ATTACHMENT, "view-attachment",                                  \
+	    "open the part with its mailcap viewer", UI_IN_ATTACH)             \
+	X(SEND, "send", "send the message", UI_IN_COMPOSE)                     \
+	X(POSTPONE, "postpone", "save the message to Drafts", UI_IN_COMPOSE)   \
+	X(EDIT_MESSAGE, "edit-message", "edit the message again",              \
+	    UI_IN_COMPOSE)                                                     \
+	X(ATTACH_FILE, "attach-file", "attach a file", UI_IN_COMPOSE)          \
+	X(DETACH_FILE, "detach-file", "remove the attachment", UI_IN_COMPOSE)  \
+	X(IDENTITY, "change-identity", "send as the next identity",            \
+	    UI_IN_COMPOSE)                                                     \
+	X(APPLY_RULES, "apply-rules",                                          \
+	    "run the rules on the folder or the tagged messages", UI_IN_INDEX) \
+	X(MAKE_RULE, "make-rule", "write a rule from this message", UI_IN_BOTH)
 
 enum ui_action {
 	UI_A_NONE = 0,
@@ -110,16 +132,22 @@ struct ui_keymap {
 /* Function keys are offset so that they never collide with characters. */
 #define UI_KEY_FN 0x200000
 
-enum ui_view { UI_VIEW_INDEX = 0, UI_VIEW_PAGER };
+enum ui_view {
+	UI_VIEW_INDEX = 0,
+	UI_VIEW_PAGER,
+	UI_VIEW_ATTACH,  /* [bind attach] */
+	UI_VIEW_COMPOSE, /* [bind compose] */
+	UI_VIEW__COUNT
+};
 
 /*
  * Loads the built-in bindings (written in the config language, parsed by
  * config_parse) and then the user's [bind ...] entries of cfg into
- * maps[UI_VIEW_INDEX] and maps[UI_VIEW_PAGER]. Problems go to diags with
+ * maps[UI_VIEW_INDEX] ... maps[UI_VIEW_COMPOSE]. Problems go to diags with
  * the file:line:column of the entry. -1 when there was an error.
  */
-int ui_keys_load(struct ui_keymap maps[2], const struct config *cfg,
-    struct config_diags *diags) FCT_WUR;
+int ui_keys_load(struct ui_keymap maps[UI_VIEW__COUNT],
+    const struct config *cfg, struct config_diags *diags) FCT_WUR;
 enum ui_action ui_keymap_lookup(const struct ui_keymap *m, int key);
 /* The key's name as written in a binding ("j", "C-u", "Enter"). Owned. */
 char *ui_key_name(int key);
@@ -292,6 +320,10 @@ struct ui_pager {
 	size_t *lines;      /* offsets of line starts in text */
 	size_t nlines, lines_alloc;
 	size_t top;
+	enum ui_color *colors; /* of each line; lines_alloc of them */
+	char *raw;             /* owned; the message, NULL until cached */
+	size_t raw_len;
+	struct mime_rendering r; /* the last rendering: parts, links */
 };
 
 /* What `u` can take back: the last filing, and the UIDs it produced. */
@@ -323,6 +355,7 @@ enum ui_prompt_kind {
 	UI_PROMPT_FOLDER, /* completes folder names */
 	UI_PROMPT_QUERY,  /* query language */
 	UI_PROMPT_CHAR,   /* one key answers */
+	UI_PROMPT_FILE,   /* completes file names */
 };
 
 /* The line editor at the bottom. buf holds UTF-8; pos is a byte offset at
@@ -339,6 +372,17 @@ struct ui_prompt {
 	long hist;  /* position in history, -1 editing */
 };
 
+/* The pager's list of parts (attach.c). Invariant: open only with the
+ * pager open on a cached message; cursor < the rendering's nparts. */
+struct ui_attach {
+	bool open;
+	size_t cursor;
+	char *dir; /* owned; the folder last saved into, or NULL */
+};
+
+struct ui_compose;
+struct ui_rules_run;
+
 struct ui_history {
 	char **v;
 	size_t n, alloc;
@@ -350,7 +394,7 @@ struct ui {
 	size_t naccts;
 	struct fct_queue *events;
 	int sigpipe[2]; /* self-pipe: the signal handler writes the number */
-	struct ui_keymap keys[2];
+	struct ui_keymap keys[UI_VIEW__COUNT];
 	struct ui_theme theme;
 
 	struct ui_side_row *side;
@@ -377,6 +421,10 @@ struct ui {
 	bool message_error;
 	bool dirty, quit;
 	int rows, cols, side_width;
+
+	struct ui_attach att;       /* attach.c */
+	struct ui_compose *compose; /* compose.c; NULL: no message open */
+	struct ui_rules_run *rules; /* rules.c; NULL: no preview shown */
 };
 
 /* ui.c */
@@ -464,5 +512,48 @@ void ui_mark_seen(struct ui *ui, uint32_t uid);
 void ui_filing_release(struct ui *ui);
 /* The folder of account acct with role, or NULL; borrowed. */
 const char *ui_role_folder(struct ui *ui, size_t acct, const char *role);
+
+/* The view whose key table applies now. */
+enum ui_view ui_view_current(const struct ui *ui);
+
+/* attach.c: the attachment list, saving and opening parts */
+void ui_attach_open(struct ui *ui);
+void ui_attach_action(struct ui *ui, enum ui_action a);
+void ui_attach_draw(struct ui *ui, int height);
+/* The answer to the save prompt. */
+void ui_attach_answer(struct ui *ui, enum ui_action then, const char *answer);
+void ui_attach_release(struct ui *ui);
+/* File names completing text ("~/" expanded; directories end in '/'),
+ * sorted. Owned array of owned strings. */
+char **ui_file_complete(const char *text, size_t *n);
+/*
+ * Runs `sh -c command` (or the editor on path, when command is NULL) on
+ * the terminal: curses is suspended (endwin) and resumed after, like a
+ * stop. Blocks the UI thread while the program runs, which is the
+ * point: the user is in it. -1 with err when it cannot run or fails.
+ */
+int ui_run_on_terminal(struct ui *ui, const char *command, const char *path,
+    struct fct_error *err) FCT_WUR;
+
+/* compose.c: writing, replying, forwarding, drafts, sending */
+/* a: COMPOSE, REPLY, GROUP_REPLY, FORWARD or RECALL. */
+void ui_compose_start(struct ui *ui, enum ui_action a);
+void ui_compose_action(struct ui *ui, enum ui_action a);
+void ui_compose_draw(struct ui *ui, int height);
+void ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer);
+/* A worker's event about a message sent (job kind "send"): true when it
+ * was one. */
+bool ui_compose_event(struct ui *ui, const struct sync_event *ev, bool ok);
+void ui_compose_release(struct ui *ui);
+
+/* rules.c: the rules from the index */
+/* Dry run on the tagged messages or the folder, shown, then asks. */
+void ui_rules_preview(struct ui *ui);
+void ui_rules_answer(struct ui *ui, const char *answer);
+/* Draws the preview when one is shown; false otherwise. */
+bool ui_rules_draw(struct ui *ui, int height);
+/* Opens $EDITOR on the rules file with a rule for this message. */
+void ui_rules_make(struct ui *ui);
+void ui_rules_release(struct ui *ui);
 
 #endif

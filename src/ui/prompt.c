@@ -216,14 +216,17 @@ complete(struct ui *ui)
 {
 	struct ui_prompt *pr = &ui->pr;
 
-	if (pr->kind != UI_PROMPT_FOLDER)
+	if (pr->kind != UI_PROMPT_FOLDER && pr->kind != UI_PROMPT_FILE)
 		return;
 	if (pr->matches == NULL) {
 		pr->stem = xstrdup(pr->buf.buf);
-		pr->matches = ui_folder_complete(ui, pr->stem, &pr->nmatches);
+		pr->matches = pr->kind == UI_PROMPT_FILE
+		    ? ui_file_complete(pr->stem, &pr->nmatches)
+		    : ui_folder_complete(ui, pr->stem, &pr->nmatches);
 		pr->imatch = 0;
 		if (pr->nmatches == 0) {
-			ui_message(ui, true, "no folder matches '%s'",
+			ui_message(ui, true, "no %s matches '%s'",
+			    pr->kind == UI_PROMPT_FILE ? "file" : "folder",
 			    pr->stem);
 			matches_release(pr);
 			return;

@@ -178,7 +178,8 @@ keys_of(const struct ui_keymap *m, enum ui_action a)
 static void
 draw_help(struct ui *ui, int height)
 {
-	static const char *const titles[] = { "Index", "Pager" };
+	static const char *const titles[] = { "Index", "Pager",
+		"Attachment list", "Compose screen" };
 	struct strbuf lines = STRBUF_INIT, sb = STRBUF_INIT;
 	const struct ui_action_info *info;
 	size_t nlines = 0, i, skip;
@@ -186,14 +187,14 @@ draw_help(struct ui *ui, int height)
 	char *keys;
 	int v, y = 0;
 
-	for (v = 0; v < 2; v++) {
+	for (v = 0; v < UI_VIEW__COUNT; v++) {
 		strbuf_addf(&lines, "%s keys (q closes this screen):\n",
 		    titles[v]);
 		nlines++;
 		for (i = 1; i < UI_A__COUNT; i++) {
 			info = ui_action_info((enum ui_action)i);
-			if (!(info->where &
-				(v == 0 ? UI_IN_INDEX : UI_IN_PAGER)))
+			/* UI_IN_INDEX ... UI_IN_COMPOSE are 1 << view. */
+			if (!(info->where & (1u << v)))
 				continue;
 			keys = keys_of(&ui->keys[v], (enum ui_action)i);
 			strbuf_addf(&lines, "  %-14s %-16s %s\n", keys,
@@ -241,6 +242,12 @@ draw(struct ui *ui)
 	}
 	if (ui->help)
 		draw_help(ui, h);
+	else if (ui->compose != NULL)
+		ui_compose_draw(ui, h);
+	else if (ui_rules_draw(ui, h))
+		;
+	else if (ui->att.open && ui->pg.open)
+		ui_attach_draw(ui, h);
 	else if (ui->pg.open)
 		ui_pager_draw(ui, h, ui->cols);
 	else {
@@ -419,6 +426,8 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		break;
 	case SYNC_EV_JOB_DONE:
 	case SYNC_EV_JOB_FAILED:
+		if (ui_compose_event(ui, ev, type == SYNC_EV_JOB_DONE))
+			break;
 		ui_job_event(ui, ev, type == SYNC_EV_JOB_DONE);
 		break;
 	case SYNC_EV_BODY_FETCHED:
@@ -452,6 +461,16 @@ take_events(struct ui *ui)
 
 /* --- Keys ---------------------------------------------------------------- */
 
+enum ui_view
+ui_view_current(const struct ui *ui)
+{
+	if (ui->compose != NULL)
+		return UI_VIEW_COMPOSE;
+	if (ui->att.open && ui->pg.open)
+		return UI_VIEW_ATTACH;
+	return ui->pg.open ? UI_VIEW_PAGER : UI_VIEW_INDEX;
+}
+
 static void
 open_message(struct ui *ui, size_t row)
 {
@@ -475,6 +494,20 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 	long row;
 	char **m;
 
+	switch (then) {
+	case UI_A_SAVE_ATTACHMENT:
+		ui_attach_answer(ui, then, answer);
+		return;
+	case UI_A_ATTACH_FILE:
+	case UI_A_QUIT: /* "Abort this message?" */
+		ui_compose_answer(ui, then, answer);
+		return;
+	case UI_A_APPLY_RULES:
+		ui_rules_answer(ui, answer);
+		return;
+	default:
+		break;
+	}
 	if (answer == NULL)
 		return;
 	switch (then) {
@@ -805,10 +838,27 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_REPLY:
 	case UI_A_GROUP_REPLY:
 	case UI_A_FORWARD:
-		ui_message(ui, true,
-		    "%s: not available yet (composing comes "
-		    "with a later version)",
-		    ui_action_info(a)->name);
+	case UI_A_RECALL:
+		ui_compose_start(ui, a);
+		return;
+	case UI_A_ATTACHMENTS:
+		ui_attach_open(ui);
+		return;
+	case UI_A_APPLY_RULES:
+		ui_rules_preview(ui);
+		return;
+	case UI_A_MAKE_RULE:
+		ui_rules_make(ui);
+		return;
+	case UI_A_SAVE_ATTACHMENT:
+	case UI_A_VIEW_ATTACHMENT:
+	case UI_A_SEND:
+	case UI_A_POSTPONE:
+	case UI_A_EDIT_MESSAGE:
+	case UI_A_ATTACH_FILE:
+	case UI_A_DETACH_FILE:
+	case UI_A_IDENTITY:
+		/* Their views have handlers of their own (handle_key). */
 		return;
 	}
 }
@@ -837,9 +887,7 @@ handle_key(struct ui *ui, int key)
 	}
 	free(ui->message);
 	ui->message = NULL;
-	a = ui_keymap_lookup(&ui->keys[ui->pg.open ? UI_VIEW_PAGER
-						   : UI_VIEW_INDEX],
-	    key);
+	a = ui_keymap_lookup(&ui->keys[ui_view_current(ui)], key);
 	if (ui->help) {
 		if (a == UI_A_NEXT || a == UI_A_LINE_DOWN)
 			ui->help_top++;
@@ -864,7 +912,20 @@ handle_key(struct ui *ui, int key)
 		free(name);
 		return;
 	}
-	run_action(ui, a);
+	if (a == UI_A_HELP || a == UI_A_REDRAW) {
+		run_action(ui, a);
+		return;
+	}
+	switch (ui_view_current(ui)) {
+	case UI_VIEW_COMPOSE:
+		ui_compose_action(ui, a);
+		return;
+	case UI_VIEW_ATTACH:
+		ui_attach_action(ui, a);
+		return;
+	default:
+		run_action(ui, a);
+	}
 }
 
 static void
@@ -987,6 +1048,9 @@ ui_release(struct ui *ui)
 		free(ui->hist[i].v);
 	}
 	ui_filing_release(ui);
+	ui_attach_release(ui);
+	ui_compose_release(ui);
+	ui_rules_release(ui);
 	query_free(&ui->search);
 	free(ui->suggest);
 	free(ui->message);
@@ -1001,7 +1065,7 @@ ui_release(struct ui *ui)
 int
 ui_check_config(const struct config *cfg, struct config_diags *diags)
 {
-	struct ui_keymap *maps = xcalloc(2, sizeof *maps);
+	struct ui_keymap *maps = xcalloc(UI_VIEW__COUNT, sizeof *maps);
 	struct ui_theme theme;
 	int rc = 0;
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The terminal interface, browsing: the folder tree with its roles and the
 # Shared section, a folder and a message, threads, search and limit, the
-# help screen, a resize, the keys that are not there yet, and bindings
+# help screen, a resize, a key that is not bound, and bindings
 # and themes checked before the terminal is touched.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -159,8 +159,8 @@ tui_keys ui Space
 tui_wait ui "help: pager keys too, a page down" 'h +headers'
 tui_keys ui q
 tui_wait_gone ui "help closes" 'Index keys'
-tui_keys ui m
-tui_wait ui "compose: not available yet" 'compose: not available yet'
+tui_keys ui Z
+tui_wait ui "an unbound key says so" 'key Z is not bound'
 
 # --- the sidebar from the keyboard: move, fold, open ---
 tui_keys ui Tab j Enter

@@ -3,3 +3,5 @@ TESTS += tests/tui/browse.sh
 EXTRA_DIST += tests/tui/lib.sh
 TESTS += tests/tui/filing.sh
 TESTS += tests/tui/live.sh
+TESTS += tests/tui/compose.sh
+TESTS += tests/tui/rules.sh

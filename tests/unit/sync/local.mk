@@ -21,3 +21,9 @@ tests_unit_sync_test_compose_SOURCES = tests/unit/sync/test_compose.c
 tests_unit_sync_test_compose_CPPFLAGS = $(UNIT_CPPFLAGS)
 tests_unit_sync_test_compose_LDADD = $(SYNC_TEST_LDADD)
 TESTS += tests/unit/sync/test_compose
+# Saving parts and mailcap command lines (src/sync/attach.c).
+check_PROGRAMS += tests/unit/sync/test_attach
+tests_unit_sync_test_attach_SOURCES = tests/unit/sync/test_attach.c
+tests_unit_sync_test_attach_CPPFLAGS = $(UNIT_CPPFLAGS)
+tests_unit_sync_test_attach_LDADD = $(SYNC_TEST_LDADD)
+TESTS += tests/unit/sync/test_attach

@@ -36,7 +36,7 @@ static void
 test_defaults(void **state)
 {
 	struct config_diags d = CONFIG_DIAGS_INIT;
-	struct ui_keymap maps[2];
+	struct ui_keymap maps[UI_VIEW__COUNT];
 
 	assert_int_equal(ui_keys_load(maps, NULL, &d), 0);
 	assert_int_equal(d.n, 0);
@@ -72,7 +72,7 @@ static void
 test_user_bindings(void **state)
 {
 	struct config_diags d = CONFIG_DIAGS_INIT;
-	struct ui_keymap maps[2];
+	struct ui_keymap maps[UI_VIEW__COUNT];
 	struct config *cfg;
 
 	cfg = parse_ok("[bind index]\nmove = x F5\nnone = s\n"
@@ -99,7 +99,7 @@ static void
 test_binding_errors(void **state)
 {
 	struct config_diags d = CONFIG_DIAGS_INIT;
-	struct ui_keymap maps[2];
+	struct ui_keymap maps[UI_VIEW__COUNT];
 	struct config *cfg;
 
 	cfg = parse_ok("[bind index]\nmvoe = s\nmove = j C-% Down\n"
