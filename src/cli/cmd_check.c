@@ -23,7 +23,8 @@
 #include "facteur/pop.h"
 #include "facteur/smtp.h"
 
-/* The account's secret, fetched at most once. */
+/* The account's secret, fetched at most once (a password; see
+ * token_account for OAuth2). */
 struct check_cred {
 	struct net_credential cred;
 	bool tried;
@@ -42,6 +43,17 @@ get_cred(const struct config_account *acct, struct check_cred *cc,
 	if (!cc->ok)
 		return fct_error_set(err, "%s", fct_error_msg(&cc->err));
 	return 0;
+}
+
+/*
+ * An OAuth2 account runs its token command for each server instead: the
+ * sessions' authenticate calls ask it again when a token is refused as
+ * expired (net_login), which one cached token could not do.
+ */
+static bool
+token_account(const struct config_account *acct)
+{
+	return acct->oauth2_token_command != NULL;
 }
 
 /* The IMAP capabilities that change how facteur works with a server. */
@@ -64,9 +76,12 @@ check_imap(const struct config_account *acct, struct check_cred *cc,
 	size_t i;
 	int rc = -1;
 
-	if (imap_session_open(acct, &s, err) != 0 ||
-	    get_cred(acct, cc, err) != 0 ||
-	    imap_session_login(s, &cc->cred, err) != 0)
+	if (imap_session_open(acct, &s, err) != 0)
+		goto out;
+	if (token_account(acct)
+		? imap_session_authenticate(s, acct, err) != 0
+		: (get_cred(acct, cc, err) != 0 ||
+		      imap_session_login(s, &cc->cred, err) != 0))
 		goto out;
 	for (i = 0; i < FCT_ARRAY_LEN(imap_caps); i++) {
 		if (!imap_session_has_capability(s, imap_caps[i]))
@@ -108,9 +123,12 @@ check_smtp(const struct config_account *acct, struct check_cred *cc,
 	size_t i;
 	int rc = -1;
 
-	if (smtp_session_open(acct, &s, err) != 0 ||
-	    get_cred(acct, cc, err) != 0 ||
-	    smtp_session_login(s, &cc->cred, err) != 0)
+	if (smtp_session_open(acct, &s, err) != 0)
+		goto out;
+	if (token_account(acct)
+		? smtp_session_authenticate(s, acct, err) != 0
+		: (get_cred(acct, cc, err) != 0 ||
+		      smtp_session_login(s, &cc->cred, err) != 0))
 		goto out;
 	ext = smtp_session_extensions(s);
 	add_item(details, "AUTH");
@@ -143,10 +161,14 @@ check_pop(const struct config_account *acct, struct check_cred *cc,
 	int rc = -1;
 
 	/* LIST as well as STAT: "UIDL" below is proven, not announced. */
-	if (pop_session_open(acct, &s, err) != 0 ||
-	    get_cred(acct, cc, err) != 0 ||
-	    pop_session_login(s, &cc->cred, err) != 0 ||
-	    pop_stat(s, &count, &size, err) != 0 ||
+	if (pop_session_open(acct, &s, err) != 0)
+		goto out;
+	if (token_account(acct)
+		? pop_session_authenticate(s, acct, err) != 0
+		: (get_cred(acct, cc, err) != 0 ||
+		      pop_session_login(s, &cc->cred, err) != 0))
+		goto out;
+	if (pop_stat(s, &count, &size, err) != 0 ||
 	    pop_list(s, &list, err) != 0)
 		goto out;
 	uidl = (pop_session_caps(s) & POP_CAP_UIDL) != 0 || list.n > 0;

@@ -4,8 +4,8 @@
 # POP3 log in with OAUTHBEARER; a token command that first hands out an
 # expired token is run once more and the fresh token is used; a command
 # that only has expired tokens gives one clear error after two attempts;
-# SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too. No trace shows
-# a token.
+# SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too, and `facteur
+# check` retries per server. No trace shows a token.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
@@ -97,11 +97,15 @@ expect_no_match "pop trace: no token" "$expired|$fresh" "$(cat "$tmp/pop.trace" 
 if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
 	oauth_conf smtp "imap = imaps://127.0.0.1:$FCT_TB_IMAPS_PORT
 smtp = smtps://127.0.0.1:$FCT_TB_SMTPS_PORT" token.sh
+	# check: IMAP gets the expired token and a fresh one, SMTP the
+	# fresh one (the command runs for each server of a token account).
+	rm -f "$tmp/issued"
 	run -c "$tmp/smtp.conf" check
 	expect_eq "smtp: exit status" 0 "$rc"
 	[ "$rc" -eq 0 ] || echo "$out $err" >&2
 	expect_match "smtp: logged in" "^t	smtp	smtps://127\.0\.0\.1:$FCT_TB_SMTPS_PORT	ok	AUTH .*OAUTHBEARER" "$out"
-	expect_verdicts "smtp: the issuer saw the fresh token only" "VALID VALID "
+	expect_match "check: IMAP logged in after a retry" "^t	imap	imaps://.*	ok	" "$out"
+	expect_verdicts "check: expired then fresh for IMAP, fresh for SMTP" "INVALID VALID VALID "
 fi
 
 finish
