@@ -324,6 +324,10 @@ unsigned sync_backoff_ms(unsigned attempt, unsigned min_ms, unsigned max_ms,
  * unknown or read-only, the folder read-only for what it does, no Trash
  * or Junk) is left out, told to cb->problem, and the others run.
  *
+ * On a local folder (a POP3 account's) the changes are made in the cache
+ * at once instead of being queued (sync_local_apply; copy is refused there,
+ * destinations are created), in the same transaction.
+ *
  * Exactly once: evaluation, jobs and the record that the pending messages
  * evaluated are done are one write transaction; a crash leaves either all
  * of it or none. With SYNC_RULES_DRY_RUN nothing is written at all.

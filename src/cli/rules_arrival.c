@@ -107,5 +107,9 @@ cli_rules_run_pending(struct cli_context *ctx,
 	*jobs = stats.jobs;
 	if (stats.jobs == 0)
 		return 0;
+	/* Local folders (s NULL) have their plans applied, not queued. */
+	if (s == NULL)
+		BUG("rules queued %u job(s) on local folder '%s'", stats.jobs,
+		    folder);
 	return sync_jobs_run(s, st, on_job, ctx, err);
 }

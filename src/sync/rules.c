@@ -22,6 +22,13 @@
  *    move job per destination, each naming every message concerned, and
  *    queued flags first, then copies, then moves, so flags set at the
  *    source travel with the moved message.
+ *  - Local folders (a POP3 account's): no server holds the messages, so
+ *    the groups are applied to the cache at once (sync_local_apply), in
+ *    the same transaction, instead of being queued; copy is refused there
+ *    (a local message has one row), a missing destination is created, and
+ *    delete and spam move to the folder with the trash or junk role, else
+ *    to a local "Trash" or "Junk" created with that role: a rule never
+ *    destroys mail.
  *  - A rule that cannot work on this folder (its destination unknown or
  *    read-only, the folder itself read-only for what it does, no Trash or
  *    Junk for delete or spam) is left out with a reason, before anything
@@ -34,7 +41,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "facteur/store_pop.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 /* One message evaluated. */
 struct item {
@@ -73,6 +82,7 @@ struct ctx {
 	time_t now;
 	struct store_folder folder;
 	bool inbox;
+	bool local;         /* a local folder: plans applied at once */
 	char *trash, *junk; /* owned folder names, or NULL */
 	struct store_folder_list folders;
 	bool *usable; /* per rule: in scope and workable here */
@@ -152,6 +162,8 @@ check_dest(struct ctx *c, const struct rule *r, const struct rule_action *a,
 	const struct store_folder *f = find_folder(c, name);
 	const char *hint;
 
+	if (f == NULL && c->local)
+		return true; /* created at once, as `facteur move` does */
 	if (f == NULL) {
 		hint = closest_folder(c, name);
 		if (hint != NULL)
@@ -210,6 +222,13 @@ check_rule(struct ctx *c, const struct rule *r)
 			break;
 		}
 		verb = rules_action_name(a->kind);
+		if (c->local && a->kind == RULE_ACTION_COPY) {
+			problem(c, r, a,
+			    "rule '%s': cannot copy in local folder '%s': a "
+			    "POP3 account's message has one copy (use move)",
+			    r->name, c->folder.name);
+			return false;
+		}
 		if (!allowed(c->folder.rights, need)) {
 			problem(c, r, a,
 			    "rule '%s': cannot %s in '%s': your rights there "
@@ -255,6 +274,9 @@ prepare(struct ctx *c, const char *folder, struct fct_error *err)
 		    c->account);
 	if (store_folder_list(c->st, &c->folders, err) != 0)
 		return -1;
+	if ((found = store_folder_is_local(c->st, c->folder.id, err)) < 0)
+		return -1;
+	c->local = found == 1;
 	c->inbox =
 	    (c->folder.role != NULL && strcmp(c->folder.role, "inbox") == 0) ||
 	    strcasecmp(c->folder.name, "INBOX") == 0;
@@ -268,6 +290,11 @@ prepare(struct ctx *c, const char *folder, struct fct_error *err)
 		    c->junk == NULL)
 			c->junk = xstrdup(c->folders.v[i].name);
 	}
+	/* Local folders get theirs when first used. */
+	if (c->local && c->trash == NULL)
+		c->trash = xstrdup("Trash");
+	if (c->local && c->junk == NULL)
+		c->junk = xstrdup("Junk");
 	c->usable = xcalloc(c->rs->n + 1, sizeof *c->usable);
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->v[i];
@@ -879,6 +906,45 @@ queue_jobs(struct ctx *c, struct fct_error *err)
 	return rc;
 }
 
+/*
+ * A local folder: the groups applied to the cache at once, in the
+ * caller's transaction, in the same order as queue_jobs.
+ */
+static int
+apply_local(struct ctx *c, struct fct_error *err)
+{
+	static const char *const order[] = { "flag", "move" };
+	struct sync_job_spec spec;
+	struct group *g;
+	const char *role;
+	unsigned done;
+	size_t i, k;
+
+	for (k = 0; k < FCT_ARRAY_LEN(order); k++) {
+		for (i = 0; i < c->ngroups; i++) {
+			g = &c->groups[i];
+			if (strcmp(g->kind, order[k]) != 0)
+				continue;
+			memset(&spec, 0, sizeof spec);
+			spec.folder = c->folder.name;
+			spec.uids = g->uids;
+			spec.nuids = g->n;
+			spec.dest = g->dest;
+			spec.op = g->op;
+			spec.flags = g->flags;
+			spec.keywords = g->keywords;
+			role = g->dest == NULL               ? NULL
+			    : strcmp(g->dest, c->trash) == 0 ? "trash"
+			    : strcmp(g->dest, c->junk) == 0  ? "junk"
+							     : NULL;
+			if (sync_local_apply(c->st, g->kind, &spec, role, NULL,
+				&done, err) != 0)
+				return -1;
+		}
+	}
+	return store_local_recount(c->st, err);
+}
+
 static int
 unmark(struct ctx *c, bool bulk, struct fct_error *err)
 {
@@ -983,7 +1049,8 @@ sync_rules_apply(struct store *st, const char *account, const struct rules *rs,
 	}
 	if (!dry) {
 		if (rc == 0)
-			rc = queue_jobs(&c, err);
+			rc = c.local ? apply_local(&c, err)
+				     : queue_jobs(&c, err);
 		if (rc == 0)
 			rc = unmark(&c,
 			    !(flags & SYNC_RULES_PENDING) && uids == NULL, err);
