@@ -372,6 +372,23 @@ int sync_rules_apply(struct store *st, const char *account,
     const struct sync_rules_callbacks *cb, struct sync_rules_stats *stats,
     struct fct_error *err) FCT_WUR;
 
+/* A pending message larger than this is not fetched for the rules. */
+#define SYNC_RULES_BODY_MAX ((uint64_t)1024 * 1024)
+
+/*
+ * Before sync_rules_apply(SYNC_RULES_PENDING) on a server's folder: when
+ * some rule in scope for (account, folder) looks at bodies (`body:`, or a
+ * free word, which also searches bodies), fetches the bodies of the
+ * folder's pending messages that the cache lacks, each of at most
+ * SYNC_RULES_BODY_MAX bytes, within budget (sync_fetch_bodies). Mail left
+ * without a body (too large, or gone from the server) has none for the
+ * rules: `body:` is false there. *fetched counts the bodies stored.
+ * Selects the folder. Blocks on the network: workers and the command line.
+ */
+int sync_rules_fetch_bodies(struct imap_session *s, struct store *st,
+    const char *account, const struct rules *rs, const char *folder,
+    uint64_t budget, unsigned *fetched, struct fct_error *err) FCT_WUR;
+
 /*
  * Sending (src/sync/send.c): who a message goes out as, the outbox, SMTP
  * submission, and the copy in Sent queued as an "append" job (run by

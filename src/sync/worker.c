@@ -813,6 +813,38 @@ run_rules(struct sync_worker *w, const char *name)
 	return stats.moved;
 }
 
+/*
+ * The bodies the rules on bodies need, fetched before they run. False
+ * when that failed: the mail stays pending (hidden) for the next sync.
+ */
+static bool
+rules_bodies(struct sync_worker *w, const char *name, enum step *rc)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	unsigned fetched = 0;
+	int ret;
+
+	if (w->rules == NULL || w->rules->n == 0)
+		return true;
+	ret = sync_rules_fetch_bodies(w->s, w->st, w->acct->name, w->rules,
+	    name, SYNC_BODY_BUDGET, &fetched, &err);
+	/* A fetch selects the folder: the watched one is selected again by
+	 * the next step. */
+	if (ret != 0 || fetched > 0) {
+		free(w->selected);
+		w->selected = NULL;
+	}
+	if (ret == 0)
+		return true;
+	if (imap_session_broken(w->s))
+		*rc = broken(w, &err);
+	else
+		post_folder(w, SYNC_EV_FOLDER_FAILED, name, fct_error_msg(&err),
+		    0);
+	fct_error_release(&err);
+	return false;
+}
+
 static enum step
 sync_one(struct sync_worker *w, const char *name)
 {
@@ -862,6 +894,8 @@ sync_one(struct sync_worker *w, const char *name)
 		    0);
 		fct_error_release(&err);
 	}
+	if (npending > 0 && !rules_bodies(w, name, &rc))
+		return rc;
 	if (npending > 0)
 		moved = run_rules(w, name);
 	if (stats.added > 0 || stats.changed > 0 || stats.expunged > 0 ||

@@ -2,10 +2,12 @@
  * Unit tests of src/sync/rules.c on a real cache (no server): the jobs a
  * run queues (grouped, flags before copies before moves), pending mail
  * hidden from listings and unmarked in the same transaction as its jobs,
- * a dry run that writes nothing, the bulk path (one SQL query per rule)
- * agreeing with the in-memory path on every message, and rules that
+ * a dry run that writes nothing, the whole-folder path and the list path
+ * (each with its prefilters) agreeing with plain query_match of every rule
+ * on every message, and rules that
  * cannot work (read-only or unknown destination, no Junk) left out with a
- * reason while the others run.
+ * reason while the others run; rules on bodies reading the cached body on
+ * every path.
  */
 #include "config.h"
 
@@ -287,8 +289,59 @@ test_pending(void **state)
 }
 
 /*
+ * The reference: plain query_match of every rule that can work here, in
+ * order, on each cached message, as on_message prints it. No prefilter,
+ * no walk: what the paths of sync_rules_apply must agree with.
+ */
+static void
+reference(struct fixture *fx, const uint32_t *uids, size_t n,
+    struct strbuf *out)
+{
+	static const char *const unusable[] = { "to shared", "typo", "spam" };
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct rules_plan plan = RULES_PLAN_INIT;
+	struct query_msg q;
+	const struct rule *r;
+	const char *dest;
+	size_t i, k, u;
+	bool skip;
+
+	for (u = 0; u < n; u++) {
+		assert_int_equal(store_msg_get(fx->st, fx->inbox, uids[u], &m,
+				     &err),
+		    1);
+		memset(&q, 0, sizeof q);
+		q.from = m.from_text;
+		q.subject = m.subject;
+		q.list_id = m.list_id;
+		q.size = m.size;
+		for (i = 0; i < fx->rs->n && !plan.stopped; i++) {
+			r = &fx->rs->v[i];
+			for (skip = false, k = 0; k < FCT_ARRAY_LEN(unusable);
+			     k++)
+				skip |= strcmp(r->name, unusable[k]) == 0;
+			if (!skip && query_match(r->when, &q, 0))
+				rules_plan_add(&plan, r);
+		}
+		if (plan.nrules > 0) {
+			strbuf_addf(out, "%u: ", uids[u]);
+			rules_plan_describe(&plan, out);
+			dest = plan.dest == NULL ? NULL
+			    : plan.dest->kind == RULE_ACTION_DELETE
+			    ? "Trash"
+			    : plan.dest->arg;
+			strbuf_addf(out, " -> %s\n", dest != NULL ? dest : "-");
+		}
+		rules_plan_release(&plan);
+	}
+	store_msg_release(&m);
+}
+
+/*
  * The whole folder (one pass with the literal prefilter, SQL for body
- * rules) and a list (query_match alone) give the same plans.
+ * rules) and a list (message by message, with the same prefilters) give
+ * the same plans, and those of plain query_match.
  */
 static void
 test_bulk_agrees(void **state)
@@ -299,6 +352,7 @@ test_bulk_agrees(void **state)
 	struct sync_rules_stats stats;
 	struct seen bulk = { STRBUF_INIT, STRBUF_INIT },
 		    list = { STRBUF_INIT, STRBUF_INIT };
+	struct strbuf ref = STRBUF_INIT;
 	uint32_t uids[204];
 	char subject[64], from[64];
 	size_t i;
@@ -336,6 +390,9 @@ test_bulk_agrees(void **state)
 	    0);
 	assert_true(bulk.lines.len > 1000);
 	assert_string_equal(bulk.lines.buf, list.lines.buf);
+	reference(fx, uids, 204, &ref);
+	assert_string_equal(ref.buf, list.lines.buf);
+	strbuf_release(&ref);
 
 	/* Applied to the whole folder, the pending mail is done too. */
 	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
@@ -346,6 +403,73 @@ test_bulk_agrees(void **state)
 	assert_int_equal(i, 0);
 	strbuf_release(&bulk.lines);
 	strbuf_release(&list.lines);
+}
+
+/* A message with a body in the cache (text: its searchable text). */
+static void
+with_body(struct fixture *fx, int64_t id, const char *text)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+
+	if (store_body_put(fx->st, id, text, strlen(text), text, 0, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+}
+
+/*
+ * Rules on bodies see the cached body's text on every path: pending mail,
+ * a list of UIDs, the whole folder (SQL); mail without a body has none.
+ */
+static void
+test_bodies(void **state)
+{
+	static const char text[] = "rule \"zebra\"\n"
+				   "  when body:zebra\n"
+				   "  then flag\n"
+				   "rule \"free word\"\n"
+				   "  when girafe\n"
+				   "  then read\n";
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct sync_rules_callbacks cb = { on_message, NULL, NULL };
+	struct sync_rules_stats stats;
+	struct seen pending = { STRBUF_INIT, STRBUF_INIT },
+		    list = { STRBUF_INIT, STRBUF_INIT },
+		    bulk = { STRBUF_INIT, STRBUF_INIT };
+	struct rules *rs = NULL;
+	static const uint32_t uids[] = { 1, 2, 3, 4 };
+
+	assert_int_equal(rules_parse("b", text, strlen(text), &rs, &d), 0);
+	config_diags_release(&d);
+	with_body(fx, msg(fx, 1, "a@b", "one", NULL, 10, true), "a ZEBRA here");
+	msg(fx, 2, "a@b", "two zebra", NULL, 10, true); /* no body */
+	with_body(fx, msg(fx, 3, "a@b", "three", NULL, 10, true), "girafe");
+	with_body(fx, msg(fx, 4, "a@b", "four", NULL, 10, false), "zebra");
+	cb.arg = &pending;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", NULL, 0,
+			     SYNC_RULES_PENDING | SYNC_RULES_DRY_RUN, 0, &cb,
+			     &stats, &err),
+	    0);
+	assert_string_equal(pending.lines.buf,
+	    "1: flag -> -\n"
+	    "3: read -> -\n");
+	cb.arg = &list;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", uids, 4,
+			     SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(list.lines.buf,
+	    "1: flag -> -\n"
+	    "3: read -> -\n"
+	    "4: flag -> -\n");
+	cb.arg = &bulk;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", NULL, 0,
+			     SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(bulk.lines.buf, list.lines.buf);
+	rules_free(&rs);
+	strbuf_release(&pending.lines);
+	strbuf_release(&list.lines);
+	strbuf_release(&bulk.lines);
 }
 
 /* Rules on a read-only folder, and an unknown folder. */
@@ -447,6 +571,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_agrees, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bodies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 	};
 
