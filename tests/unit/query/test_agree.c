@@ -802,6 +802,7 @@ fail_on(const char *what, const char *text, const char *detail, size_t i,
 struct stats {
 	size_t queries, exact, nontrivial, imap_strict_superset, ascii_diffs;
 	size_t prefiltered; /* queries whose SQL used the trigram index */
+	size_t merged;      /* ... with ANDed terms in one full-text query */
 };
 
 static void
@@ -849,6 +850,12 @@ check_sql(sqlite3 *db, const struct query *q, const char *text,
 		st->nontrivial++;
 	if (schema->fts != NULL && strstr(where.buf, " MATCH ") != NULL)
 		st->prefiltered++;
+	for (i = 0; schema->fts != NULL && !no_body && i < params.n; i++)
+		if (params.v[i].type == QUERY_SQL_TEXT &&
+		    strstr(params.v[i].text, ") AND (") != NULL) {
+			st->merged++;
+			break;
+		}
 	query_sql_params_release(&params);
 	strbuf_release(&where);
 }
@@ -957,9 +964,9 @@ test_agree(void **state)
 	print_message("%zu queries on %zu messages: %zu exact in IMAP, %zu "
 		      "with a strictly larger IMAP answer, %zu neither empty "
 		      "nor full, %zu caught with ASCII-only folding, %zu "
-		      "with the trigram prefilter\n",
+		      "with the trigram prefilter (%zu merging ANDed terms)\n",
 	    st.queries, (size_t)N_MSGS, st.exact, st.imap_strict_superset,
-	    st.nontrivial, st.ascii_diffs, st.prefiltered);
+	    st.nontrivial, st.ascii_diffs, st.prefiltered, st.merged);
 	/* The test must have had something to check. */
 	assert_true(st.exact > N_QUERIES / 5);
 	assert_true(st.exact < N_QUERIES * 4 / 5);
@@ -967,6 +974,7 @@ test_agree(void **state)
 	assert_true(st.imap_strict_superset > N_QUERIES / 50);
 	assert_true(st.ascii_diffs > 10);
 	assert_true(st.prefiltered > N_QUERIES / 10);
+	assert_true(st.merged > N_QUERIES / 300);
 
 	strbuf_release(&text);
 	sqlite3_close(db);
