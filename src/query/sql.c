@@ -194,6 +194,82 @@ fts_run(const char *pattern, struct strbuf *run)
 	return best_n;
 }
 
+/* Appends `"s"` (s: len bytes) as an FTS5 string, `"` doubled. */
+static void
+fts_string(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t i;
+
+	strbuf_addch(sb, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, s[i]);
+	}
+	strbuf_addch(sb, '"');
+}
+
+/*
+ * FTS5 reads the whole list of every trigram of a quoted run, and some
+ * are in nearly every row ("exa" of "@sender12.example"). When f->common
+ * says some of the run's trigrams are common and some are not, the run
+ * goes as ` : ("r12" AND "2.e")`, up to three rare trigrams (the first,
+ * the last and a middle one): every 3-character window of the run is in
+ * the text when the run is, so this is a necessary condition too, and
+ * each window is decoded by FTS5 as the matcher decodes it (a window
+ * ends in ASCII or before another character of the run, never before a
+ * continuation byte: doc/query.md). Appends to fq (which holds "{cols")
+ * and returns true, or returns false with fq unchanged: every trigram
+ * common, or every one rare (then the whole run is no slower and more
+ * precise).
+ */
+/* Runs this long or longer (4 trigrams) are worth asking about. */
+#define FTS_WINDOWS_MIN 6
+
+static bool
+fts_rare_windows(const struct query_sql_fts *f, const struct strbuf *run,
+    size_t nchars, struct strbuf *fq)
+{
+	size_t *at = xreallocarray(NULL, nchars + 1, sizeof *at);
+	size_t *rare = xreallocarray(NULL, nchars, sizeof *rare);
+	size_t i, k, nrare = 0, pick[3], npick = 0, nwin = nchars - 2;
+	char *t;
+	uint32_t cp;
+	bool ok = false;
+
+	for (i = 0, k = 0; i < nchars; i++) {
+		at[i] = k;
+		k += query_utf8_next(run->buf + k, &cp);
+	}
+	at[nchars] = k;
+	for (i = 0; i < nwin; i++) {
+		t = xstrndup(run->buf + at[i], at[i + 3] - at[i]);
+		if (!f->common(f->common_arg, t))
+			rare[nrare++] = i;
+		free(t);
+	}
+	if (nrare == 0 || nrare == nwin)
+		goto out;
+	pick[npick++] = rare[0];
+	if (nrare > 1)
+		pick[npick++] = rare[nrare - 1];
+	if (nrare > 2)
+		pick[npick++] = rare[nrare / 2];
+	strbuf_addstr(fq, "} : (");
+	for (i = 0; i < npick; i++) {
+		if (i > 0)
+			strbuf_addstr(fq, " AND ");
+		fts_string(fq, run->buf + at[pick[i]],
+		    at[pick[i] + 3] - at[pick[i]]);
+	}
+	strbuf_addch(fq, ')');
+	ok = true;
+out:
+	free(at);
+	free(rare);
+	return ok;
+}
+
 static const enum query_field any_fields[] = {
 	QUERY_FIELD_SUBJECT,
 	QUERY_FIELD_FROM,
@@ -214,13 +290,14 @@ fts_query(struct sql_out *o, const enum query_field *fields, size_t n,
 	const struct query_sql_fts *f = o->schema->fts;
 	struct strbuf run = STRBUF_INIT, fq = STRBUF_INIT;
 	const char *col;
-	size_t i, ncols = 0;
-	bool ok = false;
+	size_t i, ncols = 0, nchars;
+	bool ok = false, has_body = false;
 
 	if (f == NULL || f->match == NULL)
 		return false;
 	strbuf_addch(&fq, '{');
 	for (i = 0; i < n; i++) {
+		has_body |= fields[i] == QUERY_FIELD_BODY;
 		if (field_expr(o->schema, fields[i]) == NULL)
 			continue; /* the constant 0: nothing to find */
 		if ((col = fts_column(f, fields[i])) == NULL)
@@ -228,15 +305,16 @@ fts_query(struct sql_out *o, const enum query_field *fields, size_t n,
 		strbuf_addf(&fq, "%s%s", ncols > 0 ? " " : "", col);
 		ncols++;
 	}
-	if (ncols == 0 || fts_run(pattern, &run) < 3)
+	if (ncols == 0 || (nchars = fts_run(pattern, &run)) < 3)
 		goto out;
-	strbuf_addstr(&fq, "} : \"");
-	for (i = 0; i < run.len; i++) {
-		if (run.buf[i] == '"')
-			strbuf_addch(&fq, '"');
-		strbuf_addch(&fq, run.buf[i]);
+	if (f->common != NULL && !has_body && nchars >= FTS_WINDOWS_MIN &&
+	    fts_rare_windows(f, &run, nchars, &fq)) {
+		strbuf_add(out, fq.buf, fq.len);
+		ok = true;
+		goto out;
 	}
-	strbuf_addch(&fq, '"');
+	strbuf_addstr(&fq, "} : ");
+	fts_string(&fq, run.buf, run.len);
 	strbuf_add(out, fq.buf, fq.len);
 	ok = true;
 out:
