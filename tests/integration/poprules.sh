@@ -147,6 +147,8 @@ expect_no_match "watch: filed mail is not news in INBOX" '^t	new	INBOX	' "$(cat 
 expect_match "watch: the copy rule reported" "rules-problem	rule 'Copie'" "$(cat "$tmp/events")"
 expect_eq "watch: four invoices filed" "4	4	-" "$(in_folder "Factures-$tag" facture)"
 expect_eq "watch: nothing pending" 0 "$(cache_sql "SELECT count(*) FROM rules_pending")"
+# Under ASan/UBSan a report would land here.
+expect_eq "watch: nothing on standard error" "" "$(cat "$tmp/watch.err")"
 
 # --- rules apply on the local INBOX ---------------------------------------
 # Mail that was there before a rule: dry run first, then for real.
