@@ -6,7 +6,8 @@
 #    `facteur watch` runs is moved and flagged, or marked read with a
 #    keyword, on the server; `stop` keeps a later rule from running;
 #  - `facteur sync` runs the rules on the new mail it fetches, a rule on
-#    bodies too (the bodies it needs are fetched first);
+#    bodies too (the bodies it needs are fetched first), and so does the
+#    watcher;
 #  - `rules apply --dry-run` prints what would happen and changes nothing,
 #    on the server or in the cache; `rules apply` then does it;
 #  - rules on bob's read-only shared folder, as scope or destination, are
@@ -126,7 +127,7 @@ start_watch() {
 		2>"$tmp/watch.err" &
 	watcher=$!
 	i=0
-	until grep -q '^t	idle	INBOX	' "$tmp/events"; do
+	until grep -q '^t	idle	INBOX	' "$tmp/events" 2>/dev/null; do
 		i=$((i + 1))
 		if [ "$i" -gt 300 ]; then
 			fail "watch never idled: $(cat "$tmp/events" "$tmp/watch.err")"
@@ -235,6 +236,22 @@ wait_server "body: only that one" bob "$top/Corps" 1 1
 expect_eq "body: the other one stayed in INBOX" 1 \
     "$("$FACTEUR" -c "$tmp/bob.conf" list t:INBOX --offline | grep -c "	corps $tag	" || true)"
 same_as_server bob bob INBOX "sync with a rule on bodies"
+# The same through the worker (facteur watch).
+start_watch
+swaks --silent 2 --server 127.0.0.1 --port "$FCT_TB_SUBMISSION_PORT" \
+	--tls --auth PLAIN --auth-user bob@example.test \
+	--auth-password "$(cat "$FCT_TB_DIR/pw-bob")" \
+	--from bob@example.test --to bob@example.test \
+	--header "Subject: corps $tag (watch)" \
+	--body "encore corps-$tag ici" ||
+	fail "swaks could not submit the body test"
+want='^[0-9]+	\$Corps$'
+wait_server "body: the worker filed it too" bob "$top/Corps" 2 20
+kill -TERM "$watcher"
+wait "$watcher" 2>/dev/null || true
+watcher=
+expect_eq "body: the worker wrote nothing on standard error" "" \
+    "$(cat "$tmp/watch.err")"
 
 # --- dry run, then apply --------------------------------------------------------
 # Mail that came before its rule: synced with no rules, then the rule is
