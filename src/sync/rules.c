@@ -86,6 +86,7 @@ struct ctx {
 	struct store_folder folder;
 	bool inbox;
 	bool local;         /* a local folder: plans applied at once */
+	bool *folder_local; /* when local: per c->folders.v, is it local */
 	char *trash, *junk; /* owned folder names, or NULL */
 	struct store_folder_list folders;
 	bool *usable; /* per rule: in scope and workable here */
@@ -170,6 +171,13 @@ check_dest(struct ctx *c, const struct rule *r, const struct rule_action *a,
 
 	if (f == NULL && c->local)
 		return true; /* created at once, as `facteur move` does */
+	if (f != NULL && c->local && !c->folder_local[f - c->folders.v]) {
+		problem(c, r, a,
+		    "rule '%s': cannot %s to '%s': it is a server's folder, "
+		    "and '%s' is local",
+		    r->name, verb, name, c->folder.name);
+		return false;
+	}
 	if (f == NULL) {
 		hint = closest_folder(c, name);
 		if (hint != NULL)
@@ -286,9 +294,22 @@ prepare(struct ctx *c, const char *folder, struct fct_error *err)
 	c->inbox =
 	    (c->folder.role != NULL && strcmp(c->folder.role, "inbox") == 0) ||
 	    strcasecmp(c->folder.name, "INBOX") == 0;
+	if (c->local) {
+		c->folder_local =
+		    xcalloc(c->folders.n + 1, sizeof *c->folder_local);
+		for (i = 0; i < c->folders.n; i++) {
+			if ((found = store_folder_is_local(c->st,
+				 c->folders.v[i].id, err)) < 0)
+				return -1;
+			c->folder_local[i] = found == 1;
+		}
+	}
 	for (i = 0; i < c->folders.n; i++) {
 		const char *role = c->folders.v[i].role;
 
+		/* A local folder's Trash and Junk are local too. */
+		if (c->local && !c->folder_local[i])
+			continue;
 		if (role != NULL && strcmp(role, "trash") == 0 &&
 		    c->trash == NULL)
 			c->trash = xstrdup(c->folders.v[i].name);
@@ -1084,6 +1105,7 @@ ctx_release(struct ctx *c)
 	free(c->pending);
 	walk_free(&c->walk, c->rs->n);
 	free(c->usable);
+	free(c->folder_local);
 	free(c->trash);
 	free(c->junk);
 	store_folder_list_release(&c->folders);

@@ -7,7 +7,7 @@
  * on every message, and rules that
  * cannot work (read-only or unknown destination, no Junk) left out with a
  * reason while the others run; rules on bodies reading the cached body on
- * every path.
+ * every path; a local folder's plans carried out in the cache at once.
  */
 #include "config.h"
 
@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "facteur/store_pop.h"
 #include "facteur/sync.h"
 
 struct fixture {
@@ -472,6 +473,122 @@ test_bodies(void **state)
 	strbuf_release(&bulk.lines);
 }
 
+/* The folder's message uid: "flags keywords" (or "gone"). */
+static char *
+state_of(struct store *st, const char *folder, uint32_t uid)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	char *s;
+
+	if (store_folder_get(st, folder, &f, &err) != 1 ||
+	    store_msg_get(st, f.id, uid, &m, &err) != 1)
+		s = xstrdup("gone");
+	else {
+		/* Keywords trimmed: local flag jobs keep " kw " padding. */
+		const char *k = m.keywords != NULL ? m.keywords : "-";
+		size_t len;
+
+		k += strspn(k, " ");
+		len = strlen(k);
+		while (len > 0 && k[len - 1] == ' ')
+			len--;
+		s = xasprintf("%u %.*s", m.flags, (int)len, k);
+	}
+	store_msg_release(&m);
+	store_folder_release(&f);
+	fct_error_release(&err);
+	return s;
+}
+
+/*
+ * A local folder (a POP3 account's): the plans are carried out in the
+ * cache at once, with no job; destinations are created, spam goes to a
+ * local Junk created with its role (not the server's Trash-like folders
+ * of the fixture), copy and a server's folder as destination are refused
+ * with the reason, and the other rules still run.
+ */
+static void
+test_local(void **state)
+{
+	static const char text[] =
+	    "rule \"bills\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then move Local/Bills, flag, keyword $Bill\n"
+	    "rule \"spam\"\n"
+	    "  folder Local\n"
+	    "  when subject:viagra\n"
+	    "  then spam\n"
+	    "rule \"copy\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then copy Local/Copies\n"
+	    "rule \"to server\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then move Bills\n";
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct store_folder local = STORE_FOLDER_INIT, junk = STORE_FOLDER_INIT;
+	struct seen s = { STRBUF_INIT, STRBUF_INIT };
+	struct sync_rules_callbacks cb = { on_message, on_problem, &s };
+	struct sync_rules_stats stats;
+	struct rules *rs = NULL;
+	size_t n;
+	char *st;
+
+	assert_int_equal(rules_parse("l", text, strlen(text), &rs, &d), 0);
+	config_diags_release(&d);
+	if (store_local_folder(fx->st, "Local", NULL, &local, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	fx->inbox = local.id; /* msg() fills this folder now */
+	msg(fx, 1, "a@b", "votre facture", NULL, 10, true);
+	msg(fx, 2, "a@b", "viagra", NULL, 10, true);
+	msg(fx, 3, "a@b", "bonjour", NULL, 10, true);
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "Local", NULL, 0,
+			     SYNC_RULES_PENDING, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(s.problems.buf,
+	    "rule 'copy': cannot copy in local folder 'Local': a POP3 "
+	    "account's message has one copy (use move)\n"
+	    "rule 'to server': cannot move to 'Bills': it is a server's "
+	    "folder, and 'Local' is local\n");
+	assert_string_equal(s.lines.buf,
+	    "1: move 'Local/Bills', flag, keyword $Bill -> Local/Bills\n"
+	    "2: spam -> Junk\n");
+	assert_int_equal(stats.jobs, 0);
+	assert_int_equal(stats.moved, 2);
+	assert_int_equal(store_job_count(fx->st, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_rules_pending_count(fx->st, 0, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* Moved with its flags (4: flagged) and keyword; a new local UID. */
+	st = state_of(fx->st, "Local/Bills", 1);
+	assert_string_equal(st, "4 $Bill");
+	free(st);
+	st = state_of(fx->st, "Local", 1);
+	assert_string_equal(st, "gone");
+	free(st);
+	st = state_of(fx->st, "Junk", 1);
+	assert_string_equal(st, "0 -");
+	free(st);
+	st = state_of(fx->st, "Local", 3);
+	assert_string_equal(st, "0 -");
+	free(st);
+	assert_int_equal(store_folder_get(fx->st, "Junk", &junk, &err), 1);
+	assert_non_null(junk.role);
+	assert_string_equal(junk.role, "junk");
+	assert_int_equal(store_folder_is_local(fx->st, junk.id, &err), 1);
+	store_folder_release(&junk);
+	store_folder_release(&local);
+	rules_free(&rs);
+	strbuf_release(&s.lines);
+	strbuf_release(&s.problems);
+}
+
 /* Rules on a read-only folder, and an unknown folder. */
 static void
 test_refusals(void **state)
@@ -572,6 +689,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bodies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 	};
 
