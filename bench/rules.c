@@ -12,10 +12,10 @@
  *
  *	bench/rules [messages] [rules]
  *
- * FCT_BENCH_NO_LIST=1 skips the (slow) list path, FCT_BENCH_DRY_ONLY=1
- * times the dry run alone, FCT_BENCH_PER_KIND=1 times one SQL query per
- * rule by kind (CPU time), FCT_BENCH_WALK=1 times query_match alone on every row,
- * FCT_BENCH_KEEP=1 keeps the cache.
+ * FCT_BENCH_NO_LIST=1 skips the list path of every UID,
+ * FCT_BENCH_DRY_ONLY=1 times the dry run alone, FCT_BENCH_PER_KIND=1 times
+ * one SQL query per rule by kind (CPU time), FCT_BENCH_WALK=1 times
+ * query_match alone on every row, FCT_BENCH_KEEP=1 keeps the cache.
  *
  * The rules are what a heavy user writes: a sender's domain, a list, a
  * subject word, a header, a few `stop`s and negations; each matches a
