@@ -33,7 +33,7 @@ struct cli_context {
 	 * interface's bindings and theme), for `config check`; set by main,
 	 * may be NULL. Returns -1 when it added an error to diags. */
 	int (*check_more)(const struct config *cfg, struct config_diags *diags);
-	struct rules *rules;     /* owned once read (cli_sync_folder) */
+	struct rules *rules; /* owned once read (cli_sync_folder) */
 	bool rules_read;
 };
 
@@ -150,8 +150,9 @@ int cli_pop_sync(struct cli_context *ctx, const struct config_account *acct,
  * sync flags a folder needs: SYNC_F_RULES when some rule watches it.
  * Then cli_rules_run_pending runs the rules on the folder's pending mail
  * and the jobs they queue on s; *jobs says how many ran (0: nothing to
- * sync again). Problems with rules are printed; -1 with err when the cache
- * or the session failed.
+ * sync again). On a local folder (POP3; s NULL) the rules' changes are
+ * made in the cache at once and no job is queued. Problems with rules are
+ * printed; -1 with err when the cache or the session failed.
  */
 unsigned cli_rules_sync_flags(struct cli_context *ctx,
     const struct config_account *acct, struct store *st, const char *folder);

@@ -204,6 +204,16 @@ struct query_sql_fts {
 	/* The FTS5 column of each field; NULL: that field is not indexed,
 	 * and its terms (and free words, which need all five) get none. */
 	const char *from, *to, *cc, *subject, *list_id, *body;
+	/*
+	 * Optional (NULL: whole runs): whether the trigram t (3 characters,
+	 * UTF-8, as written in the pattern) is in so many rows that reading
+	 * its list costs more than it saves. A run on header fields (not a
+	 * free word nor body:) with both common and rare trigrams is then
+	 * sent as the AND of up to three of its rare trigrams instead of
+	 * the whole run, also a necessary condition (doc/query.md).
+	 */
+	bool (*common)(void *arg, const char *t);
+	void *common_arg;
 };
 
 enum query_sql_type {

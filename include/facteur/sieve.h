@@ -5,8 +5,10 @@
  * A session connects to the account's `sieve` server in plaintext, reads
  * the capabilities, and requires STARTTLS: a server that does not offer it
  * is refused, as is a certificate that does not verify (net layer); the
- * capabilities are read again over TLS, and only then are the account's
- * user and password sent, with SASL PLAIN. There is no plaintext fallback.
+ * capabilities are read again over TLS, and only then is the account's
+ * credential sent: SASL PLAIN for a password, OAUTHBEARER or XOAUTH2 for
+ * an OAuth2 token (src/net/sasl.c, the code IMAP, SMTP and POP3 use). There
+ * is no plaintext fallback.
  *
  * Errors name the server and quote its own words, e.g. "ManageSieve
  * server '127.0.0.1' refused the script: line 3: unknown command 'fileint'".

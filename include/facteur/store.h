@@ -481,6 +481,14 @@ int store_rules_query(struct store *st, int64_t folder_id,
     int (*fn)(const struct store_msg *m, void *arg), void *arg,
     struct fct_error *err) FCT_WUR;
 /*
+ * The searchable text of a fetched body (what `body:` terms match, in
+ * SQL and in memory): 1 with *text (owned, free(); NULL when the body has
+ * no text part), 0 when the body is not fetched (*text NULL), -1. Does not
+ * mark the body used.
+ */
+int store_rules_body_text(struct store *st, int64_t msg_id, char **text,
+    struct fct_error *err) FCT_WUR;
+/*
  * Whether this handle's listings include pending messages (false when
  * opened): the rules engine itself looks at them. Returns the old value.
  */

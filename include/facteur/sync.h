@@ -324,6 +324,10 @@ unsigned sync_backoff_ms(unsigned attempt, unsigned min_ms, unsigned max_ms,
  * unknown or read-only, the folder read-only for what it does, no Trash
  * or Junk) is left out, told to cb->problem, and the others run.
  *
+ * On a local folder (a POP3 account's) the changes are made in the cache
+ * at once instead of being queued (sync_local_apply; copy is refused there,
+ * destinations are created), in the same transaction.
+ *
  * Exactly once: evaluation, jobs and the record that the pending messages
  * evaluated are done are one write transaction; a crash leaves either all
  * of it or none. With SYNC_RULES_DRY_RUN nothing is written at all.
@@ -367,6 +371,23 @@ int sync_rules_apply(struct store *st, const char *account,
     size_t nuids, unsigned flags, time_t now,
     const struct sync_rules_callbacks *cb, struct sync_rules_stats *stats,
     struct fct_error *err) FCT_WUR;
+
+/* A pending message larger than this is not fetched for the rules. */
+#define SYNC_RULES_BODY_MAX ((uint64_t)1024 * 1024)
+
+/*
+ * Before sync_rules_apply(SYNC_RULES_PENDING) on a server's folder: when
+ * some rule in scope for (account, folder) looks at bodies (`body:`, or a
+ * free word, which also searches bodies), fetches the bodies of the
+ * folder's pending messages that the cache lacks, each of at most
+ * SYNC_RULES_BODY_MAX bytes, within budget (sync_fetch_bodies). Mail left
+ * without a body (too large, or gone from the server) has none for the
+ * rules: `body:` is false there. *fetched counts the bodies stored.
+ * Selects the folder. Blocks on the network: workers and the command line.
+ */
+int sync_rules_fetch_bodies(struct imap_session *s, struct store *st,
+    const char *account, const struct rules *rs, const char *folder,
+    uint64_t budget, unsigned *fetched, struct fct_error *err) FCT_WUR;
 
 /*
  * Sending (src/sync/send.c): who a message goes out as, the outbox, SMTP

@@ -98,4 +98,24 @@ int sync_local_job(struct store *st, const char *kind,
     const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * sync_local_job's work inside the caller's transaction (no begin, commit
+ * nor recount: the caller's), for the rules engine, which applies its
+ * plans to local folders in the transaction that records them.
+ * dest_role (may be NULL) is given to a destination created here.
+ */
+int sync_local_apply(struct store *st, const char *kind,
+    const struct sync_job_spec *j, const char *dest_role,
+    struct imap_copyuid *cu, unsigned *done, struct fct_error *err) FCT_WUR;
+
+/*
+ * A sync_pop_new_fn for the rules: marks the new message pending
+ * (store_rules_pending_add) in the transaction that stores it, so that
+ * listings hide it until sync_rules_apply(SYNC_RULES_PENDING) has run the
+ * rules on it (doc/rules.md, "On arrival"). arg is unused.
+ */
+int sync_pop_rules_mark(void *arg, struct store *st,
+    const struct store_folder *folder, const struct store_msg *m,
+    const char *raw, size_t len, struct fct_error *err) FCT_WUR;
+
 #endif

@@ -20,7 +20,9 @@
  *       prints each message a rule applied to with what was done (or, with
  *       --dry-run, what would be: then nothing is written, to the cache or
  *       the server). The changes are the jobs `facteur move` and
- *       `facteur flag` make; --offline only queues them.
+ *       `facteur flag` make; --offline only queues them. On a POP3
+ *       account's local folders the changes are made in the cache at
+ *       once, and a dry run downloads nothing.
  *
  * Output lines of test and apply (fields escaped by cli_put_field):
  *   test:  RULE-NAME  LINE            (one per matching rule, in order)
@@ -43,6 +45,7 @@
 #include "facteur/rules.h"
 #include "facteur/sieve.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 /*
  * Loads the rules of path (NULL: the configuration's, else the default)
@@ -326,6 +329,7 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 	struct sync_rules_callbacks cb = { on_message, on_problem, &rep };
 	struct sync_rules_stats stats;
 	struct sync_stats sstats;
+	struct sync_pop_stats pstats;
 	const struct config_account *acct;
 	struct store *st = NULL;
 	struct imap_session *s = NULL;
@@ -356,6 +360,14 @@ rules_apply(struct cli_context *ctx, int argc, char **argv)
 	rc = load_rules(ctx, NULL, &rs);
 	if (cli_open_store(ctx, acct, &st) != 0)
 		goto out;
+	/* A POP3 account's folders are local: its new mail is downloaded
+	 * (not for a dry run, which writes nothing), and the rules' changes
+	 * are made in the cache at once, with no job. */
+	if (cli_is_pop(acct) && !offline && !dry &&
+	    cli_pop_sync(ctx, acct, st, &pstats) != 0)
+		goto out;
+	if (cli_is_pop(acct))
+		offline = true;
 	/* The folder list is refreshed: the rules' destinations and rights
 	 * are checked against it. */
 	if (!offline &&

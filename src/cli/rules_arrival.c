@@ -88,6 +88,7 @@ cli_rules_run_pending(struct cli_context *ctx,
 	struct sync_rules_callbacks cb = { NULL, on_problem, ctx };
 	struct sync_rules_stats stats;
 	const struct rules *rs = cli_rules(ctx);
+	unsigned fetched;
 	size_t n = 0;
 
 	*jobs = 0;
@@ -95,6 +96,12 @@ cli_rules_run_pending(struct cli_context *ctx,
 		return -1;
 	if (n == 0)
 		return 0;
+	/* Bodies for the rules on bodies (a server's folder only: a local
+	 * one has them all); failing that, the mail stays pending. */
+	if (s != NULL && rs != NULL &&
+	    sync_rules_fetch_bodies(s, st, acct->name, rs, folder,
+		SYNC_BODY_BUDGET, &fetched, err) != 0)
+		return -1;
 	/* Without rules now, pending mail is simply released. */
 	if (sync_rules_apply(st, acct->name, rs != NULL ? rs : &none, folder,
 		NULL, 0, SYNC_RULES_PENDING, time(NULL), &cb, &stats, err) != 0)
@@ -107,5 +114,9 @@ cli_rules_run_pending(struct cli_context *ctx,
 	*jobs = stats.jobs;
 	if (stats.jobs == 0)
 		return 0;
+	/* Local folders (s NULL) have their plans applied, not queued. */
+	if (s == NULL)
+		BUG("rules queued %u job(s) on local folder '%s'", stats.jobs,
+		    folder);
 	return sync_jobs_run(s, st, on_job, ctx, err);
 }

@@ -194,25 +194,110 @@ fts_run(const char *pattern, struct strbuf *run)
 	return best_n;
 }
 
-/*
- * Opens `(<fts match> AND ` for a text term on the given fields when the
- * prefilter applies; the caller closes it if *opened. Does nothing
- * otherwise.
- */
+/* Appends `"s"` (s: len bytes) as an FTS5 string, `"` doubled. */
 static void
-fts_open(struct sql_out *o, const enum query_field *fields, size_t n,
-    const char *pattern, bool *opened)
+fts_string(struct strbuf *sb, const char *s, size_t len)
+{
+	size_t i;
+
+	strbuf_addch(sb, '"');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, s[i]);
+	}
+	strbuf_addch(sb, '"');
+}
+
+/*
+ * FTS5 reads the whole list of every trigram of a quoted run, and some
+ * are in nearly every row ("exa" of "@sender12.example"). When f->common
+ * says some of the run's trigrams are common and some are not, the run
+ * goes as ` : ("r12" AND "2.e")`, up to three rare trigrams (the first,
+ * the last and a middle one): every 3-character window of the run is in
+ * the text when the run is, so this is a necessary condition too, and
+ * each window is decoded by FTS5 as the matcher decodes it (a window
+ * ends in ASCII or before another character of the run, never before a
+ * continuation byte: doc/query.md). Appends to fq (which holds "{cols")
+ * and returns true, or returns false with fq unchanged: every trigram
+ * common, or every one rare (then the whole run is no slower and more
+ * precise).
+ */
+/* Runs this long or longer (4 trigrams) are worth asking about. */
+#define FTS_WINDOWS_MIN 6
+
+static bool
+fts_rare_windows(const struct query_sql_fts *f, const struct strbuf *run,
+    size_t nchars, struct strbuf *fq)
+{
+	size_t *at = xreallocarray(NULL, nchars + 1, sizeof *at);
+	size_t *rare = xreallocarray(NULL, nchars, sizeof *rare);
+	size_t i, k, nrare = 0, pick[3], npick = 0, nwin = nchars - 2;
+	char *t;
+	uint32_t cp;
+	bool ok = false;
+
+	for (i = 0, k = 0; i < nchars; i++) {
+		at[i] = k;
+		k += query_utf8_next(run->buf + k, &cp);
+	}
+	at[nchars] = k;
+	for (i = 0; i < nwin; i++) {
+		t = xstrndup(run->buf + at[i], at[i + 3] - at[i]);
+		if (!f->common(f->common_arg, t))
+			rare[nrare++] = i;
+		free(t);
+	}
+	if (nrare == 0 || nrare == nwin)
+		goto out;
+	pick[npick++] = rare[0];
+	if (nrare > 1)
+		pick[npick++] = rare[nrare - 1];
+	if (nrare > 2)
+		pick[npick++] = rare[nrare / 2];
+	strbuf_addstr(fq, "} : (");
+	for (i = 0; i < npick; i++) {
+		if (i > 0)
+			strbuf_addstr(fq, " AND ");
+		fts_string(fq, run->buf + at[pick[i]],
+		    at[pick[i] + 3] - at[pick[i]]);
+	}
+	strbuf_addch(fq, ')');
+	ok = true;
+out:
+	free(at);
+	free(rare);
+	return ok;
+}
+
+static const enum query_field any_fields[] = {
+	QUERY_FIELD_SUBJECT,
+	QUERY_FIELD_FROM,
+	QUERY_FIELD_TO,
+	QUERY_FIELD_CC,
+	QUERY_FIELD_BODY,
+};
+
+/*
+ * The full-text query of the prefilter for a text term on the given
+ * fields (`{cols} : "run"`), appended to out; false (out unchanged) when
+ * no prefilter applies.
+ */
+static bool
+fts_query(struct sql_out *o, const enum query_field *fields, size_t n,
+    const char *pattern, struct strbuf *out)
 {
 	const struct query_sql_fts *f = o->schema->fts;
 	struct strbuf run = STRBUF_INIT, fq = STRBUF_INIT;
 	const char *col;
-	size_t i, ncols = 0;
+	size_t i, ncols = 0, nchars;
+	bool ok = false, has_body = false;
 
-	*opened = false;
 	if (f == NULL || f->match == NULL)
-		return;
+		return false;
 	strbuf_addch(&fq, '{');
 	for (i = 0; i < n; i++) {
+		has_body |= fields[i] == QUERY_FIELD_BODY;
 		if (field_expr(o->schema, fields[i]) == NULL)
 			continue; /* the constant 0: nothing to find */
 		if ((col = fts_column(f, fields[i])) == NULL)
@@ -220,33 +305,61 @@ fts_open(struct sql_out *o, const enum query_field *fields, size_t n,
 		strbuf_addf(&fq, "%s%s", ncols > 0 ? " " : "", col);
 		ncols++;
 	}
-	if (ncols == 0 || fts_run(pattern, &run) < 3)
+	if (ncols == 0 || (nchars = fts_run(pattern, &run)) < 3)
 		goto out;
-	strbuf_addstr(&fq, "} : \"");
-	for (i = 0; i < run.len; i++) {
-		if (run.buf[i] == '"')
-			strbuf_addch(&fq, '"');
-		strbuf_addch(&fq, run.buf[i]);
+	if (f->common != NULL && !has_body && nchars >= FTS_WINDOWS_MIN &&
+	    fts_rare_windows(f, &run, nchars, &fq)) {
+		strbuf_add(out, fq.buf, fq.len);
+		ok = true;
+		goto out;
 	}
-	strbuf_addch(&fq, '"');
-	strbuf_addf(&o->sql, "(%s AND ", f->match);
-	add_text_param(o, fq.buf);
-	*opened = true;
+	strbuf_addstr(&fq, "} : ");
+	fts_string(&fq, run.buf, run.len);
+	strbuf_add(out, fq.buf, fq.len);
+	ok = true;
 out:
 	strbuf_release(&run);
 	strbuf_release(&fq);
+	return ok;
 }
 
-static int
-emit_text(struct sql_out *o, const struct query_node *n, bool positive)
+/* fts_query for a text node. */
+static bool
+fts_node_query(struct sql_out *o, const struct query_node *n,
+    struct strbuf *out)
 {
-	static const enum query_field any[] = {
-		QUERY_FIELD_SUBJECT,
-		QUERY_FIELD_FROM,
-		QUERY_FIELD_TO,
-		QUERY_FIELD_CC,
-		QUERY_FIELD_BODY,
-	};
+	if (n->field == QUERY_FIELD_ANY)
+		return fts_query(o, any_fields, FCT_ARRAY_LEN(any_fields),
+		    n->pattern, out);
+	return fts_query(o, &n->field, 1, n->pattern, out);
+}
+
+/*
+ * Opens `(<fts match> AND ` for a text term when the prefilter applies;
+ * the caller closes it if *opened. Does nothing otherwise.
+ */
+static void
+fts_open(struct sql_out *o, const struct query_node *n, bool *opened)
+{
+	struct strbuf fq = STRBUF_INIT;
+
+	*opened = fts_node_query(o, n, &fq);
+	if (*opened) {
+		strbuf_addf(&o->sql, "(%s AND ", o->schema->fts->match);
+		add_text_param(o, fq.buf);
+	}
+	strbuf_release(&fq);
+}
+
+/*
+ * A text term; `prefilter` says whether it gets its own (false when an
+ * AND above it holds it, merged with its siblings').
+ */
+static int
+emit_text(struct sql_out *o, const struct query_node *n, bool positive,
+    bool prefilter)
+{
+	const enum query_field *any = any_fields;
 	bool opened = false;
 	size_t i;
 
@@ -254,17 +367,15 @@ emit_text(struct sql_out *o, const struct query_node *n, bool positive)
 	 * Under NOT the prefilter would be as exact (the exact test implies
 	 * it) but of no use: a row without the run passes `NOT term` anyway.
 	 */
-	if (positive)
-		fts_open(o, n->field == QUERY_FIELD_ANY ? any : &n->field,
-		    n->field == QUERY_FIELD_ANY ? FCT_ARRAY_LEN(any) : 1,
-		    n->pattern, &opened);
+	if (positive && prefilter)
+		fts_open(o, n, &opened);
 	if (n->field != QUERY_FIELD_ANY) {
 		if (emit_match(o, field_expr(o->schema, n->field), n->pattern) <
 		    0)
 			return -1;
 	} else {
 		strbuf_addch(&o->sql, '(');
-		for (i = 0; i < FCT_ARRAY_LEN(any); i++) {
+		for (i = 0; i < FCT_ARRAY_LEN(any_fields); i++) {
 			if (i > 0)
 				strbuf_addstr(&o->sql, " OR ");
 			if (emit_match(o, field_expr(o->schema, any[i]),
@@ -381,11 +492,67 @@ emit_span(struct sql_out *o, const struct query_node *n)
 	return 0;
 }
 
+static int emit_node(struct sql_out *o, const struct query_node *n,
+    bool positive);
+
+/*
+ * A positive AND with two text terms or more that have a prefilter: one
+ * full-text query for all of them, `(q1) AND (q2) ...`, in front of the
+ * whole AND, and the terms without their own. Separate prefilters would
+ * each be an `m.id IN (...)`, and SQLite drives the search from the first
+ * one written, whatever its size (a common word before a rare sender:
+ * thousands of rows through the exact tests); FTS5 intersects the terms'
+ * lists itself. The AND of necessary conditions of the terms is one of
+ * their AND, so the rows are the same. Returns 1 when done, 0 when not
+ * applicable, -1.
+ */
+static int
+emit_and_merged(struct sql_out *o, const struct query_node *n)
+{
+	struct strbuf all = STRBUF_INIT, fq = STRBUF_INIT;
+	bool *merged;
+	size_t i, nmerged = 0;
+	int rc = 1;
+
+	if (o->schema->fts == NULL || o->schema->fts->match == NULL)
+		return 0;
+	merged = xcalloc(n->nkids, sizeof *merged);
+	for (i = 0; i < n->nkids; i++) {
+		strbuf_reset(&fq);
+		if (n->kids[i]->op != QUERY_OP_TEXT ||
+		    !fts_node_query(o, n->kids[i], &fq))
+			continue;
+		strbuf_addf(&all, "%s(%s)", nmerged > 0 ? " AND " : "", fq.buf);
+		merged[i] = true;
+		nmerged++;
+	}
+	if (nmerged < 2) {
+		rc = 0;
+		goto out;
+	}
+	strbuf_addf(&o->sql, "(%s AND (", o->schema->fts->match);
+	add_text_param(o, all.buf);
+	for (i = 0; i < n->nkids && rc == 1; i++) {
+		if (i > 0)
+			strbuf_addstr(&o->sql, " AND ");
+		if ((merged[i] ? emit_text(o, n->kids[i], true, false)
+			       : emit_node(o, n->kids[i], true)) < 0)
+			rc = -1;
+	}
+	strbuf_addstr(&o->sql, "))");
+out:
+	free(merged);
+	strbuf_release(&all);
+	strbuf_release(&fq);
+	return rc;
+}
+
 static int
 emit_node(struct sql_out *o, const struct query_node *n, bool positive)
 {
 	const struct query_sql_schema *s = o->schema;
 	size_t i;
+	int rc;
 
 	switch (n->op) {
 	case QUERY_OP_ALL:
@@ -393,6 +560,9 @@ emit_node(struct sql_out *o, const struct query_node *n, bool positive)
 		return 0;
 	case QUERY_OP_AND:
 	case QUERY_OP_OR:
+		if (n->op == QUERY_OP_AND && positive &&
+		    (rc = emit_and_merged(o, n)) != 0)
+			return rc < 0 ? -1 : 0;
 		strbuf_addch(&o->sql, '(');
 		for (i = 0; i < n->nkids; i++) {
 			if (i > 0)
@@ -410,7 +580,7 @@ emit_node(struct sql_out *o, const struct query_node *n, bool positive)
 		strbuf_addch(&o->sql, ')');
 		return 0;
 	case QUERY_OP_TEXT:
-		return emit_text(o, n, positive);
+		return emit_text(o, n, positive, true);
 	case QUERY_OP_HEADER:
 		return emit_header(o, n);
 	case QUERY_OP_FLAG:

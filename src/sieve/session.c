@@ -1,6 +1,8 @@
 /*
  * The ManageSieve session (RFC 5804): connect, STARTTLS with a verified
- * certificate, SASL PLAIN, CHECKSCRIPT, PUTSCRIPT, SETACTIVE, LOGOUT.
+ * certificate, AUTHENTICATE (SASL PLAIN for a password, OAUTHBEARER or
+ * XOAUTH2 for an OAuth2 token, through src/net/sasl.c and net_login, as
+ * IMAP, SMTP and POP3 do), CHECKSCRIPT, PUTSCRIPT, SETACTIVE, LOGOUT.
  *
  * Design. The protocol is line-based, like IMAP's simplest corner: the
  * server answers each command with any number of data lines and then a
@@ -20,6 +22,13 @@
  *
  * The client sends scripts as non-synchronizing literals ({N+}), which
  * RFC 5804 requires servers to accept.
+ *
+ * AUTHENTICATE sends the initial response with the command (RFC 5804 2.1
+ * allows it). A string the server sends back before its OK or NO is a
+ * challenge, which with these one-message mechanisms is an OAuth error
+ * report: it is acknowledged as the mechanism requires and quoted in the
+ * error. A NO is the credential refused: net_login then asks the token
+ * command once more for a fresh token, on the same session.
  */
 #include "config.h"
 
@@ -33,12 +42,13 @@ struct sieve_session {
 	mailstream *stream;
 	struct net_endpoint ep; /* strings borrowed from the configuration */
 	MMAPString *line;
-	struct strbuf ext; /* " fileinto imap4flags ... ": SIEVE capability */
-	bool starttls;     /* offered */
-	bool plain;        /* SASL PLAIN offered */
+	struct strbuf ext;  /* " fileinto imap4flags ... ": SIEVE capability */
+	bool starttls;      /* offered */
+	struct strbuf sasl; /* " PLAIN OAUTHBEARER ": SASL capability */
 };
 
-enum resp { RESP_OK, RESP_NO, RESP_BYE };
+/* RESP_STRING: a string alone on its line (an AUTHENTICATE challenge). */
+enum resp { RESP_OK, RESP_NO, RESP_BYE, RESP_STRING };
 
 static int
 lost(struct sieve_session *s, struct fct_error *err)
@@ -152,16 +162,8 @@ capability(struct sieve_session *s, const char *p)
 		s->starttls = true;
 	else if (strcasecmp(name.buf, "SASL") == 0) {
 		/* Space-separated mechanism names. */
-		const char *m = value.buf;
-		size_t len;
-
-		while (*m != '\0') {
-			len = strcspn(m, " ");
-			if (len == 5 && strncasecmp(m, "PLAIN", 5) == 0)
-				s->plain = true;
-			m += len;
-			m += strspn(m, " ");
-		}
+		strbuf_reset(&s->sasl);
+		strbuf_addf(&s->sasl, " %s ", value.buf);
 	} else if (strcasecmp(name.buf, "SIEVE") == 0) {
 		strbuf_reset(&s->ext);
 		strbuf_addf(&s->ext, " %s ", value.buf);
@@ -173,11 +175,23 @@ out:
 
 /*
  * Reads lines up to the response (OK, NO, BYE), taking capability lines
- * when caps; the response's text in *text (may be NULL).
+ * when caps; the response's text in *text (may be NULL). With strings
+ * (AUTHENTICATE), a string line is a challenge instead: *resp is
+ * RESP_STRING and *text the string.
  */
+static int read_response_ex(struct sieve_session *s, bool caps, bool strings,
+    enum resp *resp, struct strbuf *text, struct fct_error *err);
+
 static int
 read_response(struct sieve_session *s, bool caps, enum resp *resp,
     struct strbuf *text, struct fct_error *err)
+{
+	return read_response_ex(s, caps, false, resp, text, err);
+}
+
+static int
+read_response_ex(struct sieve_session *s, bool caps, bool strings,
+    enum resp *resp, struct strbuf *text, struct fct_error *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	const char *line, *p;
@@ -190,6 +204,14 @@ read_response(struct sieve_session *s, bool caps, enum resp *resp,
 		line = mailstream_read_line_remove_eol(s->stream, s->line);
 		if (line == NULL) {
 			rc = lost(s, err);
+			break;
+		}
+		if (strings && (line[0] == '"' || line[0] == '{')) {
+			char *str = xstrdup(line);
+
+			*resp = RESP_STRING;
+			rc = read_string(s, str, text, err);
+			free(str);
 			break;
 		}
 		if (line[0] == '"') {
@@ -292,52 +314,121 @@ starttls(struct sieve_session *s, struct fct_error *err)
 		return -1;
 	/* What was said in plaintext no longer counts (RFC 5804 2.2). */
 	s->starttls = false;
-	s->plain = false;
+	strbuf_reset(&s->sasl);
 	strbuf_reset(&s->ext);
 	return expect_ok(s, true, "failed after STARTTLS", err);
 }
 
+static bool
+offers(void *arg, const char *mech)
+{
+	const struct sieve_session *s = arg;
+	char *word = xasprintf(" %s ", mech);
+	bool has = s->sasl.len > 0 && strcasestr(s->sasl.buf, word) != NULL;
+
+	free(word);
+	return has;
+}
+
+/* Sends `"TEXT"` on its own line (base64 needs no escaping), private. */
 static int
-login(struct sieve_session *s, const struct config_account *acct,
+send_string(struct sieve_session *s, const char *text, struct fct_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&line, "\"%s\"\r\n", text);
+	rc = send_text(s, line.buf, line.len, err);
+	net_sasl_wipe(&line);
+	return rc;
+}
+
+/* One AUTHENTICATE with cred: a net_login_fn. */
+static int
+authenticate(void *session, const struct net_credential *cred, bool *rejected,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
-	struct strbuf raw = STRBUF_INIT, cmd = STRBUF_INIT;
-	int rc = -1;
+	struct sieve_session *s = session;
+	struct strbuf cmd = STRBUF_INIT, ir = STRBUF_INIT, text = STRBUF_INIT,
+		      why = STRBUF_INIT;
+	enum net_sasl_mech mech;
+	enum resp r = RESP_BYE;
+	int rc = -1, challenges = 0;
 
-	if (!s->plain)
+	*rejected = false;
+	if (net_sasl_choose(cred, offers, s, &mech) != 0)
 		return fct_error_set(err,
-		    "ManageSieve server '%s' offers no SASL PLAIN", s->ep.host);
-	if (net_credential_get(acct, &cred, err) != 0)
+		    "ManageSieve server '%s' offers no SASL %s", s->ep.host,
+		    cred->kind == NET_CRED_OAUTH2
+			? "OAUTHBEARER or XOAUTH2 for an OAuth2 token"
+			: "PLAIN for a password");
+	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &ir, err) != 0)
 		return -1;
-	if (cred.kind != NET_CRED_PASSWORD) {
-		fct_error_set(err,
-		    "account '%s': ManageSieve needs a password, not an "
-		    "OAuth2 token",
-		    acct->name);
+	strbuf_addf(&cmd, "AUTHENTICATE \"%s\" \"", net_sasl_name(mech));
+	strbuf_add(&cmd, ir.buf, ir.len);
+	strbuf_addstr(&cmd, "\"\r\n");
+	if (send_text(s, cmd.buf, cmd.len, err) != 0)
+		goto out;
+	for (;;) {
+		strbuf_reset(&text);
+		if (read_response_ex(s, false, true, &r, &text, err) != 0)
+			goto out;
+		if (r != RESP_STRING)
+			break;
+		/* A challenge: the server's error report, acknowledged. */
+		if (challenges++ == 0) {
+			net_sasl_describe_challenge(&why, text.buf);
+			rc = send_string(s, net_sasl_error_reply(mech), err);
+		} else
+			rc = send_string(s, "*", err);
+		if (rc != 0)
+			goto out;
+		rc = -1;
+	}
+	if (r == RESP_OK) {
+		rc = 0;
 		goto out;
 	}
-	/* authzid NUL authcid NUL password (RFC 4616). NEEDSWORK: main's
-	 * net_login/net_sasl_initial do this (and OAUTHBEARER): use them
-	 * once merged. */
-	strbuf_addch(&raw, '\0');
-	strbuf_addstr(&raw, cred.user);
-	strbuf_addch(&raw, '\0');
-	strbuf_addstr(&raw, cred.secret);
-	strbuf_addstr(&cmd, "AUTHENTICATE \"PLAIN\" \"");
-	net_base64_encode(&cmd, raw.buf, raw.len);
-	strbuf_addstr(&cmd, "\"\r\n");
-	if (send_text(s, cmd.buf, cmd.len, err) == 0)
-		rc = expect_ok(s, false, "refused the login", err);
+	*rejected = r == RESP_NO;
+	fct_error_set(err,
+	    "ManageSieve server '%s' refused the login as '%s': %s%s",
+	    s->ep.host, cred->user, text.len > 0 ? text.buf : "no reason given",
+	    why.buf);
 out:
-	if (raw.len > 0)
-		memset(raw.buf, 0, raw.len);
-	if (cmd.len > 0)
-		memset(cmd.buf, 0, cmd.len);
-	strbuf_release(&raw);
-	strbuf_release(&cmd);
-	net_credential_release(&cred);
+	net_sasl_wipe(&cmd);
+	net_sasl_wipe(&ir);
+	strbuf_release(&text);
+	strbuf_release(&why);
 	return rc;
+}
+
+int
+sieve_session_login(struct sieve_session *s, const struct config_account *acct,
+    struct fct_error *err)
+{
+	return net_login(acct, authenticate, s, err);
+}
+
+int
+sieve_session_greet(mailstream *stream, const struct net_endpoint *ep,
+    struct sieve_session **out, struct fct_error *err)
+{
+	struct sieve_session *s = xcalloc(1, sizeof *s);
+
+	*out = NULL;
+	strbuf_init(&s->ext, 0);
+	strbuf_init(&s->sasl, 0);
+	s->ep = *ep;
+	s->stream = stream;
+	s->line = mmap_string_new("");
+	if (expect_ok(s, true, "refused the connection", err) != 0) {
+		mailstream_close(s->stream);
+		s->stream = NULL;
+		sieve_session_close(&s);
+		return -1;
+	}
+	*out = s;
+	return 0;
 }
 
 int
@@ -345,15 +436,12 @@ sieve_session_attach(mailstream *stream, const struct net_endpoint *ep,
     const struct config_account *acct, struct sieve_session **out,
     struct fct_error *err)
 {
-	struct sieve_session *s = xcalloc(1, sizeof *s);
+	struct sieve_session *s;
 
 	*out = NULL;
-	strbuf_init(&s->ext, 0);
-	s->ep = *ep;
-	s->stream = stream;
-	s->line = mmap_string_new("");
-	if (expect_ok(s, true, "refused the connection", err) != 0 ||
-	    starttls(s, err) != 0 || login(s, acct, err) != 0) {
+	if (sieve_session_greet(stream, ep, &s, err) != 0)
+		return -1;
+	if (starttls(s, err) != 0 || sieve_session_login(s, acct, err) != 0) {
 		/* Not a polite LOGOUT: the session never got that far. */
 		mailstream_close(s->stream);
 		s->stream = NULL;
@@ -466,6 +554,7 @@ sieve_session_close(struct sieve_session **sp)
 	if (s->line != NULL)
 		mmap_string_free(s->line);
 	strbuf_release(&s->ext);
+	strbuf_release(&s->sasl);
 	free(s);
 	*sp = NULL;
 }

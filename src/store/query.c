@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "facteur/query.h"
@@ -61,6 +62,92 @@ static const struct query_sql_schema schema = {
 	.fts = NULL, /* chosen per call */
 };
 
+/*
+ * Which trigrams are common, for the prefilter (query_sql_fts.common):
+ * estimated once per query from the header fields of the newest rows,
+ * lowercased (ASCII). A trigram in more than one sampled row in
+ * COMMON_SHARE is common: its list in the index is long, and a run's
+ * rare trigrams find the same rows for a fraction of the reading
+ * (doc/benchmarks.md, "The query layer's prefilter"). Bodies are not
+ * sampled, and the query layer never asks about terms on bodies. Without
+ * enough rows to judge, nothing is common: whole runs, as before.
+ */
+#define SAMPLE_ROWS 96
+#define SAMPLE_MIN 32
+#define COMMON_SHARE 8
+
+struct tri_sample {
+	struct store *st;
+	bool loaded;
+	char **rows; /* owned, lowercased */
+	size_t n;
+};
+
+static void
+sample_load(struct tri_sample *ts)
+{
+	static const char sql[] =
+	    "SELECT coalesce(subject, '') || char(10) || "
+	    "coalesce(from_text, '') || char(10) || coalesce(to_text, '') || "
+	    "char(10) || coalesce(cc_text, '') || char(10) || "
+	    "coalesce(list_id, '') FROM messages ORDER BY id DESC LIMIT ?1";
+	sqlite3_stmt *s = NULL;
+	const unsigned char *t;
+	char *c;
+
+	ts->loaded = true;
+	ts->rows = xcalloc(SAMPLE_ROWS, sizeof *ts->rows);
+	/* An estimate only: a failure leaves the sample empty. */
+	if (sqlite3_prepare_v2(ts->st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(s);
+		return;
+	}
+	sqlite3_bind_int(s, 1, SAMPLE_ROWS);
+	while (ts->n < SAMPLE_ROWS && sqlite3_step(s) == SQLITE_ROW) {
+		if ((t = sqlite3_column_text(s, 0)) == NULL)
+			continue;
+		ts->rows[ts->n] = xstrdup((const char *)t);
+		for (c = ts->rows[ts->n]; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c + 32);
+		ts->n++;
+	}
+	sqlite3_finalize(s);
+}
+
+static void
+sample_release(struct tri_sample *ts)
+{
+	size_t i;
+
+	for (i = 0; i < ts->n; i++)
+		free(ts->rows[i]);
+	free(ts->rows);
+}
+
+static bool
+tri_common(void *arg, const char *t)
+{
+	struct tri_sample *ts = arg;
+	char low[4];
+	size_t i, hits = 0;
+
+	/* Non-ASCII: the sample's folding would not be FTS5's; keep it. */
+	for (i = 0; i < 3; i++) {
+		if (t[i] == '\0' || (unsigned char)t[i] >= 0x80)
+			return false;
+		low[i] = t[i] >= 'A' && t[i] <= 'Z' ? (char)(t[i] + 32) : t[i];
+	}
+	low[3] = '\0';
+	if (!ts->loaded)
+		sample_load(ts);
+	if (ts->n < SAMPLE_MIN)
+		return false;
+	for (i = 0; i < ts->n; i++)
+		hits += strstr(ts->rows[i], low) != NULL;
+	return hits * COMMON_SHARE > ts->n;
+}
+
 static int
 sql_match(int argc, const char *const *argv, bool *result, void *arg,
     struct fct_error *err)
@@ -90,6 +177,8 @@ store_msg_query_page(struct store *st, int64_t folder_id, const struct query *q,
 	struct strbuf where = STRBUF_INIT;
 	struct query_sql_params qp = QUERY_SQL_PARAMS_INIT;
 	struct query_sql_schema s;
+	struct query_sql_fts fts;
+	struct tri_sample ts = { st, false, NULL, 0 };
 	struct store_param *params = NULL;
 	size_t i;
 	int rc = -1;
@@ -107,6 +196,12 @@ store_msg_query_page(struct store *st, int64_t folder_id, const struct query *q,
 		s.fts = &fts_walk;
 	else
 		s.fts = &fts_lookup;
+	if (s.fts != NULL) {
+		fts = *s.fts;
+		fts.common = tri_common;
+		fts.common_arg = &ts;
+		s.fts = &fts;
+	}
 	if (q != NULL && query_to_sql(q, &s, now, &where, &qp, err) != 0)
 		goto out;
 	if (qp.n > 0)
@@ -124,6 +219,7 @@ store_msg_query_page(struct store *st, int64_t folder_id, const struct query *q,
 	    params, qp.n, order, offset, limit, fn, arg, err);
 out:
 	free(params);
+	sample_release(&ts);
 	query_sql_params_release(&qp);
 	strbuf_release(&where);
 	return rc;

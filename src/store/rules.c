@@ -154,3 +154,25 @@ store_rules_query(struct store *st, int64_t folder_id, const struct query *q,
 	store_rules_show_pending(st, old);
 	return rc;
 }
+
+int
+store_rules_body_text(struct store *st, int64_t msg_id, char **text,
+    struct fct_error *err)
+{
+	static const char sql[] = "SELECT text FROM bodies WHERE msg_id = ?1";
+	const unsigned char *t;
+	sqlite3_stmt *s;
+	int rc;
+
+	*text = NULL;
+	if ((s = store_stmt(st, STORE_STMT_RULES_BODY, sql, err)) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, msg_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && (t = sqlite3_column_text(s, 0)) != NULL)
+		*text = xstrdup((const char *)t);
+	store_stmt_done(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : store_error_read(st, err);
+}

@@ -86,9 +86,9 @@ local_flag(struct store *st, int64_t folder_id, const struct sync_job_spec *j,
 }
 
 int
-sync_local_job(struct store *st, const char *kind,
-    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
-    struct fct_error *err)
+sync_local_apply(struct store *st, const char *kind,
+    const struct sync_job_spec *j, const char *dest_role,
+    struct imap_copyuid *cu, unsigned *done, struct fct_error *err)
 {
 	struct store_folder f = STORE_FOLDER_INIT, dest = STORE_FOLDER_INIT;
 	struct store_msg m = STORE_MSG_INIT;
@@ -97,8 +97,6 @@ sync_local_job(struct store *st, const char *kind,
 	int found, rc = -1;
 
 	*done = 0;
-	if (store_begin(st, err) != 0)
-		return -1;
 	if ((found = store_folder_get(st, j->folder, &f, err)) <= 0) {
 		if (found == 0)
 			fct_error_set(err, "no folder '%s'", j->folder);
@@ -123,7 +121,7 @@ sync_local_job(struct store *st, const char *kind,
 			*done += found > 0;
 		}
 	} else if (strcmp(kind, "move") == 0 && j->dest != NULL) {
-		if (store_local_folder(st, j->dest, NULL, &dest, err) != 0)
+		if (store_local_folder(st, j->dest, dest_role, &dest, err) != 0)
 			goto out;
 		if (dest.id == f.id) {
 			fct_error_set(err, "cannot move from '%s' to itself",
@@ -149,18 +147,29 @@ sync_local_job(struct store *st, const char *kind,
 		    kind, j->folder);
 		goto out;
 	}
-	if (store_local_recount(st, err) != 0 || store_commit(st, err) != 0)
-		goto out;
 	rc = 0;
 out:
-	if (rc != 0) {
-		store_rollback(st);
-		*done = 0;
-		if (cu != NULL)
-			cu->src.n = cu->dst.n = 0;
-	}
 	store_msg_release(&m);
 	store_folder_release(&f);
 	store_folder_release(&dest);
 	return rc;
+}
+
+int
+sync_local_job(struct store *st, const char *kind,
+    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
+    struct fct_error *err)
+{
+	*done = 0;
+	if (store_begin(st, err) != 0)
+		return -1;
+	if (sync_local_apply(st, kind, j, NULL, cu, done, err) != 0 ||
+	    store_local_recount(st, err) != 0 || store_commit(st, err) != 0) {
+		store_rollback(st);
+		*done = 0;
+		if (cu != NULL)
+			cu->src.n = cu->dst.n = 0;
+		return -1;
+	}
+	return 0;
 }

@@ -340,3 +340,15 @@ out:
 	pop_msg_list_release(&list);
 	return rc;
 }
+
+int
+sync_pop_rules_mark(void *arg, struct store *st,
+    const struct store_folder *folder, const struct store_msg *m,
+    const char *raw, size_t len, struct fct_error *err)
+{
+	(void)arg;
+	(void)folder;
+	(void)raw;
+	(void)len;
+	return store_rules_pending_add(st, m->id, err);
+}

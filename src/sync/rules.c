@@ -7,11 +7,14 @@
  * Design.
  *  - Which messages: the folder's pending ones (new mail, SYNC_F_RULES),
  *    a list of UIDs (the index's tagged messages), or the whole folder.
- *    Lists are matched in memory with query_match on the cached row; a
- *    whole folder runs one SQL query per rule (store_msg_query, with its
- *    trigram prefilter), and the (message, rule) pairs found are replayed
- *    per message in the file's order, so `stop` and the conflict rules
- *    behave exactly as in memory (rules_plan_add does both).
+ *    Every path tries each rule behind a cheap necessary condition of its
+ *    query (walk_prepare, need_eval), then query_match on the cached row.
+ *    Pending mail and lists go message by message, reading a body's text
+ *    from the cache for the rules on bodies. A whole folder is read once
+ *    (on_row), its rules on bodies run as SQL (store_rules_query), and the
+ *    (message, rule) pairs found are replayed per message in the file's
+ *    order, so `stop` and the conflict rules behave exactly as message by
+ *    message (rules_plan_add does both).
  *  - Once: the evaluation, the jobs and the unmarking of the pending
  *    messages evaluated happen inside one write transaction. Nothing else
  *    can add a message between the read and the write, and a crash before
@@ -22,6 +25,13 @@
  *    move job per destination, each naming every message concerned, and
  *    queued flags first, then copies, then moves, so flags set at the
  *    source travel with the moved message.
+ *  - Local folders (a POP3 account's): no server holds the messages, so
+ *    the groups are applied to the cache at once (sync_local_apply), in
+ *    the same transaction, instead of being queued; copy is refused there
+ *    (a local message has one row), a missing destination is created, and
+ *    delete and spam move to the folder with the trash or junk role, else
+ *    to a local "Trash" or "Junk" created with that role: a rule never
+ *    destroys mail.
  *  - A rule that cannot work on this folder (its destination unknown or
  *    read-only, the folder itself read-only for what it does, no Trash or
  *    Junk for delete or spam) is left out with a reason, before anything
@@ -34,7 +44,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "facteur/store_pop.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 /* One message evaluated. */
 struct item {
@@ -73,6 +85,8 @@ struct ctx {
 	time_t now;
 	struct store_folder folder;
 	bool inbox;
+	bool local;         /* a local folder: plans applied at once */
+	bool *folder_local; /* when local: per c->folders.v, is it local */
 	char *trash, *junk; /* owned folder names, or NULL */
 	struct store_folder_list folders;
 	bool *usable; /* per rule: in scope and workable here */
@@ -85,6 +99,9 @@ struct ctx {
 	size_t npending, pending_alloc;
 	struct group *groups;
 	size_t ngroups, groups_alloc;
+	struct walk *walk;     /* the rules' conditions (walk_prepare) */
+	struct fct_error *err; /* for callbacks: where a failure goes */
+	bool failed;           /* a callback failed (err says why) */
 };
 
 static void problem(struct ctx *c, const struct rule *r,
@@ -152,6 +169,15 @@ check_dest(struct ctx *c, const struct rule *r, const struct rule_action *a,
 	const struct store_folder *f = find_folder(c, name);
 	const char *hint;
 
+	if (f == NULL && c->local)
+		return true; /* created at once, as `facteur move` does */
+	if (f != NULL && c->local && !c->folder_local[f - c->folders.v]) {
+		problem(c, r, a,
+		    "rule '%s': cannot %s to '%s': it is a server's folder, "
+		    "and '%s' is local",
+		    r->name, verb, name, c->folder.name);
+		return false;
+	}
 	if (f == NULL) {
 		hint = closest_folder(c, name);
 		if (hint != NULL)
@@ -210,6 +236,13 @@ check_rule(struct ctx *c, const struct rule *r)
 			break;
 		}
 		verb = rules_action_name(a->kind);
+		if (c->local && a->kind == RULE_ACTION_COPY) {
+			problem(c, r, a,
+			    "rule '%s': cannot copy in local folder '%s': a "
+			    "POP3 account's message has one copy (use move)",
+			    r->name, c->folder.name);
+			return false;
+		}
 		if (!allowed(c->folder.rights, need)) {
 			problem(c, r, a,
 			    "rule '%s': cannot %s in '%s': your rights there "
@@ -255,12 +288,28 @@ prepare(struct ctx *c, const char *folder, struct fct_error *err)
 		    c->account);
 	if (store_folder_list(c->st, &c->folders, err) != 0)
 		return -1;
+	if ((found = store_folder_is_local(c->st, c->folder.id, err)) < 0)
+		return -1;
+	c->local = found == 1;
 	c->inbox =
 	    (c->folder.role != NULL && strcmp(c->folder.role, "inbox") == 0) ||
 	    strcasecmp(c->folder.name, "INBOX") == 0;
+	if (c->local) {
+		c->folder_local =
+		    xcalloc(c->folders.n + 1, sizeof *c->folder_local);
+		for (i = 0; i < c->folders.n; i++) {
+			if ((found = store_folder_is_local(c->st,
+				 c->folders.v[i].id, err)) < 0)
+				return -1;
+			c->folder_local[i] = found == 1;
+		}
+	}
 	for (i = 0; i < c->folders.n; i++) {
 		const char *role = c->folders.v[i].role;
 
+		/* A local folder's Trash and Junk are local too. */
+		if (c->local && !c->folder_local[i])
+			continue;
 		if (role != NULL && strcmp(role, "trash") == 0 &&
 		    c->trash == NULL)
 			c->trash = xstrdup(c->folders.v[i].name);
@@ -268,6 +317,11 @@ prepare(struct ctx *c, const char *folder, struct fct_error *err)
 		    c->junk == NULL)
 			c->junk = xstrdup(c->folders.v[i].name);
 	}
+	/* Local folders get theirs when first used. */
+	if (c->local && c->trash == NULL)
+		c->trash = xstrdup("Trash");
+	if (c->local && c->junk == NULL)
+		c->junk = xstrdup("Junk");
 	c->usable = xcalloc(c->rs->n + 1, sizeof *c->usable);
 	for (i = 0; i < c->rs->n; i++) {
 		r = &c->rs->v[i];
@@ -307,29 +361,6 @@ item_add(struct ctx *c, int64_t id, uint32_t uid)
 	it->id = id;
 	it->uid = uid;
 	return it;
-}
-
-/* In memory: every usable rule, in order, on one cached message. */
-static void
-eval_msg(struct ctx *c, const struct store_msg *m)
-{
-	struct query_msg q;
-	struct item *it = item_add(c, m->id, m->uid);
-	size_t i;
-
-	to_query_msg(m, &q);
-	it->from = m->from_text != NULL ? xstrdup(m->from_text) : NULL;
-	it->subject = m->subject != NULL ? xstrdup(m->subject) : NULL;
-	for (i = 0; i < c->rs->n && !it->plan.stopped; i++)
-		if (c->usable[i] && query_match(c->rs->v[i].when, &q, c->now))
-			rules_plan_add(&it->plan, &c->rs->v[i]);
-}
-
-static int
-on_pending(const struct store_msg *m, void *arg)
-{
-	eval_msg(arg, m);
-	return 0;
 }
 
 static int
@@ -596,15 +627,21 @@ need_eval(const struct need *n, const struct row_fields *f)
 	return true;
 }
 
-/* One rule of the walk: its condition, or NULL when it runs as SQL. */
+/*
+ * One rule's condition: the necessary condition on a row's fields, or,
+ * for a rule that looks at bodies, none (the body is read for it; the
+ * whole-folder path runs such rules as SQL instead).
+ */
 struct walk_rule {
-	struct need *need; /* owned */
-	bool sql;
+	struct need *need; /* owned; NULL when body */
+	bool body;
 };
 
 struct walk {
 	struct ctx *c;
 	struct walk_rule *rules; /* parallel to c->rs->v */
+	size_t nrows;            /* usable rules that are not body rules */
+	size_t nbody;            /* usable body rules */
 	struct row_fields f;
 };
 
@@ -632,6 +669,121 @@ lower_field(struct walk *w, enum need_field f, const char *s)
 	}
 }
 
+static void
+fill_fields(struct walk *w, const struct store_msg *m)
+{
+	lower_field(w, NF_FROM, m->from_text);
+	lower_field(w, NF_TO, m->to_text);
+	lower_field(w, NF_CC, m->cc_text);
+	lower_field(w, NF_SUBJECT, m->subject);
+	lower_field(w, NF_LIST, m->list_id);
+}
+
+/* The conditions of the usable rules, once per run; c->walk owned. */
+static int
+walk_prepare(struct ctx *c, struct fct_error *err)
+{
+	struct query_imap_key *k = NULL;
+	struct walk *w = xcalloc(1, sizeof *w);
+	bool exact;
+	size_t i;
+
+	c->walk = w;
+	w->c = c;
+	w->rules = xcalloc(c->rs->n + 1, sizeof *w->rules);
+	for (i = 0; i < NF__COUNT; i++)
+		strbuf_init(&w->f.text[i], 0);
+	for (i = 0; i < c->rs->n; i++) {
+		if (!c->usable[i])
+			continue;
+		if (query_to_imap(c->rs->v[i].when, c->now, &k, &exact, err) !=
+		    0)
+			return -1;
+		w->rules[i].body = key_uses_body(k);
+		if (w->rules[i].body)
+			w->nbody++;
+		else {
+			w->rules[i].need = need_of(k);
+			w->nrows++;
+		}
+		query_imap_key_free(&k);
+	}
+	return 0;
+}
+
+static void
+walk_free(struct walk **wp, size_t nrules)
+{
+	struct walk *w = *wp;
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < nrules; i++)
+		need_free(&w->rules[i].need);
+	free(w->rules);
+	for (i = 0; i < NF__COUNT; i++)
+		strbuf_release(&w->f.text[i]);
+	free(w);
+	*wp = NULL;
+}
+
+/*
+ * Pending mail and lists of UIDs: every usable rule, in order, on one
+ * cached message, each behind its necessary condition as in the
+ * whole-folder walk; a rule on bodies reads the message's body text from
+ * the cache (once), so that `body:` means the same as in a search. Mail
+ * whose body is not fetched has none: `body:` is false there.
+ */
+static int
+eval_msg(struct ctx *c, const struct store_msg *m, struct fct_error *err)
+{
+	struct walk *w = c->walk;
+	struct query_msg q;
+	struct item *it = item_add(c, m->id, m->uid);
+	char *body = NULL;
+	bool body_read = false;
+	size_t i;
+	int rc = 0;
+
+	it->from = m->from_text != NULL ? xstrdup(m->from_text) : NULL;
+	it->subject = m->subject != NULL ? xstrdup(m->subject) : NULL;
+	if (w->nrows > 0)
+		fill_fields(w, m);
+	to_query_msg(m, &q);
+	for (i = 0; i < c->rs->n && !it->plan.stopped; i++) {
+		if (!c->usable[i])
+			continue;
+		if (w->rules[i].body && !body_read) {
+			body_read = true;
+			if (store_rules_body_text(c->st, m->id, &body, err) <
+			    0) {
+				rc = -1;
+				break;
+			}
+			q.body = body;
+		} else if (!w->rules[i].body &&
+		    !need_eval(w->rules[i].need, &w->f))
+			continue;
+		if (query_match(c->rs->v[i].when, &q, c->now))
+			rules_plan_add(&it->plan, &c->rs->v[i]);
+	}
+	free(body);
+	return rc;
+}
+
+static int
+on_pending(const struct store_msg *m, void *arg)
+{
+	struct ctx *c = arg;
+
+	if (eval_msg(c, m, c->err) != 0) {
+		c->failed = true;
+		return 1;
+	}
+	return 0;
+}
+
 static int
 on_row(const struct store_msg *m, void *arg)
 {
@@ -640,14 +792,10 @@ on_row(const struct store_msg *m, void *arg)
 	struct query_msg q;
 	size_t i;
 
-	lower_field(w, NF_FROM, m->from_text);
-	lower_field(w, NF_TO, m->to_text);
-	lower_field(w, NF_CC, m->cc_text);
-	lower_field(w, NF_SUBJECT, m->subject);
-	lower_field(w, NF_LIST, m->list_id);
+	fill_fields(w, m);
 	to_query_msg(m, &q);
 	for (i = 0; i < c->rs->n; i++) {
-		if (!c->usable[i] || w->rules[i].sql ||
+		if (!c->usable[i] || w->rules[i].body ||
 		    !need_eval(w->rules[i].need, &w->f) ||
 		    !query_match(c->rs->v[i].when, &q, c->now))
 			continue;
@@ -662,52 +810,27 @@ static int
 eval_folder(struct ctx *c, struct fct_error *err)
 {
 	struct store_msg m = STORE_MSG_INIT;
-	struct query_imap_key *k = NULL;
 	struct item *it = NULL;
-	struct walk w;
-	size_t i, nwalk = 0;
-	bool exact, old;
-	int rc = 0;
+	struct walk *w = c->walk;
+	size_t i;
+	bool old;
+	int rc;
 
-	memset(&w, 0, sizeof w);
-	w.c = c;
-	w.rules = xcalloc(c->rs->n + 1, sizeof *w.rules);
-	for (i = 0; i < NF__COUNT; i++)
-		strbuf_init(&w.f.text[i], 0);
-	for (i = 0; rc == 0 && i < c->rs->n; i++) {
-		if (!c->usable[i])
-			continue;
-		rc = query_to_imap(c->rs->v[i].when, c->now, &k, &exact, err);
-		if (rc != 0)
-			break;
-		w.rules[i].sql = key_uses_body(k);
-		if (!w.rules[i].sql) {
-			w.rules[i].need = need_of(k);
-			nwalk++;
-		}
-		query_imap_key_free(&k);
-	}
-	if (rc == 0)
-		rc = store_rules_pending_select(c->st, c->folder.id,
-		    on_pending_id, c, err);
-	if (rc == 0 && nwalk > 0) {
+	rc = store_rules_pending_select(c->st, c->folder.id, on_pending_id, c,
+	    err);
+	if (rc == 0 && w->nrows > 0) {
 		old = store_rules_show_pending(c->st, true);
 		rc = store_msg_query(c->st, c->folder.id, NULL, c->now,
-		    "uid ASC", 0, on_row, &w, err);
+		    "uid ASC", 0, on_row, w, err);
 		store_rules_show_pending(c->st, old);
 	}
 	for (i = 0; rc == 0 && i < c->rs->n; i++) {
-		if (!c->usable[i] || !w.rules[i].sql)
+		if (!c->usable[i] || !w->rules[i].body)
 			continue;
 		c->rule = i;
 		rc = store_rules_query(c->st, c->folder.id, c->rs->v[i].when,
 		    c->now, on_match, c, err);
 	}
-	for (i = 0; i < c->rs->n; i++)
-		need_free(&w.rules[i].need);
-	free(w.rules);
-	for (i = 0; i < NF__COUNT; i++)
-		strbuf_release(&w.f.text[i]);
 	if (rc != 0)
 		return -1;
 	if (c->npairs > 0)
@@ -747,7 +870,8 @@ eval_uids(struct ctx *c, const uint32_t *uids, size_t n, struct fct_error *err)
 			break;
 		if (found == 0)
 			continue; /* gone meanwhile: nothing to do */
-		eval_msg(c, &m);
+		if (eval_msg(c, &m, err) != 0)
+			break;
 	}
 	store_msg_release(&m);
 	return i == n ? 0 : -1;
@@ -879,6 +1003,45 @@ queue_jobs(struct ctx *c, struct fct_error *err)
 	return rc;
 }
 
+/*
+ * A local folder: the groups applied to the cache at once, in the
+ * caller's transaction, in the same order as queue_jobs.
+ */
+static int
+apply_local(struct ctx *c, struct fct_error *err)
+{
+	static const char *const order[] = { "flag", "move" };
+	struct sync_job_spec spec;
+	struct group *g;
+	const char *role;
+	unsigned done;
+	size_t i, k;
+
+	for (k = 0; k < FCT_ARRAY_LEN(order); k++) {
+		for (i = 0; i < c->ngroups; i++) {
+			g = &c->groups[i];
+			if (strcmp(g->kind, order[k]) != 0)
+				continue;
+			memset(&spec, 0, sizeof spec);
+			spec.folder = c->folder.name;
+			spec.uids = g->uids;
+			spec.nuids = g->n;
+			spec.dest = g->dest;
+			spec.op = g->op;
+			spec.flags = g->flags;
+			spec.keywords = g->keywords;
+			role = g->dest == NULL               ? NULL
+			    : strcmp(g->dest, c->trash) == 0 ? "trash"
+			    : strcmp(g->dest, c->junk) == 0  ? "junk"
+							     : NULL;
+			if (sync_local_apply(c->st, g->kind, &spec, role, NULL,
+				&done, err) != 0)
+				return -1;
+		}
+	}
+	return store_local_recount(c->st, err);
+}
+
 static int
 unmark(struct ctx *c, bool bulk, struct fct_error *err)
 {
@@ -940,7 +1103,9 @@ ctx_release(struct ctx *c)
 	free(c->groups);
 	free(c->pairs);
 	free(c->pending);
+	walk_free(&c->walk, c->rs->n);
 	free(c->usable);
+	free(c->folder_local);
 	free(c->trash);
 	free(c->junk);
 	store_folder_list_release(&c->folders);
@@ -970,10 +1135,15 @@ sync_rules_apply(struct store *st, const char *account, const struct rules *rs,
 	/* The evaluation inside the write transaction: see the top. */
 	if (!dry && store_begin(st, err) != 0)
 		goto out;
-	if (flags & SYNC_RULES_PENDING)
+	c.err = err;
+	if (walk_prepare(&c, err) != 0)
+		rc = -1;
+	else if (flags & SYNC_RULES_PENDING) {
 		rc = store_rules_pending_select(st, c.folder.id, on_pending, &c,
 		    err);
-	else if (uids != NULL)
+		if (rc == 0 && c.failed)
+			rc = -1;
+	} else if (uids != NULL)
 		rc = eval_uids(&c, uids, nuids, err);
 	else
 		rc = eval_folder(&c, err);
@@ -983,7 +1153,8 @@ sync_rules_apply(struct store *st, const char *account, const struct rules *rs,
 	}
 	if (!dry) {
 		if (rc == 0)
-			rc = queue_jobs(&c, err);
+			rc = c.local ? apply_local(&c, err)
+				     : queue_jobs(&c, err);
 		if (rc == 0)
 			rc = unmark(&c,
 			    !(flags & SYNC_RULES_PENDING) && uids == NULL, err);
@@ -998,6 +1169,99 @@ sync_rules_apply(struct store *st, const char *account, const struct rules *rs,
 		report(&c);
 out:
 	ctx_release(&c);
+	return rc;
+}
+
+/* --- Bodies for the rules on new mail --------------------------------- */
+
+struct body_want {
+	struct store *st;
+	uint32_t *uids;
+	size_t n, alloc;
+	struct fct_error *err;
+	bool failed;
+};
+
+static int
+on_pending_body(const struct store_msg *m, void *arg)
+{
+	struct body_want *b = arg;
+	char *text = NULL;
+	int found;
+
+	if (m->size > SYNC_RULES_BODY_MAX)
+		return 0;
+	if ((found = store_rules_body_text(b->st, m->id, &text, b->err)) < 0) {
+		b->failed = true;
+		return 1;
+	}
+	free(text);
+	if (found == 0) {
+		FCT_ALLOC_GROW(b->uids, b->n + 1, b->alloc);
+		b->uids[b->n++] = m->uid;
+	}
+	return 0;
+}
+
+/* Whether some rule in scope for (account, folder) looks at bodies. */
+static int
+rules_want_bodies(const struct rules *rs, const char *account,
+    const struct store_folder *f, bool *want, struct fct_error *err)
+{
+	struct query_imap_key *k = NULL;
+	bool inbox, exact;
+	size_t i;
+
+	*want = false;
+	inbox = (f->role != NULL && strcmp(f->role, "inbox") == 0) ||
+	    strcasecmp(f->name, "INBOX") == 0;
+	for (i = 0; i < rs->n && !*want; i++) {
+		if (!rules_in_scope(&rs->v[i], account, f->name, inbox))
+			continue;
+		if (query_to_imap(rs->v[i].when, time(NULL), &k, &exact, err) !=
+		    0)
+			return -1;
+		*want = key_uses_body(k);
+		query_imap_key_free(&k);
+	}
+	return 0;
+}
+
+int
+sync_rules_fetch_bodies(struct imap_session *s, struct store *st,
+    const char *account, const struct rules *rs, const char *folder,
+    uint64_t budget, unsigned *fetched, struct fct_error *err)
+{
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct body_want b;
+	bool want;
+	int found, rc = -1;
+
+	*fetched = 0;
+	memset(&b, 0, sizeof b);
+	b.st = st;
+	b.err = err;
+	if ((found = store_folder_get(st, folder, &f, err)) <= 0) {
+		if (found == 0)
+			fct_error_set(err, "no folder '%s' in the cache",
+			    folder);
+		goto out;
+	}
+	if (rules_want_bodies(rs, account, &f, &want, err) != 0)
+		goto out;
+	if (want &&
+	    (store_rules_pending_select(st, f.id, on_pending_body, &b, err) !=
+		    0 ||
+		b.failed))
+		goto out;
+	if (b.n > 0 &&
+	    sync_fetch_bodies(s, st, folder, b.uids, b.n, budget, fetched,
+		err) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(b.uids);
+	store_folder_release(&f);
 	return rc;
 }
 

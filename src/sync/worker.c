@@ -740,15 +740,21 @@ rules_wanted(struct sync_worker *w, const char *name)
 	return false;
 }
 
+/* One run of the rules (run_rules): the callbacks' argument. */
+struct rules_run {
+	struct sync_worker *w;
+	struct name_list dests; /* where messages went */
+};
+
 static void
 rules_problem(void *arg, const struct rule *r, const struct rule_action *a,
     const char *msg)
 {
-	struct sync_worker *w = arg;
+	struct rules_run *run = arg;
 
 	(void)r;
 	(void)a;
-	post(w, SYNC_EV_RULES_PROBLEM, event_new(w, NULL, msg));
+	post(run->w, SYNC_EV_RULES_PROBLEM, event_new(run->w, NULL, msg));
 }
 
 /*
@@ -757,13 +763,25 @@ rules_problem(void *arg, const struct rule *r, const struct rule_action *a,
  * again to show the result. Returns how many of the new messages left
  * the folder.
  */
+/* A message the rules sent elsewhere: that folder changed too. */
+static void
+rules_dest(void *arg, const struct sync_rules_result *r)
+{
+	struct rules_run *run = arg;
+
+	if (r->dest != NULL)
+		names_add(&run->dests, r->dest);
+}
+
 static unsigned
 run_rules(struct sync_worker *w, const char *name)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	struct sync_rules_callbacks cb = { NULL, rules_problem, w };
+	struct rules_run run = { w, { NULL, 0, 0 } };
+	struct sync_rules_callbacks cb = { rules_dest, rules_problem, &run };
 	struct sync_rules_stats stats;
 	struct rules empty;
+	size_t i;
 
 	memset(&empty, 0, sizeof empty);
 	if (sync_rules_apply(w->st, w->acct->name,
@@ -782,7 +800,43 @@ run_rules(struct sync_worker *w, const char *name)
 		w->jobs_owed = true;
 		names_add(&w->asked, name);
 	}
+	/* Jobs report their own folders; local changes are done already. */
+	for (i = 0; stats.jobs == 0 && i < run.dests.n; i++)
+		post_changed(w, run.dests.v[i]);
+	names_release(&run.dests);
 	return stats.moved;
+}
+
+/*
+ * The bodies the rules on bodies need, fetched before they run. False
+ * when that failed: the mail stays pending (hidden) for the next sync.
+ */
+static bool
+rules_bodies(struct sync_worker *w, const char *name, enum step *rc)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	unsigned fetched = 0;
+	int ret;
+
+	if (w->rules == NULL || w->rules->n == 0)
+		return true;
+	ret = sync_rules_fetch_bodies(w->s, w->st, w->acct->name, w->rules,
+	    name, SYNC_BODY_BUDGET, &fetched, &err);
+	/* A fetch selects the folder: the watched one is selected again by
+	 * the next step. */
+	if (ret != 0 || fetched > 0) {
+		free(w->selected);
+		w->selected = NULL;
+	}
+	if (ret == 0)
+		return true;
+	if (imap_session_broken(w->s))
+		*rc = broken(w, &err);
+	else
+		post_folder(w, SYNC_EV_FOLDER_FAILED, name, fct_error_msg(&err),
+		    0);
+	fct_error_release(&err);
+	return false;
 }
 
 static enum step
@@ -834,6 +888,8 @@ sync_one(struct sync_worker *w, const char *name)
 		    0);
 		fct_error_release(&err);
 	}
+	if (npending > 0 && !rules_bodies(w, name, &rc))
+		return rc;
 	if (npending > 0)
 		moved = run_rules(w, name);
 	if (stats.added > 0 || stats.changed > 0 || stats.expunged > 0 ||
@@ -1105,12 +1161,15 @@ pop_publish(struct sync_worker *w, struct pop_session *s)
 static enum step
 pop_round(struct sync_worker *w)
 {
-	struct fct_error err = FCT_ERROR_INIT;
+	struct fct_error err = FCT_ERROR_INIT, err2 = FCT_ERROR_INIT;
 	struct net_credential cred = NET_CREDENTIAL_INIT;
 	struct sync_pop_opts opts = { 0 };
 	struct sync_pop_stats stats;
 	struct pop_session *s = NULL;
 	enum step rc = STEP_BROKEN;
+	size_t npending = 0;
+	unsigned moved = 0;
+	bool synced;
 
 	post_state(w, SYNC_STATE_CONNECTING, NULL, NULL);
 	if (pop_session_open(w->acct, &s, &err) != 0) {
@@ -1134,7 +1193,24 @@ pop_round(struct sync_worker *w)
 	opts.now = time(NULL);
 	opts.progress = progress;
 	opts.progress_arg = w;
-	if (sync_pop(s, w->acct, w->st, &opts, &stats, &err) != 0) {
+	reload_rules(w);
+	if (rules_wanted(w, SYNC_POP_FOLDER))
+		opts.on_new = sync_pop_rules_mark;
+	synced = sync_pop(s, w->acct, w->st, &opts, &stats, &err) == 0;
+	/* New mail through the rules before anyone hears of it, also what
+	 * an interrupted session stored or a crash left pending; the
+	 * changes are made in the cache at once (local folders). */
+	if (!stop_asked(w)) {
+		if (store_rules_pending_count(w->st, 0, &npending, &err2) !=
+		    0) {
+			post_folder(w, SYNC_EV_FOLDER_FAILED, SYNC_POP_FOLDER,
+			    fct_error_msg(&err2), 0);
+			fct_error_release(&err2);
+		}
+		if (npending > 0)
+			moved = run_rules(w, SYNC_POP_FOLDER);
+	}
+	if (!synced) {
 		/* A stop cancels the stream: that is no news to the owner. */
 		if (stop_asked(w))
 			goto out;
@@ -1151,9 +1227,9 @@ pop_round(struct sync_worker *w)
 			post_folder(w, SYNC_EV_FOLDER_CHANGED, SYNC_POP_FOLDER,
 			    NULL, 0);
 		/* A first fill is not news; what arrives after it is. */
-		if (!stats.cold && stats.added > 0)
+		if (!stats.cold && stats.added > moved)
 			post_folder(w, SYNC_EV_NEW_MAIL, SYNC_POP_FOLDER, NULL,
-			    stats.added);
+			    stats.added - moved);
 	}
 	w->pop_next_ms = now_ms() + (int64_t)w->opt.poll_interval_s * 1000;
 	rc = STEP_OK;

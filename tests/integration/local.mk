@@ -28,3 +28,5 @@ TESTS += tests/integration/compose.sh
 TESTS += tests/integration/copyonce.sh
 # Reconnecting resumes the job a dropped connection interrupted.
 TESTS += tests/integration/resume.sh
+# Rules on POP3 arrival: filed in local folders by sync and worker, kill -9.
+TESTS += tests/integration/poprules.sh

@@ -5,7 +5,9 @@
 #  - mail submitted through Postfix (submission, STARTTLS, AUTH) while
 #    `facteur watch` runs is moved and flagged, or marked read with a
 #    keyword, on the server; `stop` keeps a later rule from running;
-#  - `facteur sync` runs the rules on the new mail it fetches;
+#  - `facteur sync` runs the rules on the new mail it fetches, a rule on
+#    bodies too (the bodies it needs are fetched first), and so does the
+#    watcher;
 #  - `rules apply --dry-run` prints what would happen and changes nothing,
 #    on the server or in the cache; `rules apply` then does it;
 #  - rules on bob's read-only shared folder, as scope or destination, are
@@ -28,7 +30,8 @@ trap cleanup EXIT
 now_ms() { date +%s%3N; }
 tag=$$-$(now_ms)
 top="Rules-$tag"
-doveadm_ mailbox create -u bob@example.test "$top/Factures" "$top/Copies"
+doveadm_ mailbox create -u bob@example.test "$top/Factures" "$top/Copies" \
+	"$top/Corps"
 
 tb_conf bob bob "imaps://127.0.0.1:$FCT_TB_IMAPS_PORT" "rules = $tmp/rules"
 # tb_conf puts the extra line in the account section: move it up.
@@ -124,7 +127,7 @@ start_watch() {
 		2>"$tmp/watch.err" &
 	watcher=$!
 	i=0
-	until grep -q '^t	idle	INBOX	' "$tmp/events"; do
+	until grep -q '^t	idle	INBOX	' "$tmp/events" 2>/dev/null; do
 		i=$((i + 1))
 		if [ "$i" -gt 300 ]; then
 			fail "watch never idled: $(cat "$tmp/events" "$tmp/watch.err")"
@@ -199,6 +202,56 @@ expect_match "sync: says the rules ran" \
 want='^[0-9]+	flagged$'
 wait_server "sync: the new mail was moved and flagged" bob "$top/Factures" 2 5
 same_as_server bob bob INBOX "sync with rules"
+
+# --- a rule on bodies: the new mail's body is fetched for it -----------------
+# The word is in the body only; a message without it stays in INBOX.
+cat >>"$tmp/rules" <<EOR
+
+rule "Corps"
+  when body:"corps-$tag"
+  then move "$top/Corps", keyword \$Corps
+EOR
+inbox_now=$(ctl bob dump INBOX | wc -l)
+for b in "il y a corps-$tag dedans" "rien ici"; do
+	swaks --silent 2 --server 127.0.0.1 --port "$FCT_TB_SUBMISSION_PORT" \
+		--tls --auth PLAIN --auth-user bob@example.test \
+		--auth-password "$(cat "$FCT_TB_DIR/pw-bob")" \
+		--from bob@example.test --to bob@example.test \
+		--header "Subject: corps $tag" --body "$b" ||
+		fail "swaks could not submit the body test"
+done
+i=0
+until [ "$(ctl bob dump INBOX | wc -l)" -ge "$((inbox_now + 2))" ] ||
+	[ "$i" -gt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+run -c "$tmp/bob.conf" sync t:INBOX
+expect_eq "body: sync exit status" 0 "$rc"
+want='^[0-9]+	\$Corps$'
+wait_server "body: the message with the word in its body was filed" \
+    bob "$top/Corps" 1 5
+want='.'
+wait_server "body: only that one" bob "$top/Corps" 1 1
+expect_eq "body: the other one stayed in INBOX" 1 \
+    "$("$FACTEUR" -c "$tmp/bob.conf" list t:INBOX --offline | grep -c "	corps $tag	" || true)"
+same_as_server bob bob INBOX "sync with a rule on bodies"
+# The same through the worker (facteur watch).
+start_watch
+swaks --silent 2 --server 127.0.0.1 --port "$FCT_TB_SUBMISSION_PORT" \
+	--tls --auth PLAIN --auth-user bob@example.test \
+	--auth-password "$(cat "$FCT_TB_DIR/pw-bob")" \
+	--from bob@example.test --to bob@example.test \
+	--header "Subject: corps $tag (watch)" \
+	--body "encore corps-$tag ici" ||
+	fail "swaks could not submit the body test"
+want='^[0-9]+	\$Corps$'
+wait_server "body: the worker filed it too" bob "$top/Corps" 2 20
+kill -TERM "$watcher"
+wait "$watcher" 2>/dev/null || true
+watcher=
+expect_eq "body: the worker wrote nothing on standard error" "" \
+    "$(cat "$tmp/watch.err")"
 
 # --- dry run, then apply --------------------------------------------------------
 # Mail that came before its rule: synced with no rules, then the rule is

@@ -6,7 +6,9 @@
 #  - --upload installs it over ManageSieve (STARTTLS, verified, SASL PLAIN)
 #    as the active script, and a message then delivered by LMTP is filed
 #    and flagged by the server itself;
-#  - a wrong password is refused with the server's words, nothing installed.
+#  - a wrong password is refused with the server's words, nothing installed;
+#  - with an OAuth2 token command (OAUTHBEARER, src/net/sasl.c): an expired
+#    token refused, the fresh one asked for and taken, the script installed.
 # Skipped when the bed has no Pigeonhole.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -91,6 +93,28 @@ done
 expect_match "delivered: filed and flagged with its keyword by Sieve" \
     '^1	flagged \$Sieve$' "$(ctl bob dump "$top/In")"
 expect_eq "delivered: only the matching message" 1 "$(ctl bob dump "$top/In" | wc -l)"
+
+# --- OAuth2: OAUTHBEARER through the shared SASL code, token refreshed ----
+# The token command first hands out an expired token, then a fresh one:
+# ManageSieve refuses the first, and net_login asks once more.
+now=$(date +%s)
+echo "sieve-expired-$tag bob@example.test $((now - 60))" >>"$FCT_TB_OAUTH_TOKENS"
+echo "sieve-fresh-$tag bob@example.test $((now + 3600))" >>"$FCT_TB_OAUTH_TOKENS"
+cat >"$tmp/token.sh" <<EOS
+#!/bin/sh
+if [ -e "$tmp/issued" ]; then echo "sieve-fresh-$tag"; else : >"$tmp/issued"; echo "sieve-expired-$tag"; fi
+EOS
+sed "s|^password_command = .*|oauth2_token_command = sh $tmp/token.sh|" "$tmp/bob.conf" >"$tmp/oauth.conf"
+rm -rf "$home/.dovecot.sieve" "$home/sieve"
+mark=$(wc -l <"$FCT_TB_TOKENS_LOG")
+run -c "$tmp/oauth.conf" rules export-sieve --upload
+expect_eq "oauth2: upload exit status" 0 "$rc"
+expect_eq "oauth2: the expired token refused, the fresh one taken" \
+    "INVALID sieve-expired-$tag
+VALID sieve-fresh-$tag" \
+    "$(tail -n +$((mark + 1)) "$FCT_TB_TOKENS_LOG" | grep -- "-$tag\$")"
+expect_eq "oauth2: the script is installed" yes \
+    "$([ -e "$home/.dovecot.sieve" ] && echo yes || echo no)"
 
 doveadm_ mailbox delete -r -u bob@example.test "$top" 2>/dev/null || true
 finish

@@ -13,7 +13,9 @@
  *     returns exactly the rows query_match() accepts (and again with a
  *     schema that has no body column), with and without the trigram
  *     prefilter (an FTS5 index of the same messages), which must change
- *     nothing but the speed;
+ *     nothing but the speed, also with runs sent as their rare trigrams
+ *     (a fake `common` calls every trigram with an 'e' or a space
+ *     common);
  *   - the IMAP keys, run by a small reference evaluator written here from
  *     RFC 3501 (case-insensitive substring, HEADER on any field of that
  *     name, dates as the day in the sender's own zone), give the same set
@@ -802,6 +804,8 @@ fail_on(const char *what, const char *text, const char *detail, size_t i,
 struct stats {
 	size_t queries, exact, nontrivial, imap_strict_superset, ascii_diffs;
 	size_t prefiltered; /* queries whose SQL used the trigram index */
+	size_t merged;      /* ... with ANDed terms in one full-text query */
+	size_t windows;     /* ... with a run sent as its rare trigrams */
 };
 
 static void
@@ -849,6 +853,18 @@ check_sql(sqlite3 *db, const struct query *q, const char *text,
 		st->nontrivial++;
 	if (schema->fts != NULL && strstr(where.buf, " MATCH ") != NULL)
 		st->prefiltered++;
+	for (i = 0; schema->fts != NULL && !no_body && i < params.n; i++)
+		if (params.v[i].type == QUERY_SQL_TEXT &&
+		    strstr(params.v[i].text, ") AND (") != NULL) {
+			st->merged++;
+			break;
+		}
+	for (i = 0; schema->fts != NULL && i < params.n; i++)
+		if (params.v[i].type == QUERY_SQL_TEXT &&
+		    strstr(params.v[i].text, " : (\"") != NULL) {
+			st->windows++;
+			break;
+		}
 	query_sql_params_release(&params);
 	strbuf_release(&where);
 }
@@ -905,12 +921,24 @@ check_ascii(sqlite3 *db, const struct query *q, const bool *want,
 	strbuf_release(&where);
 }
 
+/*
+ * For the prefilter's rare-trigram form: a trigram is "common" when it
+ * holds an 'e' or a space, so that runs mix common and rare trigrams.
+ */
+static bool
+common_e(void *arg, const char *t)
+{
+	(void)arg;
+	return strchr(t, 'e') != NULL || strchr(t, ' ') != NULL;
+}
+
 static void
 test_agree(void **state)
 {
 	struct query_sql_schema no_body = test_sqlite_schema;
 	struct query_sql_schema fts = test_sqlite_schema;
-	struct query_sql_schema fts_no_body;
+	struct query_sql_schema fts_no_body, fts_windows;
+	struct query_sql_fts windows = test_sqlite_fts;
 	struct strbuf text = STRBUF_INIT;
 	struct fct_error err = FCT_ERROR_INIT;
 	struct stats st = { 0 };
@@ -931,6 +959,9 @@ test_agree(void **state)
 	fts.fts = &test_sqlite_fts;
 	fts_no_body = fts;
 	fts_no_body.body = NULL;
+	windows.common = common_e;
+	fts_windows = fts;
+	fts_windows.fts = &windows;
 
 	for (st.queries = 0; st.queries < N_QUERIES; st.queries++) {
 		strbuf_reset(&text);
@@ -949,6 +980,7 @@ test_agree(void **state)
 		if (st.queries % 5 == 0)
 			check_sql(db, q, text.buf, &no_body, true, want, &st);
 		check_sql(db, q, text.buf, &fts, false, want, &st);
+		check_sql(db, q, text.buf, &fts_windows, false, want, &st);
 		if (st.queries % 5 == 1)
 			check_sql(db, q, text.buf, &fts_no_body, true, want,
 			    &st);
@@ -957,9 +989,11 @@ test_agree(void **state)
 	print_message("%zu queries on %zu messages: %zu exact in IMAP, %zu "
 		      "with a strictly larger IMAP answer, %zu neither empty "
 		      "nor full, %zu caught with ASCII-only folding, %zu "
-		      "with the trigram prefilter\n",
+		      "with the trigram prefilter (%zu merging ANDed terms, "
+		      "%zu with runs sent as rare trigrams)\n",
 	    st.queries, (size_t)N_MSGS, st.exact, st.imap_strict_superset,
-	    st.nontrivial, st.ascii_diffs, st.prefiltered);
+	    st.nontrivial, st.ascii_diffs, st.prefiltered, st.merged,
+	    st.windows);
 	/* The test must have had something to check. */
 	assert_true(st.exact > N_QUERIES / 5);
 	assert_true(st.exact < N_QUERIES * 4 / 5);
@@ -967,6 +1001,8 @@ test_agree(void **state)
 	assert_true(st.imap_strict_superset > N_QUERIES / 50);
 	assert_true(st.ascii_diffs > 10);
 	assert_true(st.prefiltered > N_QUERIES / 10);
+	assert_true(st.merged > N_QUERIES / 300);
+	assert_true(st.windows > N_QUERIES / 100);
 
 	strbuf_release(&text);
 	sqlite3_close(db);

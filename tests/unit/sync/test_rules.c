@@ -2,10 +2,12 @@
  * Unit tests of src/sync/rules.c on a real cache (no server): the jobs a
  * run queues (grouped, flags before copies before moves), pending mail
  * hidden from listings and unmarked in the same transaction as its jobs,
- * a dry run that writes nothing, the bulk path (one SQL query per rule)
- * agreeing with the in-memory path on every message, and rules that
+ * a dry run that writes nothing, the whole-folder path and the list path
+ * (each with its prefilters) agreeing with plain query_match of every rule
+ * on every message, and rules that
  * cannot work (read-only or unknown destination, no Junk) left out with a
- * reason while the others run.
+ * reason while the others run; rules on bodies reading the cached body on
+ * every path; a local folder's plans carried out in the cache at once.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "facteur/store_pop.h"
 #include "facteur/sync.h"
 
 struct fixture {
@@ -287,8 +290,59 @@ test_pending(void **state)
 }
 
 /*
+ * The reference: plain query_match of every rule that can work here, in
+ * order, on each cached message, as on_message prints it. No prefilter,
+ * no walk: what the paths of sync_rules_apply must agree with.
+ */
+static void
+reference(struct fixture *fx, const uint32_t *uids, size_t n,
+    struct strbuf *out)
+{
+	static const char *const unusable[] = { "to shared", "typo", "spam" };
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct rules_plan plan = RULES_PLAN_INIT;
+	struct query_msg q;
+	const struct rule *r;
+	const char *dest;
+	size_t i, k, u;
+	bool skip;
+
+	for (u = 0; u < n; u++) {
+		assert_int_equal(store_msg_get(fx->st, fx->inbox, uids[u], &m,
+				     &err),
+		    1);
+		memset(&q, 0, sizeof q);
+		q.from = m.from_text;
+		q.subject = m.subject;
+		q.list_id = m.list_id;
+		q.size = m.size;
+		for (i = 0; i < fx->rs->n && !plan.stopped; i++) {
+			r = &fx->rs->v[i];
+			for (skip = false, k = 0; k < FCT_ARRAY_LEN(unusable);
+			     k++)
+				skip |= strcmp(r->name, unusable[k]) == 0;
+			if (!skip && query_match(r->when, &q, 0))
+				rules_plan_add(&plan, r);
+		}
+		if (plan.nrules > 0) {
+			strbuf_addf(out, "%u: ", uids[u]);
+			rules_plan_describe(&plan, out);
+			dest = plan.dest == NULL ? NULL
+			    : plan.dest->kind == RULE_ACTION_DELETE
+			    ? "Trash"
+			    : plan.dest->arg;
+			strbuf_addf(out, " -> %s\n", dest != NULL ? dest : "-");
+		}
+		rules_plan_release(&plan);
+	}
+	store_msg_release(&m);
+}
+
+/*
  * The whole folder (one pass with the literal prefilter, SQL for body
- * rules) and a list (query_match alone) give the same plans.
+ * rules) and a list (message by message, with the same prefilters) give
+ * the same plans, and those of plain query_match.
  */
 static void
 test_bulk_agrees(void **state)
@@ -299,6 +353,7 @@ test_bulk_agrees(void **state)
 	struct sync_rules_stats stats;
 	struct seen bulk = { STRBUF_INIT, STRBUF_INIT },
 		    list = { STRBUF_INIT, STRBUF_INIT };
+	struct strbuf ref = STRBUF_INIT;
 	uint32_t uids[204];
 	char subject[64], from[64];
 	size_t i;
@@ -336,6 +391,9 @@ test_bulk_agrees(void **state)
 	    0);
 	assert_true(bulk.lines.len > 1000);
 	assert_string_equal(bulk.lines.buf, list.lines.buf);
+	reference(fx, uids, 204, &ref);
+	assert_string_equal(ref.buf, list.lines.buf);
+	strbuf_release(&ref);
 
 	/* Applied to the whole folder, the pending mail is done too. */
 	assert_int_equal(sync_rules_apply(fx->st, "a", fx->rs, "INBOX", NULL, 0,
@@ -346,6 +404,189 @@ test_bulk_agrees(void **state)
 	assert_int_equal(i, 0);
 	strbuf_release(&bulk.lines);
 	strbuf_release(&list.lines);
+}
+
+/* A message with a body in the cache (text: its searchable text). */
+static void
+with_body(struct fixture *fx, int64_t id, const char *text)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+
+	if (store_body_put(fx->st, id, text, strlen(text), text, 0, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+}
+
+/*
+ * Rules on bodies see the cached body's text on every path: pending mail,
+ * a list of UIDs, the whole folder (SQL); mail without a body has none.
+ */
+static void
+test_bodies(void **state)
+{
+	static const char text[] = "rule \"zebra\"\n"
+				   "  when body:zebra\n"
+				   "  then flag\n"
+				   "rule \"free word\"\n"
+				   "  when girafe\n"
+				   "  then read\n";
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct sync_rules_callbacks cb = { on_message, NULL, NULL };
+	struct sync_rules_stats stats;
+	struct seen pending = { STRBUF_INIT, STRBUF_INIT },
+		    list = { STRBUF_INIT, STRBUF_INIT },
+		    bulk = { STRBUF_INIT, STRBUF_INIT };
+	struct rules *rs = NULL;
+	static const uint32_t uids[] = { 1, 2, 3, 4 };
+
+	assert_int_equal(rules_parse("b", text, strlen(text), &rs, &d), 0);
+	config_diags_release(&d);
+	with_body(fx, msg(fx, 1, "a@b", "one", NULL, 10, true), "a ZEBRA here");
+	msg(fx, 2, "a@b", "two zebra", NULL, 10, true); /* no body */
+	with_body(fx, msg(fx, 3, "a@b", "three", NULL, 10, true), "girafe");
+	with_body(fx, msg(fx, 4, "a@b", "four", NULL, 10, false), "zebra");
+	cb.arg = &pending;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", NULL, 0,
+			     SYNC_RULES_PENDING | SYNC_RULES_DRY_RUN, 0, &cb,
+			     &stats, &err),
+	    0);
+	assert_string_equal(pending.lines.buf,
+	    "1: flag -> -\n"
+	    "3: read -> -\n");
+	cb.arg = &list;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", uids, 4,
+			     SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(list.lines.buf,
+	    "1: flag -> -\n"
+	    "3: read -> -\n"
+	    "4: flag -> -\n");
+	cb.arg = &bulk;
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "INBOX", NULL, 0,
+			     SYNC_RULES_DRY_RUN, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(bulk.lines.buf, list.lines.buf);
+	rules_free(&rs);
+	strbuf_release(&pending.lines);
+	strbuf_release(&list.lines);
+	strbuf_release(&bulk.lines);
+}
+
+/* The folder's message uid: "flags keywords" (or "gone"). */
+static char *
+state_of(struct store *st, const char *folder, uint32_t uid)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	char *s;
+
+	if (store_folder_get(st, folder, &f, &err) != 1 ||
+	    store_msg_get(st, f.id, uid, &m, &err) != 1)
+		s = xstrdup("gone");
+	else {
+		/* Keywords trimmed: local flag jobs keep " kw " padding. */
+		const char *k = m.keywords != NULL ? m.keywords : "-";
+		size_t len;
+
+		k += strspn(k, " ");
+		len = strlen(k);
+		while (len > 0 && k[len - 1] == ' ')
+			len--;
+		s = xasprintf("%u %.*s", m.flags, (int)len, k);
+	}
+	store_msg_release(&m);
+	store_folder_release(&f);
+	fct_error_release(&err);
+	return s;
+}
+
+/*
+ * A local folder (a POP3 account's): the plans are carried out in the
+ * cache at once, with no job; destinations are created, spam goes to a
+ * local Junk created with its role (not the server's Trash-like folders
+ * of the fixture), copy and a server's folder as destination are refused
+ * with the reason, and the other rules still run.
+ */
+static void
+test_local(void **state)
+{
+	static const char text[] =
+	    "rule \"bills\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then move Local/Bills, flag, keyword $Bill\n"
+	    "rule \"spam\"\n"
+	    "  folder Local\n"
+	    "  when subject:viagra\n"
+	    "  then spam\n"
+	    "rule \"copy\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then copy Local/Copies\n"
+	    "rule \"to server\"\n"
+	    "  folder Local\n"
+	    "  when subject:facture\n"
+	    "  then move Bills\n";
+	struct fixture *fx = *state;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct config_diags d = CONFIG_DIAGS_INIT;
+	struct store_folder local = STORE_FOLDER_INIT, junk = STORE_FOLDER_INIT;
+	struct seen s = { STRBUF_INIT, STRBUF_INIT };
+	struct sync_rules_callbacks cb = { on_message, on_problem, &s };
+	struct sync_rules_stats stats;
+	struct rules *rs = NULL;
+	size_t n;
+	char *st;
+
+	assert_int_equal(rules_parse("l", text, strlen(text), &rs, &d), 0);
+	config_diags_release(&d);
+	if (store_local_folder(fx->st, "Local", NULL, &local, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	fx->inbox = local.id; /* msg() fills this folder now */
+	msg(fx, 1, "a@b", "votre facture", NULL, 10, true);
+	msg(fx, 2, "a@b", "viagra", NULL, 10, true);
+	msg(fx, 3, "a@b", "bonjour", NULL, 10, true);
+	assert_int_equal(sync_rules_apply(fx->st, "a", rs, "Local", NULL, 0,
+			     SYNC_RULES_PENDING, 0, &cb, &stats, &err),
+	    0);
+	assert_string_equal(s.problems.buf,
+	    "rule 'copy': cannot copy in local folder 'Local': a POP3 "
+	    "account's message has one copy (use move)\n"
+	    "rule 'to server': cannot move to 'Bills': it is a server's "
+	    "folder, and 'Local' is local\n");
+	assert_string_equal(s.lines.buf,
+	    "1: move 'Local/Bills', flag, keyword $Bill -> Local/Bills\n"
+	    "2: spam -> Junk\n");
+	assert_int_equal(stats.jobs, 0);
+	assert_int_equal(stats.moved, 2);
+	assert_int_equal(store_job_count(fx->st, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_rules_pending_count(fx->st, 0, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* Moved with its flags (4: flagged) and keyword; a new local UID. */
+	st = state_of(fx->st, "Local/Bills", 1);
+	assert_string_equal(st, "4 $Bill");
+	free(st);
+	st = state_of(fx->st, "Local", 1);
+	assert_string_equal(st, "gone");
+	free(st);
+	st = state_of(fx->st, "Junk", 1);
+	assert_string_equal(st, "0 -");
+	free(st);
+	st = state_of(fx->st, "Local", 3);
+	assert_string_equal(st, "0 -");
+	free(st);
+	assert_int_equal(store_folder_get(fx->st, "Junk", &junk, &err), 1);
+	assert_non_null(junk.role);
+	assert_string_equal(junk.role, "junk");
+	assert_int_equal(store_folder_is_local(fx->st, junk.id, &err), 1);
+	store_folder_release(&junk);
+	store_folder_release(&local);
+	rules_free(&rs);
+	strbuf_release(&s.lines);
+	strbuf_release(&s.problems);
 }
 
 /* Rules on a read-only folder, and an unknown folder. */
@@ -447,6 +688,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bulk_agrees, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bodies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_draft, setup, teardown),
 	};
 
