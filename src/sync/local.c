@@ -20,9 +20,13 @@
 static char *
 merge_keywords(const char *kw, char op, const char *change)
 {
-	struct strbuf out = STRBUF_INIT, word = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, word = STRBUF_INIT, drop = STRBUF_INIT;
 	const char *p, *list[2] = { kw, op == '+' ? change : NULL };
 	size_t i;
+
+	/* change is a plain "kw1 kw2" list: padded, " kw " finds each. */
+	if (op == '-' && change != NULL)
+		strbuf_addf(&drop, " %s ", change);
 
 	for (i = 0; i < 2; i++) {
 		for (p = list[i]; p != NULL && *p != '\0';) {
@@ -38,14 +42,15 @@ merge_keywords(const char *kw, char op, const char *change)
 			/* Already there, or removed by this change. */
 			if ((out.len > 0 &&
 				strstr(out.buf, word.buf) != NULL) ||
-			    (op == '-' && change != NULL &&
-				strstr(change, word.buf) != NULL))
+			    (drop.len > 0 &&
+				strstr(drop.buf, word.buf) != NULL))
 				continue;
 			strbuf_add(&out, word.buf + (out.len > 0),
 			    word.len - (out.len > 0));
 		}
 	}
 	strbuf_release(&word);
+	strbuf_release(&drop);
 	if (out.len == 0) {
 		strbuf_release(&out);
 		return NULL;

@@ -127,6 +127,9 @@ expect_eq "local: two flagged" 2 "$(printf '%s\n' "$out" | grep -c 'seen flagged
 run -c "$tmp/keep.conf" flag t:INBOX 2 -flagged -Later
 run -c "$tmp/keep.conf" list t:INBOX --offline --query 'is:flagged'
 expect_match "local: unflagged" "^1	" "$out"
+run -c "$tmp/keep.conf" list t:INBOX --offline --query 'keyword:Later'
+expect_eq "local: keyword removed from 2 only" 1 "$(printf '%s\n' "$out" | grep -c .)"
+expect_match "local: keyword kept on 1" "^1	" "$out"
 run -c "$tmp/keep.conf" move t:INBOX 3 4 Archives/2026
 expect_eq "local: move prints old and new UIDs" "3	1
 4	2" "$out"
