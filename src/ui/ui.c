@@ -5,12 +5,11 @@
  * account workers run the network; they report on one events queue whose
  * eventfd the loop polls next to the terminal and a self-pipe that the
  * signal handlers write to (SIGWINCH for resizes; SIGINT, SIGTERM and
- * SIGHUP to quit cleanly; SIGTSTP is left to ncurses, which restores the
- * terminal around the stop). Each iteration applies whatever arrived --
- * keys, events, signals -- to the model, which marks what must be drawn
- * again, and then draws once. Nothing here blocks on the network: reads
- * come from the store (SQLite, on the local disk), and every change is a
- * job handed to a worker.
+ * SIGHUP to quit cleanly; SIGTSTP to stop, see suspend()). Each iteration
+ * applies whatever arrived -- keys, events, signals -- to the model, which
+ * marks what must be drawn again, and then draws once. Nothing here blocks on
+ * the network: reads come from the store (SQLite, on the local disk), and every
+ * change is a job handed to a worker.
  */
 #include "config.h"
 
@@ -18,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -945,20 +945,63 @@ take_keys(struct ui *ui)
 	}
 }
 
+/* The terminal's size may have changed: lay the screen out again. */
+static void
+resized(struct ui *ui)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	layout(ui);
+	ui_pager_rerender(ui);
+}
+
+/*
+ * C-z, taken from the loop rather than in the signal handler: ncurses'
+ * own SIGTSTP handler calls endwin() inside the handler, which is not
+ * async-signal-safe (a stop landing while this thread holds the
+ * allocator's lock can hang the process, as seen under ASan). The
+ * terminal is given back, the process stops with the default action,
+ * and once continued (fg) it takes the terminal again and redraws at
+ * whatever size the terminal has now.
+ */
+static void
+suspend(struct ui *ui)
+{
+	struct sigaction dfl, old;
+	sigset_t set, oldset;
+
+	endwin();
+	fflush(stdout);
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(SIGTSTP, &dfl, &old);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
+	kill(getpid(), SIGTSTP); /* stopped here until SIGCONT */
+	pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+	sigaction(SIGTSTP, &old, NULL);
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	resized(ui);
+	ui->dirty = true;
+}
+
 static void
 take_signals(struct ui *ui)
 {
 	unsigned char c;
-	struct winsize ws;
 
 	while (read(ui->sigpipe[0], &c, 1) == 1) {
-		if (c == SIGWINCH) {
-			if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-			    ws.ws_row > 0 && ws.ws_col > 0)
-				resizeterm(ws.ws_row, ws.ws_col);
-			layout(ui);
-			ui_pager_rerender(ui);
-		} else
+		if (c == SIGWINCH)
+			resized(ui);
+		else if (c == SIGTSTP)
+			suspend(ui);
+		else
 			ui->quit = true;
 	}
 }
@@ -1089,6 +1132,7 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTSTP, &sa, NULL); /* replaces ncurses' handler */
 }
 
 int
