@@ -16,6 +16,16 @@ tb_require() {
 	. "$FCT_TB_DIR/env.sh"
 }
 
+# tb_lock_inboxes: for a test that delivers mail to the users' INBOXes and
+# counts what arrives there, or that changes what arrives (rules, Sieve,
+# POP3 deletion): waits until no other such test runs on this bed (make
+# check runs tests in parallel), then holds the lock until the test exits.
+# Tests that work in folders of their own need no lock.
+tb_lock_inboxes() {
+	exec 9>"$FCT_TB_DIR/inboxes.lock"
+	flock 9
+}
+
 failures=0
 fail() {
 	echo "FAIL: $*" >&2

@@ -17,6 +17,7 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+tb_lock_inboxes
 
 watcher=
 cleanup() {

@@ -13,6 +13,7 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+tb_lock_inboxes
 if [ "${FCT_TB_HAVE_SIEVE:-0}" != 1 ]; then
 	echo "SKIP: the test bed has no Pigeonhole (dovecot-sieve, dovecot-managesieved)"
 	exit 77

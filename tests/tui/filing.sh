@@ -7,6 +7,7 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 tb_require
+tb_lock_inboxes
 
 # bob's account: the suite runs tests in parallel, and others count what
 # is in alice's Trash.
