@@ -28,3 +28,5 @@ TESTS += tests/integration/compose.sh
 TESTS += tests/integration/copyonce.sh
 # Reconnecting resumes the job a dropped connection interrupted.
 TESTS += tests/integration/resume.sh
+# scripts/demo (the README's first command) without its UI: seeded state, rerun.
+TESTS += tests/integration/demo.sh
