@@ -38,3 +38,5 @@ TESTS += tests/check-layers.sh
 EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
 include tests/fuzz/rules.mk
 include tests/fuzz/compose.mk
+# scripts/deps, not as root: the exact lines to run.
+TESTS += tests/deps.sh
