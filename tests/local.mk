@@ -42,3 +42,5 @@ include tests/fuzz/rules.mk
 include tests/fuzz/compose.mk
 # scripts/deps, not as root: the exact lines to run.
 TESTS += tests/deps.sh
+# The manual pages: groff -ww says nothing.
+TESTS += tests/check-man.sh
