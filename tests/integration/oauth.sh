@@ -1,9 +1,10 @@
 #!/bin/sh
 # OAuth2 against the test bed's Dovecot (oauth2 passdb, tokens checked by
 # tests/servers/tokens.py, which accepts only unexpired tokens): IMAP and
-# POP3 log in with OAUTHBEARER; a token command that first hands out an
-# expired token is run once more and the fresh token is used; a command
-# that only has expired tokens gives one clear error after two attempts;
+# POP3 (folders, sync and the account worker) log in with OAUTHBEARER; a
+# token command that first hands out an expired token is run once more and
+# the fresh token is used; a command that only has expired tokens gives
+# one clear error after two attempts;
 # SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too. No trace shows
 # a token.
 set -eu
@@ -92,6 +93,20 @@ expect_verdicts "pop: expired, then fresh" "INVALID VALID "
 expect_match "pop: by OAUTHBEARER" "pop3-login: Info: Login: user=<alice@example.test>, method=OAUTHBEARER" \
     "$(tail -n 20 "$FCT_TB_DOVECOT_LOG")"
 expect_no_match "pop trace: no token" "$expired|$fresh" "$(cat "$tmp/pop.trace" 2>/dev/null)"
+
+# --- POP3 download (facteur sync) takes the same path ---
+rm -f "$tmp/issued"
+run -c "$tmp/pop.conf" sync
+expect_eq "pop sync: exit status" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "$err" >&2
+expect_verdicts "pop sync: expired, then fresh" "INVALID VALID "
+
+# --- and so does the account worker's (facteur watch, the UI) ---
+rm -f "$tmp/issued"
+run -c "$tmp/pop.conf" watch --count 2 --timeout 30
+expect_eq "pop worker: exit status" 0 "$rc"
+expect_match "pop worker: online" "^t	online\$" "$out"
+expect_verdicts "pop worker: expired, then fresh" "INVALID VALID "
 
 # --- SMTP: Postfix relays OAUTHBEARER to Dovecot (implicit TLS port) ---
 if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
