@@ -5,7 +5,8 @@
 # token command that first hands out an expired token is run once more and
 # the fresh token is used; a command that only has expired tokens gives
 # one clear error after two attempts;
-# SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too. No trace shows
+# SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too, for facteur check
+# and for sending, with the same retry. No trace shows
 # a token.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -117,6 +118,15 @@ smtp = smtps://127.0.0.1:$FCT_TB_SMTPS_PORT" token.sh
 	[ "$rc" -eq 0 ] || echo "$out $err" >&2
 	expect_match "smtp: logged in" "^t	smtp	smtps://127\.0\.0\.1:$FCT_TB_SMTPS_PORT	ok	AUTH .*OAUTHBEARER" "$out"
 	expect_verdicts "smtp: the issuer saw the fresh token only" "VALID VALID "
+	# Sending (the outbox's connection): expired, then fresh; the copy
+	# to Sent then logs in to IMAP with the fresh token.
+	rm -f "$tmp/issued"
+	printf 'To: bob@example.test\nSubject: OAuth2 send %s\n\nHello\n' "$$" \
+		>"$tmp/msg"
+	run -c "$tmp/smtp.conf" send <"$tmp/msg"
+	expect_eq "smtp send: exit status" 0 "$rc"
+	[ "$rc" -eq 0 ] || echo "$out $err" >&2
+	expect_verdicts "smtp send: expired, then fresh" "INVALID VALID VALID "
 fi
 
 finish
