@@ -44,3 +44,5 @@ include tests/fuzz/compose.mk
 TESTS += tests/deps.sh
 # The manual pages: groff -ww says nothing.
 TESTS += tests/check-man.sh
+# make dist's list: every source file, no directory.
+TESTS += tests/check-dist.sh
