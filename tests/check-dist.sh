@@ -8,8 +8,9 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
+# MAKEFLAGS emptied: a `make check TESTS=...` must not shrink TESTS here.
 printf 'fct-print-distfiles:\n\t@for f in $(DISTFILES); do echo "$$f"; done\n' |
-	${MAKE:-make} -s -C "$top_builddir" -f Makefile -f - fct-print-distfiles \
+	MAKEFLAGS= ${MAKE:-make} -s -C "$top_builddir" -f Makefile -f - fct-print-distfiles \
 	>"$tmp/raw" 2>"$tmp/err" || {
 	fail "cannot read DISTFILES: $(cat "$tmp/err")"
 	finish
