@@ -4,7 +4,8 @@
 # it starts a bed of its own (ports FCT_TB_PORT_BASE + 50, apart from the
 # suite's bed), seeds it, and leaves the demo's state: the showcase mail on
 # top of INBOX, the list mail filed by the demo's rules, the support@ mail
-# flagged by a rule on the shared folder, the identity and the aliases. A
+# flagged by a rule on the shared folder, the identity and the aliases
+# (sending as support@ and to the group, when Postfix runs). A
 # second run reuses the running demo instead of starting it again.
 set -eu
 . "$(dirname "$0")/../lib.sh"
@@ -60,6 +61,18 @@ run -c "$conf" rules check
 expect_eq "rules check: status" 0 "$rc"
 expect_match "rules check: both rules" "2 rule\(s\) ok, 0 skipped" "$out$err"
 expect_match "aliases: a group" "^alias equipe bob, carol" "$(cat "$state/aliases")"
+if grep -q 'FCT_TB_HAVE_POSTFIX=1' "$state/env.sh"; then
+	printf 'To: equipe\nSubject: Groupe\n\nBonjour.\n' >"$tmp/m1"
+	run -c "$conf" send <"$tmp/m1"
+	expect_match "aliases: equipe is Bob and Carol" "to 2 of 2 recipients$" "$out"
+	printf 'To: renee.fontaine@exemple.fr\nSubject: Re: Commande\n\nEnvoyée.\n' >"$tmp/m2"
+	run -c "$conf" send --identity support <"$tmp/m2"
+	expect_eq "identity support: sent" 0 "$rc"
+	[ "$rc" -eq 0 ] || echo "$err" >&2
+	run -c "$conf" list Shared/support@example.test/Sent --limit 1
+	expect_match "identity support: its copy in support's Sent" \
+		"	Support Facteur <support@example.test>	Re: Commande	" "$out"
+fi
 
 # A second run: the running demo as it was, no new start.
 demo
