@@ -35,6 +35,14 @@ include tests/fuzz/mime.mk
 include tests/mime/local.mk
 
 TESTS += tests/check-layers.sh
-EXTRA_DIST += tests/check-layers.sh tests/integration tests/lib.sh
+EXTRA_DIST += tests/check-layers.sh tests/lib.sh \
+	tests/integration/imapctl.py tests/integration/popctl.py \
+	tests/integration/tcpproxy.py
 include tests/fuzz/rules.mk
 include tests/fuzz/compose.mk
+# scripts/deps, not as root: the exact lines to run.
+TESTS += tests/deps.sh
+# The manual pages: groff -ww says nothing.
+TESTS += tests/check-man.sh
+# make dist's list: every source file, no directory.
+TESTS += tests/check-dist.sh

@@ -41,19 +41,15 @@ int
 sync_pop_connect(const struct config_account *acct, struct pop_session **out,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
-	int rc;
-
-	/* The secret is fetched only once the server proved who it is. */
+	/* The secret is fetched only once the server proved who it is;
+	 * net_login retries once with a fresh OAuth2 token. */
 	if (pop_session_open(acct, out, err) != 0)
 		return -1;
-	rc = net_credential_get(acct, &cred, err);
-	if (rc == 0)
-		rc = pop_session_login(*out, &cred, err);
-	net_credential_release(&cred);
-	if (rc != 0)
+	if (pop_session_authenticate(*out, acct, err) != 0) {
 		pop_session_close(out);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 struct pop_ctx {

@@ -279,21 +279,17 @@ static int
 smtp_connect(const struct config_account *acct, struct smtp_session **s,
     struct fct_error *err)
 {
-	struct net_credential cred = NET_CREDENTIAL_INIT;
-	int rc;
-
 	if (acct->smtp.proto != CONFIG_PROTO_SMTP)
 		return fct_error_set(err,
 		    "account '%s' has no SMTP server (smtp = URL)", acct->name);
 	if (smtp_session_open(acct, s, err) != 0)
 		return -1;
-	rc = net_credential_get(acct, &cred, err);
-	if (rc == 0)
-		rc = smtp_session_login(*s, &cred, err);
-	net_credential_release(&cred);
-	if (rc != 0)
+	/* net_login: a refused OAuth2 token is asked for once more. */
+	if (smtp_session_authenticate(*s, acct, err) != 0) {
 		smtp_session_close(s);
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 /*

@@ -1162,7 +1162,6 @@ static enum step
 pop_round(struct sync_worker *w)
 {
 	struct fct_error err = FCT_ERROR_INIT, err2 = FCT_ERROR_INIT;
-	struct net_credential cred = NET_CREDENTIAL_INIT;
 	struct sync_pop_opts opts = { 0 };
 	struct sync_pop_stats stats;
 	struct pop_session *s = NULL;
@@ -1179,8 +1178,7 @@ pop_round(struct sync_worker *w)
 	if (pop_publish(w, s))
 		pop_session_cancel(s);
 	/* The secret is fetched only once the server proved who it is. */
-	if (net_credential_get(w->acct, &cred, &err) != 0 ||
-	    pop_session_login(s, &cred, &err) != 0) {
+	if (pop_session_authenticate(s, w->acct, &err) != 0) {
 		post_state(w,
 		    pop_session_broken(s) ? SYNC_STATE_OFFLINE
 					  : SYNC_STATE_ERROR,
@@ -1236,7 +1234,6 @@ pop_round(struct sync_worker *w)
 out:
 	pop_publish(w, NULL);
 	pop_session_close(&s);
-	net_credential_release(&cred);
 	fct_error_release(&err);
 	return rc;
 }

@@ -30,3 +30,5 @@ TESTS += tests/integration/copyonce.sh
 TESTS += tests/integration/resume.sh
 # Rules on POP3 arrival: filed in local folders by sync and worker, kill -9.
 TESTS += tests/integration/poprules.sh
+# scripts/demo (the README's first command) without its UI: seeded state, rerun.
+TESTS += tests/integration/demo.sh

@@ -1,11 +1,12 @@
 #!/bin/sh
 # OAuth2 against the test bed's Dovecot (oauth2 passdb, tokens checked by
 # tests/servers/tokens.py, which accepts only unexpired tokens): IMAP and
-# POP3 log in with OAUTHBEARER; a token command that first hands out an
-# expired token is run once more and the fresh token is used; a command
-# that only has expired tokens gives one clear error after two attempts;
-# SMTP (Postfix over Dovecot's SASL) takes OAUTHBEARER too, and `facteur
-# check` retries per server. No trace shows a token.
+# POP3 (folders, sync and the account worker) log in with OAUTHBEARER; a
+# token command that first hands out an expired token is run once more and
+# the fresh token is used; a command that only has expired tokens gives
+# one clear error after two attempts; SMTP (Postfix over Dovecot's SASL)
+# takes OAUTHBEARER too, for facteur check (which retries per server) and
+# for sending, with the same retry. No trace shows a token.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
@@ -93,6 +94,20 @@ expect_match "pop: by OAUTHBEARER" "pop3-login: Info: Login: user=<alice@example
     "$(tail -n 20 "$FCT_TB_DOVECOT_LOG")"
 expect_no_match "pop trace: no token" "$expired|$fresh" "$(cat "$tmp/pop.trace" 2>/dev/null)"
 
+# --- POP3 download (facteur sync) takes the same path ---
+rm -f "$tmp/issued"
+run -c "$tmp/pop.conf" sync
+expect_eq "pop sync: exit status" 0 "$rc"
+[ "$rc" -eq 0 ] || echo "$err" >&2
+expect_verdicts "pop sync: expired, then fresh" "INVALID VALID "
+
+# --- and so does the account worker's (facteur watch, the UI) ---
+rm -f "$tmp/issued"
+run -c "$tmp/pop.conf" watch --count 2 --timeout 30
+expect_eq "pop worker: exit status" 0 "$rc"
+expect_match "pop worker: online" "^t	online\$" "$out"
+expect_verdicts "pop worker: expired, then fresh" "INVALID VALID "
+
 # --- SMTP: Postfix relays OAUTHBEARER to Dovecot (implicit TLS port) ---
 if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
 	oauth_conf smtp "imap = imaps://127.0.0.1:$FCT_TB_IMAPS_PORT
@@ -106,6 +121,15 @@ smtp = smtps://127.0.0.1:$FCT_TB_SMTPS_PORT" token.sh
 	expect_match "smtp: logged in" "^t	smtp	smtps://127\.0\.0\.1:$FCT_TB_SMTPS_PORT	ok	AUTH .*OAUTHBEARER" "$out"
 	expect_match "check: IMAP logged in after a retry" "^t	imap	imaps://.*	ok	" "$out"
 	expect_verdicts "check: expired then fresh for IMAP, fresh for SMTP" "INVALID VALID VALID "
+	# Sending (the outbox's connection): expired, then fresh; the copy
+	# to Sent then logs in to IMAP with the fresh token.
+	rm -f "$tmp/issued"
+	printf 'To: bob@example.test\nSubject: OAuth2 send %s\n\nHello\n' "$$" \
+		>"$tmp/msg"
+	run -c "$tmp/smtp.conf" send <"$tmp/msg"
+	expect_eq "smtp send: exit status" 0 "$rc"
+	[ "$rc" -eq 0 ] || echo "$out $err" >&2
+	expect_verdicts "smtp send: expired, then fresh" "INVALID VALID VALID "
 fi
 
 finish

@@ -127,7 +127,7 @@ static const struct person people[] = {
 
 static const char *const subjects[] = {
 	"Réunion de l'équipe jeudi",
-	"Compte rendu de la réunion du %d %s",
+	"Compte rendu de la réunion du %j %s",
 	"Déjeuner vendredi à midi ?",
 	"Ça avance, le projet ?",
 	"Vacances d'été : qui part quand ?",
@@ -153,7 +153,7 @@ static const char *const subjects[] = {
 	"Œuvres complètes : épreuves à corriger",
 	"Café ☕ ?",
 	"Re: Re: Fwd: ancien fil très long",
-	"Déclaration d'impôts %d",
+	"Déclaration d'impôts %y",
 	"Nouvelles de la crèche",
 };
 
@@ -984,7 +984,11 @@ add_attachment(struct seed_run *r, const char *name)
 	add_base64(&r->msg, (const unsigned char *)r->conv.buf, r->conv.len, 1);
 }
 
-/* Expands "%d" and "%s" in a subject template (never a printf format). */
+/*
+ * Expands "%d" (a number), "%j" (a day of the month), "%y" (a year) and "%s"
+ * (a month) in a subject template (never a printf format). Each takes one
+ * number from the generator, so that the rest of the run stays the same.
+ */
 static char *
 expand_subject(struct seed_run *r, const char *tmpl)
 {
@@ -994,6 +998,12 @@ expand_subject(struct seed_run *r, const char *tmpl)
 	for (p = tmpl; *p != '\0'; p++) {
 		if (p[0] == '%' && p[1] == 'd') {
 			strbuf_addf(&sb, "%u", 2 + rnd(r, 2000));
+			p++;
+		} else if (p[0] == '%' && p[1] == 'j') {
+			strbuf_addf(&sb, "%u", 1 + rnd(r, 28));
+			p++;
+		} else if (p[0] == '%' && p[1] == 'y') {
+			strbuf_addf(&sb, "%u", 2019 + rnd(r, 7));
 			p++;
 		} else if (p[0] == '%' && p[1] == 's') {
 			strbuf_addstr(&sb, months_fr[rnd(r, 12)]);
