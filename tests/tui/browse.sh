@@ -206,7 +206,15 @@ tui_type js "FACTEUR_THEMES='$top_srcdir/themes' '$FACTEUR' -c '$tmp/alice.conf'
 tui_keys js Enter
 tui_wait js "job control: the interface starts" 'Inbox +\[inbox\]'
 tui_keys js C-z
-tui_wait js "suspend: the shell is back" '^js\$ *$'
+if ! tui_wait js "suspend: the shell is back" '^js\$ *$'; then
+	# Why not: the process's state, process group against the
+	# terminal's foreground group, and its signal masks.
+	for p in $(pgrep -f -- "-c $tmp/alice.conf"); do
+		echo "pid $p: $(ps -o stat=,pgid=,tpgid= -p "$p")" >&2
+		grep -E '^(State|SigBlk|SigIgn|SigCgt|ShdPnd|SigPnd)' \
+		    "/proc/$p/status" >&2 || true
+	done
+fi
 tui_type js "fg"
 tui_keys js Enter
 tui_wait js "resume: the interface is back" 'Inbox +\[inbox\]'
