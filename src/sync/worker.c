@@ -4,9 +4,14 @@
  * through queues (include/facteur/sync.h).
  *
  * Design. The thread runs a loop of small steps, checking its request
- * queue between any two of them, so that a request (open a folder, stop)
- * never waits behind more than one folder's sync. Each step is the first
- * thing owed, in this order:
+ * queue between any two of them. A folder's sync is one step, but a long
+ * one (a cold 100,000-message folder) checks the queue between its
+ * batches too (sync_folder_yielding, yield_to_requests): a job, a body, a
+ * folder someone opened or a stop makes it stop at the batch's end, with
+ * what it fetched committed and the folder still owed, so the urgent work
+ * runs next and the sync then resumes where it stopped. So a request
+ * never waits behind more than one batch. Each step is the first thing
+ * owed, in this order:
  *   1. no session: connect (open, verify, secret, login), refresh the
  *      folder list; on failure, back off and retry;
  *   2. jobs owed: submit what waits in the outbox (sync_outbox_flush),
@@ -80,6 +85,30 @@ fetch_free(void *p)
 	free(f);
 }
 
+/* A job handed over (SYNC_REQ_ADD_JOB's payload). */
+struct add_job {
+	char *kind, *payload; /* owned */
+	uint64_t ticket;
+};
+
+static void
+add_job_free(void *p)
+{
+	struct add_job *a = p;
+
+	if (a != NULL) {
+		free(a->kind);
+		free(a->payload);
+	}
+	free(a);
+}
+
+/* A queued job whose events carry a ticket. */
+struct ticket {
+	int64_t job_id;
+	uint64_t ticket;
+};
+
 /* What the last STATUS said of a folder. */
 struct counts {
 	char *name; /* owned */
@@ -118,11 +147,17 @@ struct sync_worker {
 	uint32_t odd_exists;     /* an EXISTS a sync could not match */
 	int64_t watch_failed_ms; /* when syncing watch last failed, or 0 */
 	struct name_list asked;  /* folders to sync first */
+	const char *syncing;     /* the folder sync_one is in, or NULL */
+	bool urgent;             /* a request the sync in progress yields to */
 	struct name_list pass;   /* the sync pass: folders left */
 	bool pass_owed;          /* start a new pass on the next step */
 	bool jobs_owed;
 	struct fetch *fetches; /* bodies asked for, oldest first */
 	size_t nfetches, fetches_alloc;
+	struct add_job **adds; /* jobs handed over, not in the store yet */
+	size_t nadds, adds_alloc;
+	struct ticket *tickets; /* jobs in the store with a ticket */
+	size_t ntickets, tickets_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
 	struct counts *counts;  /* the last STATUS of each folder */
 	size_t ncounts, counts_alloc;
@@ -140,8 +175,9 @@ struct sync_worker {
 /* Steps' results. */
 enum step {
 	STEP_OK = 0,
-	STEP_BROKEN, /* the session is gone: back off and reconnect */
-	STEP_STOP,   /* a stop was asked */
+	STEP_BROKEN,  /* the session is gone: back off and reconnect */
+	STEP_STOP,    /* a stop was asked */
+	STEP_YIELDED, /* a sync stopped early for a request: still owed */
 };
 
 /* How one kind of account is kept in step (imap_backend, pop_backend). */
@@ -239,13 +275,37 @@ names_add(struct name_list *l, const char *name)
 	l->v[l->n++] = xstrdup(name);
 }
 
-/* Removes and frees the first name. */
+/* Removes and frees name i. */
 static void
-names_shift(struct name_list *l)
+names_remove_at(struct name_list *l, size_t i)
 {
-	free(l->v[0]);
-	memmove(l->v, l->v + 1, (l->n - 1) * sizeof *l->v);
+	free(l->v[i]);
+	memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof *l->v);
 	l->n--;
+}
+
+/* Removes name, when there. */
+static void
+names_remove(struct name_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0) {
+			names_remove_at(l, i);
+			return;
+		}
+}
+
+/* Puts name first (moving it there when it was further down). */
+static void
+names_add_front(struct name_list *l, const char *name)
+{
+	names_remove(l, name);
+	FCT_ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	memmove(l->v + 1, l->v, l->n * sizeof *l->v);
+	l->v[0] = xstrdup(name);
+	l->n++;
 }
 
 static void
@@ -353,7 +413,89 @@ progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 
 /* --- Requests --------------------------------------------------------- */
 
-/* Applies every waiting request; STEP_STOP when one was a stop. */
+static enum step take_requests(struct sync_worker *w);
+
+/*
+ * Writes the jobs handed over to the store's queue, in the order they
+ * came, and makes the queue owed. One the store refuses is reported
+ * (JOB_FAILED with its ticket) and dropped: the caller hears of it.
+ */
+static void
+write_jobs(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_event *ev;
+	struct add_job *a;
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < w->nadds; i++) {
+		a = w->adds[i];
+		if (store_job_add(w->st, a->kind, a->payload, &id, &err) != 0) {
+			ev = event_new(w, NULL, fct_error_msg(&err));
+			ev->job_kind = xstrdup(a->kind);
+			ev->ticket = a->ticket;
+			post(w, SYNC_EV_JOB_FAILED, ev);
+			fct_error_release(&err);
+		} else {
+			FCT_ALLOC_GROW(w->tickets, w->ntickets + 1,
+			    w->tickets_alloc);
+			w->tickets[w->ntickets].job_id = id;
+			w->tickets[w->ntickets++].ticket = a->ticket;
+			w->jobs_owed = true;
+		}
+		add_job_free(a);
+	}
+	w->nadds = 0;
+}
+
+/* The ticket of a job that left the queue (0: none), forgotten. */
+static uint64_t
+ticket_take(struct sync_worker *w, int64_t job_id)
+{
+	uint64_t t;
+	size_t i;
+
+	for (i = 0; i < w->ntickets; i++)
+		if (w->tickets[i].job_id == job_id) {
+			t = w->tickets[i].ticket;
+			w->tickets[i] = w->tickets[--w->ntickets];
+			return t;
+		}
+	return 0;
+}
+
+/*
+ * Between two batches of a long sync (sync_folder_yielding): takes the
+ * requests that came meanwhile, and hands the session back when one is
+ * urgent. The folder stays owed (first in its list), so its sync resumes
+ * right after the urgent work, where it stopped.
+ */
+static bool
+yield_to_requests(void *arg)
+{
+	struct sync_worker *w = arg;
+
+	if (fct_queue_len(w->requests) > 0 || stop_asked(w))
+		(void)take_requests(w);
+	if (stop_asked(w))
+		w->urgent = true;
+	return w->urgent;
+}
+
+/* A folder asked for is urgent unless it is the one being synced. */
+static void
+folder_urgent(struct sync_worker *w, const char *name)
+{
+	if (w->syncing == NULL || strcmp(w->syncing, name) != 0)
+		w->urgent = true;
+}
+
+/*
+ * Applies every waiting request; STEP_STOP when one was a stop. Those a
+ * long sync should make way for (jobs, bodies, a folder someone opened,
+ * a stop) set w->urgent.
+ */
 static enum step
 take_requests(struct sync_worker *w)
 {
@@ -366,8 +508,11 @@ take_requests(struct sync_worker *w)
 			w->pass_owed = true;
 			break;
 		case SYNC_REQ_SYNC_FOLDER:
-			if (m->payload != NULL)
-				names_add(&w->asked, m->payload);
+			if (m->payload == NULL)
+				break;
+			/* Someone waits for it: before the rest. */
+			names_add_front(&w->asked, m->payload);
+			folder_urgent(w, m->payload);
 			break;
 		case SYNC_REQ_OPEN_FOLDER:
 			if (m->payload == NULL)
@@ -375,25 +520,36 @@ take_requests(struct sync_worker *w)
 			free(w->watch);
 			w->watch = xstrdup(m->payload);
 			w->watch_asked = true;
-			names_add(&w->asked, m->payload);
+			names_add_front(&w->asked, m->payload);
+			folder_urgent(w, m->payload);
 			break;
 		case SYNC_REQ_RUN_JOBS:
 			w->jobs_owed = true;
+			w->urgent = true;
 			break;
 		case SYNC_REQ_STOP:
 			rc = STEP_STOP;
+			w->urgent = true;
+			break;
+		case SYNC_REQ_ADD_JOB:
+			FCT_ALLOC_GROW(w->adds, w->nadds + 1, w->adds_alloc);
+			w->adds[w->nadds++] = fct_msg_take(m);
+			w->urgent = true;
 			break;
 		case SYNC_REQ_FETCH_BODY:
 			FCT_ALLOC_GROW(w->fetches, w->nfetches + 1,
 			    w->fetches_alloc);
 			w->fetches[w->nfetches++] = *(struct fetch *)m->payload;
 			free(fct_msg_take(m));
+			w->urgent = true;
 			break;
 		default:
 			BUG("bad worker request %d", m->type);
 		}
 		fct_msg_free(&m);
 	}
+	if (w->nadds > 0 && w->st != NULL)
+		write_jobs(w);
 	if (rc == STEP_OK && stop_asked(w))
 		rc = STEP_STOP;
 	return rc;
@@ -566,6 +722,7 @@ job_result(void *arg, const struct store_job *job, const char *reason,
 
 	ev->job_id = job->id;
 	ev->job_kind = xstrdup(job->kind);
+	ev->ticket = ticket_take(w, job->id);
 	if (reason == NULL && cu != NULL && cu->src.n > 0 &&
 	    cu->src.n == cu->dst.n) {
 		ev->nuids = cu->src.n;
@@ -794,6 +951,7 @@ sync_one(struct sync_worker *w, const char *name)
 	unsigned flags = 0, moved = 0;
 	size_t npending = 0;
 	bool rules;
+	int r;
 
 	progress(w, name, 0, 0);
 	free(w->selected);
@@ -805,9 +963,19 @@ sync_one(struct sync_worker *w, const char *name)
 		flags |= SYNC_F_SELECT;
 	if (rules)
 		flags |= SYNC_F_RULES;
-	if (sync_folder(w->s, w->st, name,
-		sync_mode_from_config(w->acct->sync_mode), flags, progress, w,
-		&stats, &err) != 0) {
+	w->urgent = false;
+	w->syncing = name;
+	r = sync_folder_yielding(w->s, w->st, name,
+	    sync_mode_from_config(w->acct->sync_mode), flags, progress,
+	    yield_to_requests, w, &stats, &err);
+	w->syncing = NULL;
+	if (r == 1) {
+		/* Cut short for a request; what came is shown meanwhile. */
+		if (stats.added > 0)
+			post_changed(w, name);
+		return STEP_YIELDED;
+	}
+	if (r != 0) {
 		if (imap_session_broken(w->s))
 			rc = broken(w, &err);
 		else {
@@ -1215,21 +1383,23 @@ imap_step(struct sync_worker *w)
 	if (w->asked.n > 0) {
 		name = xstrdup(w->asked.v[0]);
 		rc = sync_one(w, name);
-		/* Left for the next connection when that broke it. */
-		if (rc != STEP_BROKEN)
-			names_shift(&w->asked);
+		/* Left for the next connection when that broke it, and for
+		 * the next step when it made way for a request (which may
+		 * have put another folder first meanwhile). */
+		if (rc != STEP_BROKEN && rc != STEP_YIELDED)
+			names_remove(&w->asked, name);
 		free(name);
-		return rc;
+		return rc == STEP_YIELDED ? STEP_OK : rc;
 	}
 	if (w->pass_owed)
 		start_pass(w);
 	if (w->pass.n > 0) {
 		name = xstrdup(w->pass.v[0]);
 		rc = sync_one(w, name);
-		if (rc != STEP_BROKEN)
-			names_shift(&w->pass);
+		if (rc != STEP_BROKEN && rc != STEP_YIELDED)
+			names_remove(&w->pass, name);
 		free(name);
-		return rc;
+		return rc == STEP_YIELDED ? STEP_OK : rc;
 	}
 	if (w->next_status_ms <= now_ms())
 		return status_round(w);
@@ -1398,6 +1568,18 @@ sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid)
 }
 
 void
+sync_worker_add_job(struct sync_worker *w, const char *kind,
+    const char *payload, uint64_t ticket)
+{
+	struct add_job *a = xcalloc(1, sizeof *a);
+
+	a->kind = xstrdup(kind);
+	a->payload = xstrdup(payload);
+	a->ticket = ticket;
+	fct_queue_post(w->requests, SYNC_REQ_ADD_JOB, a, add_job_free);
+}
+
+void
 sync_worker_stop(struct sync_worker *w)
 {
 	bool first;
@@ -1457,6 +1639,12 @@ sync_worker_free(struct sync_worker **wp)
 	for (i = 0; i < w->nfetches; i++)
 		free(w->fetches[i].folder);
 	free(w->fetches);
+	/* Jobs handed over but never written: the worker never opened its
+	 * store (it could not), and said so. */
+	for (i = 0; i < w->nadds; i++)
+		add_job_free(w->adds[i]);
+	free(w->adds);
+	free(w->tickets);
 	free(w->watch);
 	free(w->selected);
 	free(w->posted_folder);

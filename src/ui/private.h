@@ -337,7 +337,8 @@ struct ui_undo {
 	unsigned flags;
 	uint32_t *uids; /* in folder; owned */
 	size_t nuids;
-	int64_t job_id;     /* the move job: its COPYUID fills dst_uids */
+	int64_t job_id;     /* the move job's ticket: its COPYUID fills
+			       dst_uids */
 	uint32_t *dst_uids; /* in dest, from COPYUID; owned */
 	size_t ndst;
 	bool done; /* the job came back */
@@ -346,7 +347,7 @@ struct ui_undo {
 /* A job queued from the UI and not yet answered. */
 struct ui_job {
 	size_t acct;
-	int64_t id;
+	int64_t id;          /* its ticket (sync_worker_add_job) */
 	char *folder, *dest; /* owned; dest may be NULL */
 };
 
@@ -409,6 +410,7 @@ struct ui {
 	struct ui_history hist[2]; /* folders, queries */
 	struct ui_undo undo;
 	struct ui_job *jobs;
+	uint64_t last_ticket; /* the last job ticket handed out */
 	size_t njobs, jobs_alloc;
 	struct query *search; /* the last `/` query; owned */
 	char *suggest; /* the folder suggested for the message filed; owned */

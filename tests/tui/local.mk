@@ -5,3 +5,4 @@ TESTS += tests/tui/filing.sh
 TESTS += tests/tui/live.sh
 TESTS += tests/tui/compose.sh
 TESTS += tests/tui/rules.sh
+TESTS += tests/tui/busy.sh
