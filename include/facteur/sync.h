@@ -155,6 +155,19 @@ int sync_fetch_bodies(struct imap_session *s, struct store *st,
     const char *name, const uint32_t *uids, size_t n, uint64_t budget,
     unsigned *fetched, struct fct_error *err) FCT_WUR;
 
+/*
+ * Puts the messages uids[0..n) of the folder `name` (UTF-8), which the
+ * session has selected, in the cache: headers and flags, in committed
+ * batches, as a sync would (a row fetched twice is the same row). The
+ * folder's sync state is untouched. For messages a server search found
+ * that the cache lacks; the caller leaves out UIDs at or above the
+ * folder's UIDNEXT (new mail is the next sync's, for the rules).
+ * *fetched counts the rows written.
+ */
+int sync_fetch_headers(struct imap_session *s, struct store *st,
+    const char *name, const uint32_t *uids, size_t n, unsigned *fetched,
+    struct fct_error *err) FCT_WUR;
+
 /* The config's sync mode as the IMAP layer's cap. */
 enum imap_sync_mode sync_mode_from_config(enum config_sync_mode m);
 
@@ -195,6 +208,7 @@ enum sync_request {
 	SYNC_REQ_STOP,         /* sent by sync_worker_stop */
 	SYNC_REQ_FETCH_BODY,   /* sent by sync_worker_fetch */
 	SYNC_REQ_ADD_JOB,      /* sent by sync_worker_add_job */
+	SYNC_REQ_SEARCH,       /* sent by sync_worker_search */
 };
 
 /* What a worker reports; fct_msg types on the events queue, each with a
@@ -211,6 +225,7 @@ enum sync_event_type {
 	SYNC_EV_RULES_APPLIED,  /* folder, count: new mail the rules changed */
 	SYNC_EV_RULES_PROBLEM,  /* reason: a rule skipped (file error, or
 				   it cannot work on folder) */
+	SYNC_EV_SEARCH_DONE,    /* a server search's answer (or reason) */
 };
 
 enum sync_state {
@@ -257,6 +272,12 @@ struct sync_event {
 	/* JOB_*: the ticket of the sync_worker_add_job that queued it, 0 for
 	 * a job queued otherwise. */
 	uint64_t ticket;
+	/* SEARCH_DONE: src[0..nuids) the UIDs in folder the server matched
+	 * (ascending, all in the cache unless gone meanwhile), count the
+	 * rows the cache lacked and got, ticket the request's, exact false
+	 * when the answer is a superset to narrow with the query (see
+	 * query_to_imap). */
+	bool exact;
 	uint32_t uid; /* BODY_FETCHED: the message, in folder */
 	/* FOLDER_CHANGED after a sync: the cache's own counts of the folder
 	 * (messages in total, unseen in unseen) when counts is true. */
@@ -322,6 +343,16 @@ void sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid);
  */
 void sync_worker_add_job(struct sync_worker *w, const char *kind,
     const char *payload, uint64_t ticket);
+
+/*
+ * Asks the server which messages of folder (UTF-8, copied) match query
+ * (the query language, copied): the worker compiles it (query_to_imap),
+ * selects the folder, searches, fetches the headers of the matches the
+ * cache lacks, and answers with SYNC_EV_SEARCH_DONE carrying ticket.
+ * Taken between two batches of a sync, like a job. Never blocks.
+ */
+void sync_worker_search(struct sync_worker *w, const char *folder,
+    const char *query, uint64_t ticket);
 
 /* Asks the worker to end; never blocks. Its last event is STOPPED. */
 void sync_worker_stop(struct sync_worker *w);

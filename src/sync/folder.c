@@ -584,3 +584,34 @@ out:
 	store_folder_release(&c.folder);
 	return rc;
 }
+
+int
+sync_fetch_headers(struct imap_session *s, struct store *st, const char *name,
+    const uint32_t *uids, size_t n, unsigned *fetched, struct fct_error *err)
+{
+	struct sync_ctx c;
+	struct sync_stats stats;
+	enum imap_sync_mode mode;
+	int found, rc = -1;
+
+	*fetched = 0;
+	memset(&c, 0, sizeof c);
+	memset(&stats, 0, sizeof stats);
+	c.imap = s;
+	c.st = st;
+	c.stats = &stats;
+	if ((found = store_folder_get(st, name, &c.folder, err)) < 0)
+		return -1;
+	if (found == 0)
+		return fct_error_set(err, "no folder '%s'", name);
+	mode = imap_session_sync_mode(s, IMAP_SYNC_QRESYNC);
+	c.goal = (uint32_t)n;
+	if (n > 0 && fetch_new(&c, uids, n, mode, err) != 0)
+		goto out;
+	*fetched = stats.added;
+	rc = 0;
+out:
+	fct_error_release(&c.err);
+	store_folder_release(&c.folder);
+	return rc;
+}

@@ -60,6 +60,7 @@
 
 #include "facteur/core_queue.h"
 #include "facteur/net.h"
+#include "facteur/query.h"
 #include "facteur/sync.h"
 #include "facteur/sync_pop.h"
 
@@ -101,6 +102,24 @@ add_job_free(void *p)
 		free(a->payload);
 	}
 	free(a);
+}
+
+/* A server search asked for (SYNC_REQ_SEARCH's payload). */
+struct search {
+	char *folder, *query; /* owned */
+	uint64_t ticket;
+};
+
+static void
+search_free(void *p)
+{
+	struct search *q = p;
+
+	if (q != NULL) {
+		free(q->folder);
+		free(q->query);
+	}
+	free(q);
 }
 
 /* A queued job whose events carry a ticket. */
@@ -156,6 +175,8 @@ struct sync_worker {
 	size_t nfetches, fetches_alloc;
 	struct add_job **adds; /* jobs handed over, not in the store yet */
 	size_t nadds, adds_alloc;
+	struct search **searches; /* server searches asked for */
+	size_t nsearches, searches_alloc;
 	struct ticket *tickets; /* jobs in the store with a ticket */
 	size_t ntickets, tickets_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
@@ -534,6 +555,12 @@ take_requests(struct sync_worker *w)
 		case SYNC_REQ_ADD_JOB:
 			FCT_ALLOC_GROW(w->adds, w->nadds + 1, w->adds_alloc);
 			w->adds[w->nadds++] = fct_msg_take(m);
+			w->urgent = true;
+			break;
+		case SYNC_REQ_SEARCH:
+			FCT_ALLOC_GROW(w->searches, w->nsearches + 1,
+			    w->searches_alloc);
+			w->searches[w->nsearches++] = fct_msg_take(m);
 			w->urgent = true;
 			break;
 		case SYNC_REQ_FETCH_BODY:
@@ -1249,6 +1276,95 @@ fetch_one(struct sync_worker *w)
 	return rc;
 }
 
+/*
+ * The oldest server search asked for: the query compiled for IMAP, the
+ * folder selected and searched, the matches the cache lacks fetched (up
+ * to the folder's UIDNEXT: newer ones are new mail, which a sync of the
+ * folder, asked for here, brings through the rules), and the answer
+ * posted. A broken session keeps the search for the next connection.
+ */
+static enum step
+search_one(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct search *q = w->searches[0];
+	struct query *parsed = NULL;
+	struct query_imap_key *key = NULL;
+	struct imap_uid_list hits = IMAP_UID_LIST_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct imap_mailbox_state ms;
+	struct sync_event *ev;
+	uint32_t *known = NULL, *lack = NULL;
+	size_t nknown = 0, nlack = 0, i, k = 0;
+	unsigned fetched = 0;
+	bool exact = true, newer = false;
+	enum step rc = STEP_OK;
+	int found;
+
+	free(w->selected);
+	w->selected = NULL;
+	if (query_parse(q->query, &parsed, &err) != 0 ||
+	    query_to_imap(parsed, time(NULL), &key, &exact, &err) != 0)
+		goto answer;
+	if ((found = store_folder_get(w->st, q->folder, &f, &err)) <= 0) {
+		if (found == 0)
+			fct_error_set(&err, "no folder '%s'", q->folder);
+		goto answer;
+	}
+	if (imap_select(w->s, f.raw_name, IMAP_SYNC_CLASSIC, &ms, NULL, &err) !=
+		0 ||
+	    imap_search(w->s, key, &hits, NULL, &err) != 0 ||
+	    store_msg_uids(w->st, f.id, &known, &nknown, &err) != 0)
+		goto answer;
+	/* Both ascending: what the server found and the cache lacks. */
+	lack = xreallocarray(NULL, hits.n + 1, sizeof *lack);
+	for (i = 0; i < hits.n; i++) {
+		while (k < nknown && known[k] < hits.v[i])
+			k++;
+		if (k < nknown && known[k] == hits.v[i])
+			continue;
+		if (f.uidnext != 0 && hits.v[i] >= f.uidnext)
+			newer = true;
+		else
+			lack[nlack++] = hits.v[i];
+	}
+	if (sync_fetch_headers(w->s, w->st, q->folder, lack, nlack, &fetched,
+		&err) != 0)
+		goto answer;
+	if (newer)
+		names_add_front(&w->asked, q->folder);
+	if (fetched > 0)
+		post_changed(w, q->folder);
+answer:
+	if (err.msg != NULL && w->s != NULL && imap_session_broken(w->s)) {
+		rc = broken(w, &err);
+		goto out;
+	}
+	ev = event_new(w, q->folder, err.msg);
+	ev->ticket = q->ticket;
+	ev->exact = exact;
+	ev->count = fetched;
+	if (err.msg == NULL && hits.n > 0) {
+		ev->nuids = hits.n;
+		ev->src = xreallocarray(NULL, hits.n, sizeof *ev->src);
+		memcpy(ev->src, hits.v, hits.n * sizeof *ev->src);
+	}
+	post(w, SYNC_EV_SEARCH_DONE, ev);
+	search_free(q);
+	memmove(w->searches, w->searches + 1,
+	    (w->nsearches - 1) * sizeof *w->searches);
+	w->nsearches--;
+out:
+	free(known);
+	free(lack);
+	imap_uid_list_release(&hits);
+	store_folder_release(&f);
+	query_imap_key_free(&key);
+	query_free(&parsed);
+	fct_error_release(&err);
+	return rc;
+}
+
 /* --- POP3 accounts ---------------------------------------------------- */
 
 /* Publishes (s) or withdraws (NULL) the POP3 session for cancellation;
@@ -1342,6 +1458,17 @@ pop_step(struct sync_worker *w)
 	struct sync_event *ev;
 
 	w->jobs_owed = false; /* local folders have no job queue */
+	/* Nor a server to search. */
+	while (w->nsearches > 0) {
+		ev = event_new(w, w->searches[0]->folder,
+		    "a POP3 account has no server search");
+		ev->ticket = w->searches[0]->ticket;
+		post(w, SYNC_EV_SEARCH_DONE, ev);
+		search_free(w->searches[0]);
+		memmove(w->searches, w->searches + 1,
+		    (w->nsearches - 1) * sizeof *w->searches);
+		w->nsearches--;
+	}
 	if (w->asked.n > 0 || w->pass_owed || w->pass.n > 0 ||
 	    w->pop_next_ms <= now_ms()) {
 		names_release(&w->asked);
@@ -1380,6 +1507,8 @@ imap_step(struct sync_worker *w)
 		return run_jobs(w);
 	if (w->nfetches > 0)
 		return fetch_one(w);
+	if (w->nsearches > 0)
+		return search_one(w);
 	if (w->asked.n > 0) {
 		name = xstrdup(w->asked.v[0]);
 		rc = sync_one(w, name);
@@ -1580,6 +1709,18 @@ sync_worker_add_job(struct sync_worker *w, const char *kind,
 }
 
 void
+sync_worker_search(struct sync_worker *w, const char *folder, const char *query,
+    uint64_t ticket)
+{
+	struct search *q = xcalloc(1, sizeof *q);
+
+	q->folder = xstrdup(folder);
+	q->query = xstrdup(query);
+	q->ticket = ticket;
+	fct_queue_post(w->requests, SYNC_REQ_SEARCH, q, search_free);
+}
+
+void
 sync_worker_stop(struct sync_worker *w)
 {
 	bool first;
@@ -1645,6 +1786,9 @@ sync_worker_free(struct sync_worker **wp)
 		add_job_free(w->adds[i]);
 	free(w->adds);
 	free(w->tickets);
+	for (i = 0; i < w->nsearches; i++)
+		search_free(w->searches[i]);
+	free(w->searches);
 	free(w->watch);
 	free(w->selected);
 	free(w->posted_folder);

@@ -59,6 +59,7 @@ static const char defaults[] =
     "search = /\n"
     "search-next = n\n"
     "limit = l\n"
+    "search-server = S\n"
     "sync = $\n"
     "help = ?\n"
     "redraw = C-l\n"

@@ -73,6 +73,8 @@
 	    UI_IN_INDEX)                                                       \
 	X(LIMIT, "limit", "show only the messages a query matches",            \
 	    UI_IN_INDEX)                                                       \
+	X(SEARCH_SERVER, "search-server",                                      \
+	    "ask the server for the last limit or search", UI_IN_INDEX)        \
 	X(SYNC, "sync", "sync every folder now", UI_IN_BOTH)                   \
 	X(HEADERS, "headers", "show every header line", UI_IN_PAGER)           \
 	X(HELP, "help", "this screen", UI_IN_ALL)                              \
@@ -294,6 +296,13 @@ struct ui_index {
 	bool reverse;
 	struct query *limit; /* owned, or NULL */
 	char *limit_text;    /* owned */
+	/* The server's answer to search-server, shown instead of the limit:
+	 * the UIDs (ascending, owned), the query (owned), and when the
+	 * answer is inexact the query to narrow it with (owned, or NULL). */
+	uint32_t *server;
+	size_t nserver;
+	char *server_text;
+	struct query *server_q;
 	size_t count, cursor, top;
 	struct store_msg *win; /* owned rows, win_n of them */
 	size_t win_start, win_n;
@@ -412,7 +421,10 @@ struct ui {
 	struct ui_job *jobs;
 	uint64_t last_ticket; /* the last job ticket handed out */
 	size_t njobs, jobs_alloc;
-	struct query *search; /* the last `/` query; owned */
+	struct query *search;   /* the last `/` query; owned */
+	char *search_text;      /* its text; owned */
+	uint64_t search_ticket; /* the search-server asked, or 0 */
+	char *search_asked;     /* its query text; owned */
 	char *suggest; /* the folder suggested for the message filed; owned */
 	bool help;
 	size_t help_top;
@@ -469,6 +481,11 @@ bool ui_index_pending(const struct ui_index *ix, uint32_t uid);
 long ui_index_find(struct ui *ui, uint32_t uid);
 /* Sets or clears the limit (NULL text); 0, or -1 with a message shown. */
 int ui_index_limit(struct ui *ui, const char *text);
+/* search-server: asks the worker of the open folder's account. */
+void ui_index_search_server(struct ui *ui);
+/* The worker's answer (SYNC_EV_SEARCH_DONE). */
+void ui_index_server_event(struct ui *ui, const struct sync_event *ev);
+
 /* Runs the search from the row after the cursor; -1 not found. */
 long ui_index_search(struct ui *ui, const struct query *q);
 /* Tags every message q matches; how many. */

@@ -136,7 +136,10 @@ draw_status(struct ui *ui, int y)
 		    sorts[ui->ix.sort], ui->ix.reverse ? " reversed" : "");
 		if (ui->ix.ntagged > 0)
 			strbuf_addf(&sb, ", %zu tagged", ui->ix.ntagged);
-		if (ui->ix.limit_text != NULL) {
+		if (ui->ix.server_text != NULL) {
+			strbuf_addstr(&sb, ", server: ");
+			ui_sanitize(&sb, ui->ix.server_text);
+		} else if (ui->ix.limit_text != NULL) {
 			strbuf_addstr(&sb, ", limit: ");
 			ui_sanitize(&sb, ui->ix.limit_text);
 		}
@@ -440,6 +443,9 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		ui_message(ui, false, "rules filed %u new message%s", ev->count,
 		    ev->count == 1 ? "" : "s");
 		break;
+	case SYNC_EV_SEARCH_DONE:
+		ui_index_server_event(ui, ev);
+		break;
 	case SYNC_EV_RULES_PROBLEM:
 		ui_message(ui, true, "rules: %s",
 		    ev->reason != NULL ? ev->reason : "a rule was skipped");
@@ -563,6 +569,8 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		}
 		query_free(&ui->search);
 		ui->search = q;
+		free(ui->search_text);
+		ui->search_text = xstrdup(answer);
 		if ((row = ui_index_search(ui, q)) < 0)
 			ui_message(ui, true, "not found");
 		else
@@ -812,6 +820,9 @@ run_action(struct ui *ui, enum ui_action a)
 		else
 			ui_index_goto(ui, (size_t)row, h);
 		return;
+	case UI_A_SEARCH_SERVER:
+		ui_index_search_server(ui);
+		return;
 	case UI_A_LIMIT:
 		ui_prompt_start(ui, UI_PROMPT_QUERY, a,
 		    "Limit to messages matching ('all' for every one): ");
@@ -1052,6 +1063,8 @@ ui_release(struct ui *ui)
 	ui_compose_release(ui);
 	ui_rules_release(ui);
 	query_free(&ui->search);
+	free(ui->search_text);
+	free(ui->search_asked);
 	free(ui->suggest);
 	free(ui->message);
 	if (ui->trace != NULL)

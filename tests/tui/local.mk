@@ -6,3 +6,4 @@ TESTS += tests/tui/live.sh
 TESTS += tests/tui/compose.sh
 TESTS += tests/tui/rules.sh
 TESTS += tests/tui/busy.sh
+TESTS += tests/tui/search.sh
