@@ -83,6 +83,8 @@
 	X(REPLY, "reply", "reply to the sender", UI_IN_BOTH)                   \
 	X(GROUP_REPLY, "group-reply", "reply to everyone", UI_IN_BOTH)         \
 	X(FORWARD, "forward", "forward the message", UI_IN_BOTH)               \
+	X(FORWARD_ATTACH, "forward-attachment",                                \
+	    "forward the message as an attachment", UI_IN_BOTH)                \
 	X(RECALL, "recall", "edit a draft (the current one in Drafts)",        \
 	    UI_IN_BOTH)                                                        \
 	X(ATTACHMENTS, "attachments", "list the message's parts", UI_IN_PAGER) \
@@ -424,7 +426,16 @@ struct ui {
 	struct query *search;   /* the last `/` query; owned */
 	char *search_text;      /* its text; owned */
 	uint64_t search_ticket; /* the search-server asked, or 0 */
-	char *search_asked;     /* its query text; owned */
+	/* A reply or forward waiting for its original's body: it starts
+	 * when the body is fetched (SYNC_EV_BODY_FETCHED). */
+	struct {
+		enum ui_action action; /* UI_A_NONE: nothing waits */
+		size_t acct;
+		char *folder; /* owned */
+		uint32_t uid;
+	} compose_wait;
+	uint32_t compose_uid; /* the original to use instead of the cursor */
+	char *search_asked;   /* its query text; owned */
 	char *suggest; /* the folder suggested for the message filed; owned */
 	bool help;
 	size_t help_top;
@@ -563,6 +574,8 @@ void ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer);
 /* A worker's event about a message sent (job kind "send"): true when it
  * was one. */
 bool ui_compose_event(struct ui *ui, const struct sync_event *ev, bool ok);
+/* A body arrived: a reply or forward waiting for it starts. */
+void ui_compose_body_event(struct ui *ui, const struct sync_event *ev);
 void ui_compose_release(struct ui *ui);
 
 /* rules.c: the rules from the index */

@@ -434,6 +434,7 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		ui_job_event(ui, ev, type == SYNC_EV_JOB_DONE);
 		break;
 	case SYNC_EV_BODY_FETCHED:
+		ui_compose_body_event(ui, ev);
 		if (ui->ix.open && ui->ix.acct == idx && ev->folder != NULL &&
 		    strcmp(ev->folder, ui->ix.folder.name) == 0)
 			ui_pager_body_event(ui, ev->uid, ev->reason);
@@ -849,6 +850,7 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_REPLY:
 	case UI_A_GROUP_REPLY:
 	case UI_A_FORWARD:
+	case UI_A_FORWARD_ATTACH:
 	case UI_A_RECALL:
 		ui_compose_start(ui, a);
 		return;

@@ -7,3 +7,4 @@ TESTS += tests/tui/compose.sh
 TESTS += tests/tui/rules.sh
 TESTS += tests/tui/busy.sh
 TESTS += tests/tui/search.sh
+TESTS += tests/tui/compose_wait.sh
