@@ -494,6 +494,69 @@ detach(struct ui *ui)
 		c->cursor--;
 }
 
+/* sync_address_complete's callback: each candidate, after the head. */
+struct address_matches {
+	const char *head; /* the text before the address typed */
+	size_t head_len;
+	char **v;
+	size_t n, alloc;
+};
+
+static int
+address_match(const char *text, const char *detail, void *arg)
+{
+	struct address_matches *m = arg;
+
+	(void)detail;
+	FCT_ALLOC_GROW(m->v, m->n + 1, m->alloc);
+	m->v[m->n++] = xasprintf("%.*s%s", (int)m->head_len, m->head, text);
+	return 0;
+}
+
+char **
+ui_address_complete(struct ui *ui, const char *text, size_t *n)
+{
+	struct ui_compose *c = ui->compose;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct address_matches m = { 0 };
+	const char *comma = strrchr(text, ',');
+	const char *word = comma != NULL ? comma + 1 : text;
+
+	*n = 0;
+	if (c == NULL)
+		return NULL;
+	while (*word == ' ')
+		word++;
+	m.head = text;
+	m.head_len = (size_t)(word - text);
+	/* ", " between addresses, whatever was typed. */
+	if (comma != NULL && m.head_len == (size_t)(comma + 1 - text)) {
+		m.head = xasprintf("%.*s ", (int)m.head_len, text);
+		m.head_len++;
+	}
+	if (sync_address_complete(ui->accts[c->acct].st, c->aliases, word, 20,
+		address_match, &m, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+	}
+	if (m.head != text)
+		free((char *)m.head);
+	*n = m.n;
+	return m.v;
+}
+
+/* Starts the prompt for an address list, holding its current value. */
+static void
+address_prompt(struct ui *ui, enum ui_action a, const char *label,
+    const char *value)
+{
+	ui_prompt_start(ui, UI_PROMPT_ADDRESS, a, label);
+	if (value != NULL) {
+		strbuf_addstr(&ui->pr.buf, value);
+		ui->pr.pos = ui->pr.buf.len;
+	}
+}
+
 void
 ui_compose_action(struct ui *ui, enum ui_action a)
 {
@@ -527,12 +590,40 @@ ui_compose_action(struct ui *ui, enum ui_action a)
 	case UI_A_IDENTITY:
 		next_identity(ui);
 		return;
+	case UI_A_EDIT_TO:
+		address_prompt(ui, a, "To: ", c->d.to);
+		return;
+	case UI_A_EDIT_CC:
+		address_prompt(ui, a, "Cc: ", c->d.cc);
+		return;
+	case UI_A_EDIT_BCC:
+		address_prompt(ui, a, "Bcc: ", c->d.bcc);
+		return;
 	case UI_A_QUIT:
 		ui_prompt_start(ui, UI_PROMPT_CHAR, a,
 		    "Abort this message? [y/N] ");
 		return;
 	default:
 		return;
+	}
+}
+
+/* The answer of edit-to, edit-cc or edit-bcc, kept in the file too. */
+static void
+set_addresses(struct ui *ui, enum ui_action then, const char *answer)
+{
+	struct ui_compose *c = ui->compose;
+	struct fct_error err = FCT_ERROR_INIT;
+	char **field = then == UI_A_EDIT_TO ? &c->d.to
+	    : then == UI_A_EDIT_CC          ? &c->d.cc
+					    : &c->d.bcc;
+
+	free(*field);
+	*field = answer[strspn(answer, " ")] != '\0' ? xstrdup(answer) : NULL;
+	/* The file holds the latest text (nothing typed is lost). */
+	if (write_draft(c, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
 	}
 }
 
@@ -551,6 +642,11 @@ ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer)
 			compose_done(ui);
 			ui_message(ui, false, "message abandoned");
 		}
+		return;
+	}
+	if (then == UI_A_EDIT_TO || then == UI_A_EDIT_CC ||
+	    then == UI_A_EDIT_BCC) {
+		set_addresses(ui, then, answer);
 		return;
 	}
 	if (then != UI_A_ATTACH_FILE || answer[0] == '\0')

@@ -100,6 +100,9 @@
 	X(DETACH_FILE, "detach-file", "remove the attachment", UI_IN_COMPOSE)  \
 	X(IDENTITY, "change-identity", "send as the next identity",            \
 	    UI_IN_COMPOSE)                                                     \
+	X(EDIT_TO, "edit-to", "change the To addresses", UI_IN_COMPOSE)        \
+	X(EDIT_CC, "edit-cc", "change the Cc addresses", UI_IN_COMPOSE)        \
+	X(EDIT_BCC, "edit-bcc", "change the Bcc addresses", UI_IN_COMPOSE)     \
 	X(APPLY_RULES, "apply-rules",                                          \
 	    "run the rules on the folder or the tagged messages", UI_IN_INDEX) \
 	X(MAKE_RULE, "make-rule", "write a rule from this message", UI_IN_BOTH)
@@ -364,10 +367,11 @@ struct ui_job {
 
 enum ui_prompt_kind {
 	UI_PROMPT_NONE = 0,
-	UI_PROMPT_FOLDER, /* completes folder names */
-	UI_PROMPT_QUERY,  /* query language */
-	UI_PROMPT_CHAR,   /* one key answers */
-	UI_PROMPT_FILE,   /* completes file names */
+	UI_PROMPT_FOLDER,  /* completes folder names */
+	UI_PROMPT_QUERY,   /* query language */
+	UI_PROMPT_CHAR,    /* one key answers */
+	UI_PROMPT_FILE,    /* completes file names */
+	UI_PROMPT_ADDRESS, /* completes the last address of a list */
 };
 
 /* The line editor at the bottom. buf holds UTF-8; pos is a byte offset at
@@ -556,6 +560,13 @@ void ui_attach_release(struct ui *ui);
 /* File names completing text ("~/" expanded; directories end in '/'),
  * sorted. Owned array of owned strings. */
 char **ui_file_complete(const char *text, size_t *n);
+/*
+ * Completions of the address list being typed in the compose screen: the
+ * text with its last address (after the last comma) replaced by each
+ * alias key, then each address of the cache, that starts like it
+ * (sync_address_complete). Owned array of owned strings, *n of them.
+ */
+char **ui_address_complete(struct ui *ui, const char *text, size_t *n);
 /*
  * Runs `sh -c command` (or the editor on path, when command is NULL) on
  * the terminal: curses is suspended (endwin) and resumed after, like a

@@ -506,6 +506,9 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		ui_attach_answer(ui, then, answer);
 		return;
 	case UI_A_ATTACH_FILE:
+	case UI_A_EDIT_TO:
+	case UI_A_EDIT_CC:
+	case UI_A_EDIT_BCC:
 	case UI_A_QUIT: /* "Abort this message?" */
 		ui_compose_answer(ui, then, answer);
 		return;
@@ -871,6 +874,9 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_ATTACH_FILE:
 	case UI_A_DETACH_FILE:
 	case UI_A_IDENTITY:
+	case UI_A_EDIT_TO:
+	case UI_A_EDIT_CC:
+	case UI_A_EDIT_BCC:
 		/* Their views have handlers of their own (handle_key). */
 		return;
 	}

@@ -3,7 +3,8 @@
 # UI asks the worker for it and opens the editor by itself once it is
 # there (no second key press), with the original quoted; `A` forwards a
 # message as an attachment: bob receives it with the original attached
-# whole (message/rfc822).
+# whole (message/rfc822); the compose screen's address prompts (t, c, b)
+# complete from the aliases file and from the cache's addresses.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -26,6 +27,8 @@ sed -i -f "$tmp/ed.sed" "\$1"
 EOS
 chmod +x "$tmp/ed.sh"
 : >"$tmp/ed.sed"
+mkdir -p "$tmp/xdg/facteur"
+echo 'alias bobby Bob Martin <bob@example.test>' >"$tmp/xdg/facteur/aliases"
 TUI_ENV="TMPDIR='$tmp' XDG_CONFIG_HOME='$tmp/xdg' VISUAL= EDITOR='$tmp/ed.sh'"
 
 tui_start ui carol
@@ -43,6 +46,32 @@ tui_keys ui r
 tui_wait ui "reply: the compose screen comes by itself" "^ +Subject: Re: Tui wait $tag"
 expect_match "reply: the editor had the original quoted" \
     "^> Le corps du message \"Tui wait $tag\"" "$(cat "$tmp/given" 2>/dev/null)"
+
+# --- address prompts: completion from the aliases, then the cache ---
+tui_keys ui c
+tui_wait ui "cc: the prompt" 'Cc: *$'
+tui_type ui "lea.r"
+tui_keys ui Tab
+tui_wait ui "cc: completes from the cache's addresses" \
+    'Cc: Léa Roux <lea\.roux@example\.test>'
+tui_type ui ", bobb"
+tui_keys ui Tab
+tui_wait ui "cc: the last address completes from the aliases" \
+    'Cc: Léa Roux <lea\.roux@example\.test>, bobby'
+tui_keys ui Enter
+tui_wait ui "cc: on the compose screen" \
+    '^ +Cc: Léa Roux <lea\.roux@example\.test>, bobby'
+expect_match "cc: kept in the draft file too" '^Cc: .*bobby' \
+    "$(cat "$tmp"/facteur-draft-* 2>/dev/null)"
+tui_keys ui t
+tui_wait ui "to: the prompt holds the current list" 'To: Léa Roux <lea\.roux@example\.test> *$'
+tui_keys ui C-u
+tui_type ui "zzz"
+tui_keys ui Tab
+tui_wait ui "to: nothing to complete leaves the text" 'To: zzz *$'
+tui_keys ui Escape
+tui_wait ui "to: Escape keeps the list" '^ +To: Léa Roux <lea\.roux@example\.test>'
+
 tui_keys ui q
 tui_wait ui "reply: asks before dropping" 'Abort this message\? \[y/N\]'
 tui_keys ui y
