@@ -13,7 +13,9 @@
  * never waits behind more than one batch. Each step is the first thing
  * owed, in this order:
  *   1. no session: connect (open, verify, secret, login), refresh the
- *      folder list; on failure, back off and retry;
+ *      folder list; on failure, back off and retry (submitting what waits
+ *      in the outbox first when jobs were asked for: SMTP does not need
+ *      the IMAP server, only the copy in Sent does, as a job);
  *   2. jobs owed: submit what waits in the outbox (sync_outbox_flush),
  *      then replay the store's job queue (sync_jobs_run);
  *   3. folders asked for (sync requests, the opened folder, folders whose
@@ -171,6 +173,7 @@ struct sync_worker {
 	struct name_list pass;   /* the sync pass: folders left */
 	bool pass_owed;          /* start a new pass on the next step */
 	bool jobs_owed;
+	bool outbox_owed;      /* asked to run jobs: the outbox may not wait */
 	struct fetch *fetches; /* bodies asked for, oldest first */
 	size_t nfetches, fetches_alloc;
 	struct add_job **adds; /* jobs handed over, not in the store yet */
@@ -546,6 +549,7 @@ take_requests(struct sync_worker *w)
 			break;
 		case SYNC_REQ_RUN_JOBS:
 			w->jobs_owed = true;
+			w->outbox_owed = true;
 			w->urgent = true;
 			break;
 		case SYNC_REQ_STOP:
@@ -709,9 +713,15 @@ out:
 	return rc;
 }
 
+static void send_outbox(struct sync_worker *w);
+
 /*
  * Sleeps the back-off before the next attempt, unless a request comes
  * first (then the attempt is made at once: someone is waiting for it).
+ * Mail waiting in the outbox goes out first if someone asked for the
+ * jobs to run: submission needs only the SMTP server, so a message is
+ * not held back by an IMAP server that is down (its copy in Sent is an
+ * append job, which waits for the next IMAP session).
  */
 static enum step
 back_off(struct sync_worker *w)
@@ -723,6 +733,13 @@ back_off(struct sync_worker *w)
 
 	if (stop_asked(w))
 		return STEP_STOP;
+	if (w->outbox_owed && w->st != NULL && w->s == NULL &&
+	    w->acct->pop.proto != CONFIG_PROTO_POP) {
+		/* Once per request: a failure keeps the message queued for
+		 * the next connection or request. */
+		w->outbox_owed = false;
+		send_outbox(w);
+	}
 	ev = event_new(w, NULL, NULL);
 	if (w->attempt < 64)
 		w->attempt++;
@@ -810,6 +827,7 @@ run_jobs(struct sync_worker *w)
 	enum step rc = STEP_OK;
 
 	w->jobs_owed = false;
+	w->outbox_owed = false;
 	send_outbox(w);
 	if (sync_jobs_run(w->s, w->st, job_result, w, &err) != 0) {
 		if (imap_session_broken(w->s)) {
@@ -1638,6 +1656,9 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	w->events = events;
 	w->watch = xstrdup("INBOX");
 	w->posted = SYNC_STATE_STOPPED;
+	/* What a previous run left in the outbox goes out even if the IMAP
+	 * server is down. */
+	w->outbox_owed = true;
 	w->rng = (uint64_t)now_ms() ^ ((uint64_t)(uintptr_t)w << 16) ^
 	    0x9E3779B97F4A7C15ULL;
 	if (fct_queue_new(&w->requests, err) != 0) {

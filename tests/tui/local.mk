@@ -8,3 +8,4 @@ TESTS += tests/tui/rules.sh
 TESTS += tests/tui/busy.sh
 TESTS += tests/tui/search.sh
 TESTS += tests/tui/compose_wait.sh
+TESTS += tests/tui/send_offline.sh
