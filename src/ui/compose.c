@@ -368,11 +368,18 @@ original_job(struct ui *ui, const char *kind, unsigned flags)
 		spec.op = '+';
 		spec.flags = flags;
 	}
+	/* Like filing (filing.c): the worker writes it, the UI waits on
+	 * no store write. */
 	if (sync_job_make(&payload, &spec, &err) != 0 ||
-	    store_job_add(a->st, kind, payload.buf, NULL, &err) != 0)
+	    (a->w == NULL &&
+		store_job_add(a->st, kind, payload.buf, NULL, &err) != 0))
 		ui_message(ui, true, "%s", fct_error_msg(&err));
-	else
+	else {
+		if (a->w != NULL)
+			sync_worker_add_job(a->w, kind, payload.buf,
+			    ++ui->last_ticket);
 		a->pending++;
+	}
 	fct_error_release(&err);
 	strbuf_release(&payload);
 }
