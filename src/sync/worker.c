@@ -995,16 +995,19 @@ sync_one(struct sync_worker *w, const char *name)
 	enum step rc = STEP_OK;
 	unsigned flags = 0, moved = 0;
 	size_t npending = 0;
-	bool rules;
+	bool rules, watched = strcmp(name, w->watch) == 0;
 	int r;
 
+	/* watched is fixed now: a request taken during the sync may change
+	 * w->watch, and only a sync with SYNC_F_SELECT leaves the folder
+	 * selected for IDLE (the new watch is synced again, asked). */
 	progress(w, name, 0, 0);
 	free(w->selected);
 	w->selected = NULL;
 	reload_rules(w);
 	rules = rules_wanted(w, name);
 	/* The watched folder must end up selected: IDLE watches it next. */
-	if (strcmp(name, w->watch) == 0)
+	if (watched)
 		flags |= SYNC_F_SELECT;
 	if (rules)
 		flags |= SYNC_F_RULES;
@@ -1026,7 +1029,7 @@ sync_one(struct sync_worker *w, const char *name)
 		else {
 			post_folder(w, SYNC_EV_FOLDER_FAILED, name,
 			    fct_error_msg(&err), 0);
-			if (strcmp(name, w->watch) == 0)
+			if (watched)
 				w->watch_failed_ms = now_ms();
 		}
 		fct_error_release(&err);
@@ -1034,8 +1037,8 @@ sync_one(struct sync_worker *w, const char *name)
 	}
 	/* Without SYNC_F_SELECT an unchanged folder is left unselected, and
 	 * whatever was selected before may have changed: say nothing. */
-	w->selected = strcmp(name, w->watch) == 0 ? xstrdup(name) : NULL;
-	if (strcmp(name, w->watch) == 0) {
+	w->selected = watched ? xstrdup(name) : NULL;
+	if (watched) {
 		w->watch_failed_ms = 0;
 		settle_exists(w, &stats);
 	}
