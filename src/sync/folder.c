@@ -329,6 +329,51 @@ out:
 	return rc;
 }
 
+/*
+ * The flags of the rows a cold sync cut short left behind (a crash, a
+ * lost connection, or a yield to a request). Each was fetched after the
+ * folder's mod-sequence that the cold sync recorded when it began (its
+ * uidnext stays 0: still cold), so the changes since that mod-sequence
+ * are all there is to catch up: one CHANGEDSINCE round trip, however
+ * many rows are cached, which keeps resuming a large cold folder cheap.
+ * Without mod-sequences, or without one recorded, every cached flag is
+ * fetched again.
+ */
+static int
+cold_flags(struct sync_ctx *c, const struct imap_mailbox_state *ms,
+    enum imap_sync_mode mode, struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	int rc = -1;
+
+	if (mode == IMAP_SYNC_CLASSIC || ms->highestmodseq == 0)
+		return refresh_all_flags(c, err);
+	if (c->folder.highestmodseq == 0) {
+		if (refresh_all_flags(c, err) != 0 ||
+		    store_folder_set_state(c->st, c->folder.id, 0,
+			ms->highestmodseq, err) != 0)
+			return -1;
+		c->folder.highestmodseq = ms->highestmodseq;
+		return 0;
+	}
+	if (ms->highestmodseq == c->folder.highestmodseq)
+		return 0;
+	if (store_begin(c->st, err) != 0)
+		return -1;
+	if (imap_fetch(c->imap, NULL, 0, 1, 0,
+		IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ, c->folder.highestmodseq,
+		false, on_msg, c, &ch, err) != 0 ||
+	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
+		store_rollback(c->st);
+		step_failed(c, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	return rc;
+}
+
 static int
 count_cached(struct sync_ctx *c, size_t *n, struct fct_error *err)
 {
@@ -521,8 +566,7 @@ sync_folder_yielding(struct imap_session *s, struct store *st, const char *name,
 	}
 	if (c.folder.uidnext == 0) {
 		stats->cold = true;
-		/* A cold sync cut short left rows behind: refresh them. */
-		if (refresh_all_flags(&c, err) != 0)
+		if (cold_flags(&c, &ms, mode, err) != 0)
 			goto out;
 	} else if (mode != IMAP_SYNC_CLASSIC) {
 		/* CHANGEDSINCE, and with QRESYNC VANISHED too: only when the
