@@ -72,6 +72,27 @@ int sync_folder(struct imap_session *s, struct store *st, const char *name,
     enum imap_sync_mode want, unsigned flags, sync_progress_fn progress,
     void *arg, struct sync_stats *stats, struct fct_error *err) FCT_WUR;
 
+/* Asked (with sync_folder's arg) after each committed batch of a long
+ * sync; true hands the session back at once. */
+typedef bool (*sync_yield_fn)(void *arg);
+
+/*
+ * sync_folder that may stop early: after each batch of new headers but
+ * the last (a cold folder, much new mail), yield (may be NULL) is asked,
+ * and when it
+ * says so the sync returns 1 with what it fetched committed but the
+ * folder's sync state left as it was, so that the next sync of the folder
+ * carries on where this one stopped (the rows are not fetched again).
+ * stats->total then counts the rows cached so far. The session still has
+ * the folder selected. Every call fetches at least one batch, so a sync
+ * asked to yield again and again still ends. Returns 0 when done, -1 with
+ * err on failure.
+ */
+int sync_folder_yielding(struct imap_session *s, struct store *st,
+    const char *name, enum imap_sync_mode want, unsigned flags,
+    sync_progress_fn progress, sync_yield_fn yield, void *arg,
+    struct sync_stats *stats, struct fct_error *err) FCT_WUR;
+
 /*
  * Jobs. The caller describes a change with a sync_job_spec, turns it into
  * a payload with sync_job_make, queues it with store_job_add(kind,
@@ -134,6 +155,19 @@ int sync_fetch_bodies(struct imap_session *s, struct store *st,
     const char *name, const uint32_t *uids, size_t n, uint64_t budget,
     unsigned *fetched, struct fct_error *err) FCT_WUR;
 
+/*
+ * Puts the messages uids[0..n) of the folder `name` (UTF-8), which the
+ * session has selected, in the cache: headers and flags, in committed
+ * batches, as a sync would (a row fetched twice is the same row). The
+ * folder's sync state is untouched. For messages a server search found
+ * that the cache lacks; the caller leaves out UIDs at or above the
+ * folder's UIDNEXT (new mail is the next sync's, for the rules).
+ * *fetched counts the rows written.
+ */
+int sync_fetch_headers(struct imap_session *s, struct store *st,
+    const char *name, const uint32_t *uids, size_t n, unsigned *fetched,
+    struct fct_error *err) FCT_WUR;
+
 /* The config's sync mode as the IMAP layer's cap. */
 enum imap_sync_mode sync_mode_from_config(enum config_sync_mode m);
 
@@ -173,6 +207,8 @@ enum sync_request {
 	SYNC_REQ_RUN_JOBS,     /* replay the store's job queue now */
 	SYNC_REQ_STOP,         /* sent by sync_worker_stop */
 	SYNC_REQ_FETCH_BODY,   /* sent by sync_worker_fetch */
+	SYNC_REQ_ADD_JOB,      /* sent by sync_worker_add_job */
+	SYNC_REQ_SEARCH,       /* sent by sync_worker_search */
 };
 
 /* What a worker reports; fct_msg types on the events queue, each with a
@@ -189,6 +225,7 @@ enum sync_event_type {
 	SYNC_EV_RULES_APPLIED,  /* folder, count: new mail the rules changed */
 	SYNC_EV_RULES_PROBLEM,  /* reason: a rule skipped (file error, or
 				   it cannot work on folder) */
+	SYNC_EV_SEARCH_DONE,    /* a server search's answer (or reason) */
 };
 
 enum sync_state {
@@ -232,6 +269,15 @@ struct sync_event {
 	uint32_t *src, *dst;
 	size_t nuids;
 	uint32_t dst_uidvalidity;
+	/* JOB_*: the ticket of the sync_worker_add_job that queued it, 0 for
+	 * a job queued otherwise. */
+	uint64_t ticket;
+	/* SEARCH_DONE: src[0..nuids) the UIDs in folder the server matched
+	 * (ascending, all in the cache unless gone meanwhile), count the
+	 * rows the cache lacked and got, ticket the request's, exact false
+	 * when the answer is a superset to narrow with the query (see
+	 * query_to_imap). */
+	bool exact;
 	uint32_t uid; /* BODY_FETCHED: the message, in folder */
 	/* FOLDER_CHANGED after a sync: the cache's own counts of the folder
 	 * (messages in total, unseen in unseen) when counts is true. */
@@ -285,6 +331,29 @@ void sync_worker_post(struct sync_worker *w, enum sync_request req,
  * when it is there. Never blocks.
  */
 void sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid);
+
+/*
+ * Hands a job (kind and payload as for store_job_add; both copied) to the
+ * worker, which writes it to its queue in the store as soon as it takes
+ * the request (between two batches of a sync at worst, or once a
+ * connection attempt in progress ends; until then it is in memory only),
+ * then runs the queue. The caller never writes to the store, so it never waits behind a
+ * worker's write. ticket (non-zero, the caller's choice) comes back in
+ * the JOB_DONE or JOB_FAILED event of that job (JOB_FAILED with job_id 0
+ * when the store refused it). Never blocks.
+ */
+void sync_worker_add_job(struct sync_worker *w, const char *kind,
+    const char *payload, uint64_t ticket);
+
+/*
+ * Asks the server which messages of folder (UTF-8, copied) match query
+ * (the query language, copied): the worker compiles it (query_to_imap),
+ * selects the folder, searches, fetches the headers of the matches the
+ * cache lacks, and answers with SYNC_EV_SEARCH_DONE carrying ticket.
+ * Taken between two batches of a sync, like a job. Never blocks.
+ */
+void sync_worker_search(struct sync_worker *w, const char *folder,
+    const char *query, uint64_t ticket);
 
 /* Asks the worker to end; never blocks. Its last event is STOPPED. */
 void sync_worker_stop(struct sync_worker *w);

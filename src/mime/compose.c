@@ -424,6 +424,10 @@ utf8_param(GMimeParamList *list, const char *name)
 		}
 }
 
+static void encode_headers(GMimeObject *obj);
+static void encode_part_headers(GMimeObject *parent, GMimeObject *part,
+    gpointer data);
+
 static GMimeObject *
 attachment_part(const struct mime_attachment *a, struct fct_error *err)
 {
@@ -443,6 +447,14 @@ attachment_part(const struct mime_attachment *a, struct fct_error *err)
 		GMimeMessagePart *mp;
 
 		if (inner != NULL) {
+			/* g_mime_object_encode of the outer message does not
+			 * reach into a message part: a forwarded message
+			 * with 8-bit bodies is made 7-bit here. */
+			encode_headers(GMIME_OBJECT(inner));
+			g_mime_message_foreach(inner, encode_part_headers,
+			    NULL);
+			g_mime_object_encode(GMIME_OBJECT(inner),
+			    GMIME_ENCODING_CONSTRAINT_7BIT);
 			mp = g_mime_message_part_new_with_message("rfc822",
 			    inner);
 			g_object_unref(inner);

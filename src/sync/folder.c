@@ -40,8 +40,10 @@ struct sync_ctx {
 	struct store_folder folder;
 	struct sync_stats *stats;
 	sync_progress_fn progress;
+	sync_yield_fn yield; /* may be NULL */
 	void *progress_arg;
 	uint32_t done, goal;  /* for progress */
+	bool yielded;         /* yield asked to stop at a batch's end */
 	uint32_t first_new;   /* headers below it are of cached messages */
 	bool mark_pending;    /* SYNC_F_RULES on a folder synced before */
 	bool completing;      /* full headers of rows made from a summary */
@@ -136,6 +138,20 @@ report(struct sync_ctx *c)
 		c->progress(c->progress_arg, c->folder.name, c->done, c->goal);
 }
 
+/*
+ * At a batch's end, with everything fetched so far committed: whether the
+ * caller wants the session back now. The folder's state is not written,
+ * so the next sync resumes where this one stopped (see the top).
+ */
+static bool
+yield_now(struct sync_ctx *c)
+{
+	if (c->yield == NULL || !c->yield(c->progress_arg))
+		return false;
+	c->yielded = true;
+	return true;
+}
+
 /* Applies the VANISHED ranges the server reported. */
 static int
 apply_vanished(struct sync_ctx *c, const struct imap_changes *ch,
@@ -184,6 +200,8 @@ fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n,
 		report(c);
 		end = start;
 		batch = BATCH;
+		if (end > 0 && yield_now(c))
+			break;
 	}
 	rc = 0;
 out:
@@ -311,6 +329,51 @@ out:
 	return rc;
 }
 
+/*
+ * The flags of the rows a cold sync cut short left behind (a crash, a
+ * lost connection, or a yield to a request). Each was fetched after the
+ * folder's mod-sequence that the cold sync recorded when it began (its
+ * uidnext stays 0: still cold), so the changes since that mod-sequence
+ * are all there is to catch up: one CHANGEDSINCE round trip, however
+ * many rows are cached, which keeps resuming a large cold folder cheap.
+ * Without mod-sequences, or without one recorded, every cached flag is
+ * fetched again.
+ */
+static int
+cold_flags(struct sync_ctx *c, const struct imap_mailbox_state *ms,
+    enum imap_sync_mode mode, struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	int rc = -1;
+
+	if (mode == IMAP_SYNC_CLASSIC || ms->highestmodseq == 0)
+		return refresh_all_flags(c, err);
+	if (c->folder.highestmodseq == 0) {
+		if (refresh_all_flags(c, err) != 0 ||
+		    store_folder_set_state(c->st, c->folder.id, 0,
+			ms->highestmodseq, err) != 0)
+			return -1;
+		c->folder.highestmodseq = ms->highestmodseq;
+		return 0;
+	}
+	if (ms->highestmodseq == c->folder.highestmodseq)
+		return 0;
+	if (store_begin(c->st, err) != 0)
+		return -1;
+	if (imap_fetch(c->imap, NULL, 0, 1, 0,
+		IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ, c->folder.highestmodseq,
+		false, on_msg, c, &ch, err) != 0 ||
+	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
+		store_rollback(c->st);
+		step_failed(c, err);
+		goto out;
+	}
+	rc = 0;
+out:
+	imap_changes_release(&ch);
+	return rc;
+}
+
 static int
 count_cached(struct sync_ctx *c, size_t *n, struct fct_error *err)
 {
@@ -369,6 +432,10 @@ fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 		c->goal = (uint32_t)fresh.n;
 		if (fetch_new(c, fresh.v, fresh.n, mode, err) != 0)
 			goto out;
+		if (c->yielded) {
+			rc = 0;
+			goto out;
+		}
 		/* The newest screen's rows get their whole header now. */
 		if (c->folder.uidnext == 0 && ms->uidnext > 1) {
 			c->completing = true;
@@ -411,6 +478,16 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
     enum imap_sync_mode want, unsigned flags, sync_progress_fn progress,
     void *arg, struct sync_stats *stats, struct fct_error *err)
 {
+	return sync_folder_yielding(s, st, name, want, flags, progress, NULL,
+	    arg, stats, err);
+}
+
+int
+sync_folder_yielding(struct imap_session *s, struct store *st, const char *name,
+    enum imap_sync_mode want, unsigned flags, sync_progress_fn progress,
+    sync_yield_fn yield, void *arg, struct sync_stats *stats,
+    struct fct_error *err)
+{
 	struct sync_ctx c;
 	struct imap_mailbox_state ms;
 	struct imap_changes ch = IMAP_CHANGES_INIT;
@@ -425,6 +502,7 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	c.st = st;
 	c.stats = stats;
 	c.progress = progress;
+	c.yield = yield;
 	c.progress_arg = arg;
 	if ((found = store_folder_get(st, name, &c.folder, err)) < 0)
 		return -1;
@@ -488,8 +566,7 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	}
 	if (c.folder.uidnext == 0) {
 		stats->cold = true;
-		/* A cold sync cut short left rows behind: refresh them. */
-		if (refresh_all_flags(&c, err) != 0)
+		if (cold_flags(&c, &ms, mode, err) != 0)
 			goto out;
 	} else if (mode != IMAP_SYNC_CLASSIC) {
 		/* CHANGEDSINCE, and with QRESYNC VANISHED too: only when the
@@ -519,6 +596,8 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	c.mark_pending = (flags & SYNC_F_RULES) && c.folder.uidnext != 0;
 	if (fetch_tail(&c, &ms, mode, err) != 0)
 		goto out;
+	if (c.yielded)
+		goto yielded;
 	/* Everything the state vouches for is in: commit the state. */
 	modseq = mode == IMAP_SYNC_CLASSIC ? 0 : ms.highestmodseq;
 	if (store_begin(st, err) != 0)
@@ -536,8 +615,46 @@ sync_folder(struct imap_session *s, struct store *st, const char *name,
 	if (!stats->reset && before + stats->added > cached)
 		stats->expunged = (unsigned)(before + stats->added - cached);
 	rc = 0;
+	goto out;
+yielded:
+	/* The state stays as it was: the next sync picks up from here. */
+	if (count_cached(&c, &cached, err) != 0)
+		goto out;
+	stats->total = (uint32_t)cached;
+	rc = 1;
 out:
 	imap_changes_release(&ch);
+	fct_error_release(&c.err);
+	store_folder_release(&c.folder);
+	return rc;
+}
+
+int
+sync_fetch_headers(struct imap_session *s, struct store *st, const char *name,
+    const uint32_t *uids, size_t n, unsigned *fetched, struct fct_error *err)
+{
+	struct sync_ctx c;
+	struct sync_stats stats;
+	enum imap_sync_mode mode;
+	int found, rc = -1;
+
+	*fetched = 0;
+	memset(&c, 0, sizeof c);
+	memset(&stats, 0, sizeof stats);
+	c.imap = s;
+	c.st = st;
+	c.stats = &stats;
+	if ((found = store_folder_get(st, name, &c.folder, err)) < 0)
+		return -1;
+	if (found == 0)
+		return fct_error_set(err, "no folder '%s'", name);
+	mode = imap_session_sync_mode(s, IMAP_SYNC_QRESYNC);
+	c.goal = (uint32_t)n;
+	if (n > 0 && fetch_new(&c, uids, n, mode, err) != 0)
+		goto out;
+	*fetched = stats.added;
+	rc = 0;
+out:
 	fct_error_release(&c.err);
 	store_folder_release(&c.folder);
 	return rc;

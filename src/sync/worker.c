@@ -4,11 +4,18 @@
  * through queues (include/facteur/sync.h).
  *
  * Design. The thread runs a loop of small steps, checking its request
- * queue between any two of them, so that a request (open a folder, stop)
- * never waits behind more than one folder's sync. Each step is the first
- * thing owed, in this order:
+ * queue between any two of them. A folder's sync is one step, but a long
+ * one (a cold 100,000-message folder) checks the queue between its
+ * batches too (sync_folder_yielding, yield_to_requests): a job, a body, a
+ * folder someone opened or a stop makes it stop at the batch's end, with
+ * what it fetched committed and the folder still owed, so the urgent work
+ * runs next and the sync then resumes where it stopped. So a request
+ * never waits behind more than one batch. Each step is the first thing
+ * owed, in this order:
  *   1. no session: connect (open, verify, secret, login), refresh the
- *      folder list; on failure, back off and retry;
+ *      folder list; on failure, back off and retry (submitting what waits
+ *      in the outbox first when jobs were asked for: SMTP does not need
+ *      the IMAP server, only the copy in Sent does, as a job);
  *   2. jobs owed: submit what waits in the outbox (sync_outbox_flush),
  *      then replay the store's job queue (sync_jobs_run);
  *   3. folders asked for (sync requests, the opened folder, folders whose
@@ -55,6 +62,7 @@
 
 #include "facteur/core_queue.h"
 #include "facteur/net.h"
+#include "facteur/query.h"
 #include "facteur/sync.h"
 #include "facteur/sync_pop.h"
 
@@ -79,6 +87,48 @@ fetch_free(void *p)
 		free(f->folder);
 	free(f);
 }
+
+/* A job handed over (SYNC_REQ_ADD_JOB's payload). */
+struct add_job {
+	char *kind, *payload; /* owned */
+	uint64_t ticket;
+};
+
+static void
+add_job_free(void *p)
+{
+	struct add_job *a = p;
+
+	if (a != NULL) {
+		free(a->kind);
+		free(a->payload);
+	}
+	free(a);
+}
+
+/* A server search asked for (SYNC_REQ_SEARCH's payload). */
+struct search {
+	char *folder, *query; /* owned */
+	uint64_t ticket;
+};
+
+static void
+search_free(void *p)
+{
+	struct search *q = p;
+
+	if (q != NULL) {
+		free(q->folder);
+		free(q->query);
+	}
+	free(q);
+}
+
+/* A queued job whose events carry a ticket. */
+struct ticket {
+	int64_t job_id;
+	uint64_t ticket;
+};
 
 /* What the last STATUS said of a folder. */
 struct counts {
@@ -118,11 +168,20 @@ struct sync_worker {
 	uint32_t odd_exists;     /* an EXISTS a sync could not match */
 	int64_t watch_failed_ms; /* when syncing watch last failed, or 0 */
 	struct name_list asked;  /* folders to sync first */
+	const char *syncing;     /* the folder sync_one is in, or NULL */
+	bool urgent;             /* a request the sync in progress yields to */
 	struct name_list pass;   /* the sync pass: folders left */
 	bool pass_owed;          /* start a new pass on the next step */
 	bool jobs_owed;
+	bool outbox_owed;      /* asked to run jobs: the outbox may not wait */
 	struct fetch *fetches; /* bodies asked for, oldest first */
 	size_t nfetches, fetches_alloc;
+	struct add_job **adds; /* jobs handed over, not in the store yet */
+	size_t nadds, adds_alloc;
+	struct search **searches; /* server searches asked for */
+	size_t nsearches, searches_alloc;
+	struct ticket *tickets; /* jobs in the store with a ticket */
+	size_t ntickets, tickets_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
 	struct counts *counts;  /* the last STATUS of each folder */
 	size_t ncounts, counts_alloc;
@@ -140,8 +199,9 @@ struct sync_worker {
 /* Steps' results. */
 enum step {
 	STEP_OK = 0,
-	STEP_BROKEN, /* the session is gone: back off and reconnect */
-	STEP_STOP,   /* a stop was asked */
+	STEP_BROKEN,  /* the session is gone: back off and reconnect */
+	STEP_STOP,    /* a stop was asked */
+	STEP_YIELDED, /* a sync stopped early for a request: still owed */
 };
 
 /* How one kind of account is kept in step (imap_backend, pop_backend). */
@@ -239,13 +299,37 @@ names_add(struct name_list *l, const char *name)
 	l->v[l->n++] = xstrdup(name);
 }
 
-/* Removes and frees the first name. */
+/* Removes and frees name i. */
 static void
-names_shift(struct name_list *l)
+names_remove_at(struct name_list *l, size_t i)
 {
-	free(l->v[0]);
-	memmove(l->v, l->v + 1, (l->n - 1) * sizeof *l->v);
+	free(l->v[i]);
+	memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof *l->v);
 	l->n--;
+}
+
+/* Removes name, when there. */
+static void
+names_remove(struct name_list *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], name) == 0) {
+			names_remove_at(l, i);
+			return;
+		}
+}
+
+/* Puts name first (moving it there when it was further down). */
+static void
+names_add_front(struct name_list *l, const char *name)
+{
+	names_remove(l, name);
+	FCT_ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	memmove(l->v + 1, l->v, l->n * sizeof *l->v);
+	l->v[0] = xstrdup(name);
+	l->n++;
 }
 
 static void
@@ -353,7 +437,89 @@ progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 
 /* --- Requests --------------------------------------------------------- */
 
-/* Applies every waiting request; STEP_STOP when one was a stop. */
+static enum step take_requests(struct sync_worker *w);
+
+/*
+ * Writes the jobs handed over to the store's queue, in the order they
+ * came, and makes the queue owed. One the store refuses is reported
+ * (JOB_FAILED with its ticket) and dropped: the caller hears of it.
+ */
+static void
+write_jobs(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_event *ev;
+	struct add_job *a;
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < w->nadds; i++) {
+		a = w->adds[i];
+		if (store_job_add(w->st, a->kind, a->payload, &id, &err) != 0) {
+			ev = event_new(w, NULL, fct_error_msg(&err));
+			ev->job_kind = xstrdup(a->kind);
+			ev->ticket = a->ticket;
+			post(w, SYNC_EV_JOB_FAILED, ev);
+			fct_error_release(&err);
+		} else {
+			FCT_ALLOC_GROW(w->tickets, w->ntickets + 1,
+			    w->tickets_alloc);
+			w->tickets[w->ntickets].job_id = id;
+			w->tickets[w->ntickets++].ticket = a->ticket;
+			w->jobs_owed = true;
+		}
+		add_job_free(a);
+	}
+	w->nadds = 0;
+}
+
+/* The ticket of a job that left the queue (0: none), forgotten. */
+static uint64_t
+ticket_take(struct sync_worker *w, int64_t job_id)
+{
+	uint64_t t;
+	size_t i;
+
+	for (i = 0; i < w->ntickets; i++)
+		if (w->tickets[i].job_id == job_id) {
+			t = w->tickets[i].ticket;
+			w->tickets[i] = w->tickets[--w->ntickets];
+			return t;
+		}
+	return 0;
+}
+
+/*
+ * Between two batches of a long sync (sync_folder_yielding): takes the
+ * requests that came meanwhile, and hands the session back when one is
+ * urgent. The folder stays owed (first in its list), so its sync resumes
+ * right after the urgent work, where it stopped.
+ */
+static bool
+yield_to_requests(void *arg)
+{
+	struct sync_worker *w = arg;
+
+	if (fct_queue_len(w->requests) > 0 || stop_asked(w))
+		(void)take_requests(w);
+	if (stop_asked(w))
+		w->urgent = true;
+	return w->urgent;
+}
+
+/* A folder asked for is urgent unless it is the one being synced. */
+static void
+folder_urgent(struct sync_worker *w, const char *name)
+{
+	if (w->syncing == NULL || strcmp(w->syncing, name) != 0)
+		w->urgent = true;
+}
+
+/*
+ * Applies every waiting request; STEP_STOP when one was a stop. Those a
+ * long sync should make way for (jobs, bodies, a folder someone opened,
+ * a stop) set w->urgent.
+ */
 static enum step
 take_requests(struct sync_worker *w)
 {
@@ -366,8 +532,11 @@ take_requests(struct sync_worker *w)
 			w->pass_owed = true;
 			break;
 		case SYNC_REQ_SYNC_FOLDER:
-			if (m->payload != NULL)
-				names_add(&w->asked, m->payload);
+			if (m->payload == NULL)
+				break;
+			/* Someone waits for it: before the rest. */
+			names_add_front(&w->asked, m->payload);
+			folder_urgent(w, m->payload);
 			break;
 		case SYNC_REQ_OPEN_FOLDER:
 			if (m->payload == NULL)
@@ -375,25 +544,43 @@ take_requests(struct sync_worker *w)
 			free(w->watch);
 			w->watch = xstrdup(m->payload);
 			w->watch_asked = true;
-			names_add(&w->asked, m->payload);
+			names_add_front(&w->asked, m->payload);
+			folder_urgent(w, m->payload);
 			break;
 		case SYNC_REQ_RUN_JOBS:
 			w->jobs_owed = true;
+			w->outbox_owed = true;
+			w->urgent = true;
 			break;
 		case SYNC_REQ_STOP:
 			rc = STEP_STOP;
+			w->urgent = true;
+			break;
+		case SYNC_REQ_ADD_JOB:
+			FCT_ALLOC_GROW(w->adds, w->nadds + 1, w->adds_alloc);
+			w->adds[w->nadds++] = fct_msg_take(m);
+			w->urgent = true;
+			break;
+		case SYNC_REQ_SEARCH:
+			FCT_ALLOC_GROW(w->searches, w->nsearches + 1,
+			    w->searches_alloc);
+			w->searches[w->nsearches++] = fct_msg_take(m);
+			w->urgent = true;
 			break;
 		case SYNC_REQ_FETCH_BODY:
 			FCT_ALLOC_GROW(w->fetches, w->nfetches + 1,
 			    w->fetches_alloc);
 			w->fetches[w->nfetches++] = *(struct fetch *)m->payload;
 			free(fct_msg_take(m));
+			w->urgent = true;
 			break;
 		default:
 			BUG("bad worker request %d", m->type);
 		}
 		fct_msg_free(&m);
 	}
+	if (w->nadds > 0 && w->st != NULL)
+		write_jobs(w);
 	if (rc == STEP_OK && stop_asked(w))
 		rc = STEP_STOP;
 	return rc;
@@ -526,9 +713,15 @@ out:
 	return rc;
 }
 
+static void send_outbox(struct sync_worker *w);
+
 /*
  * Sleeps the back-off before the next attempt, unless a request comes
  * first (then the attempt is made at once: someone is waiting for it).
+ * Mail waiting in the outbox goes out first if someone asked for the
+ * jobs to run: submission needs only the SMTP server, so a message is
+ * not held back by an IMAP server that is down (its copy in Sent is an
+ * append job, which waits for the next IMAP session).
  */
 static enum step
 back_off(struct sync_worker *w)
@@ -540,6 +733,13 @@ back_off(struct sync_worker *w)
 
 	if (stop_asked(w))
 		return STEP_STOP;
+	if (w->outbox_owed && w->st != NULL && w->s == NULL &&
+	    w->acct->pop.proto != CONFIG_PROTO_POP) {
+		/* Once per request: a failure keeps the message queued for
+		 * the next connection or request. */
+		w->outbox_owed = false;
+		send_outbox(w);
+	}
 	ev = event_new(w, NULL, NULL);
 	if (w->attempt < 64)
 		w->attempt++;
@@ -566,6 +766,7 @@ job_result(void *arg, const struct store_job *job, const char *reason,
 
 	ev->job_id = job->id;
 	ev->job_kind = xstrdup(job->kind);
+	ev->ticket = ticket_take(w, job->id);
 	if (reason == NULL && cu != NULL && cu->src.n > 0 &&
 	    cu->src.n == cu->dst.n) {
 		ev->nuids = cu->src.n;
@@ -626,6 +827,7 @@ run_jobs(struct sync_worker *w)
 	enum step rc = STEP_OK;
 
 	w->jobs_owed = false;
+	w->outbox_owed = false;
 	send_outbox(w);
 	if (sync_jobs_run(w->s, w->st, job_result, w, &err) != 0) {
 		if (imap_session_broken(w->s)) {
@@ -847,27 +1049,41 @@ sync_one(struct sync_worker *w, const char *name)
 	enum step rc = STEP_OK;
 	unsigned flags = 0, moved = 0;
 	size_t npending = 0;
-	bool rules;
+	bool rules, watched = strcmp(name, w->watch) == 0;
+	int r;
 
+	/* watched is fixed now: a request taken during the sync may change
+	 * w->watch, and only a sync with SYNC_F_SELECT leaves the folder
+	 * selected for IDLE (the new watch is synced again, asked). */
 	progress(w, name, 0, 0);
 	free(w->selected);
 	w->selected = NULL;
 	reload_rules(w);
 	rules = rules_wanted(w, name);
 	/* The watched folder must end up selected: IDLE watches it next. */
-	if (strcmp(name, w->watch) == 0)
+	if (watched)
 		flags |= SYNC_F_SELECT;
 	if (rules)
 		flags |= SYNC_F_RULES;
-	if (sync_folder(w->s, w->st, name,
-		sync_mode_from_config(w->acct->sync_mode), flags, progress, w,
-		&stats, &err) != 0) {
+	w->urgent = false;
+	w->syncing = name;
+	r = sync_folder_yielding(w->s, w->st, name,
+	    sync_mode_from_config(w->acct->sync_mode), flags, progress,
+	    yield_to_requests, w, &stats, &err);
+	w->syncing = NULL;
+	if (r == 1) {
+		/* Cut short for a request; what came is shown meanwhile. */
+		if (stats.added > 0)
+			post_changed(w, name);
+		return STEP_YIELDED;
+	}
+	if (r != 0) {
 		if (imap_session_broken(w->s))
 			rc = broken(w, &err);
 		else {
 			post_folder(w, SYNC_EV_FOLDER_FAILED, name,
 			    fct_error_msg(&err), 0);
-			if (strcmp(name, w->watch) == 0)
+			if (watched)
 				w->watch_failed_ms = now_ms();
 		}
 		fct_error_release(&err);
@@ -875,8 +1091,8 @@ sync_one(struct sync_worker *w, const char *name)
 	}
 	/* Without SYNC_F_SELECT an unchanged folder is left unselected, and
 	 * whatever was selected before may have changed: say nothing. */
-	w->selected = strcmp(name, w->watch) == 0 ? xstrdup(name) : NULL;
-	if (strcmp(name, w->watch) == 0) {
+	w->selected = watched ? xstrdup(name) : NULL;
+	if (watched) {
 		w->watch_failed_ms = 0;
 		settle_exists(w, &stats);
 	}
@@ -1137,6 +1353,95 @@ fetch_one(struct sync_worker *w)
 	return rc;
 }
 
+/*
+ * The oldest server search asked for: the query compiled for IMAP, the
+ * folder selected and searched, the matches the cache lacks fetched (up
+ * to the folder's UIDNEXT: newer ones are new mail, which a sync of the
+ * folder, asked for here, brings through the rules), and the answer
+ * posted. A broken session keeps the search for the next connection.
+ */
+static enum step
+search_one(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct search *q = w->searches[0];
+	struct query *parsed = NULL;
+	struct query_imap_key *key = NULL;
+	struct imap_uid_list hits = IMAP_UID_LIST_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct imap_mailbox_state ms;
+	struct sync_event *ev;
+	uint32_t *known = NULL, *lack = NULL;
+	size_t nknown = 0, nlack = 0, i, k = 0;
+	unsigned fetched = 0;
+	bool exact = true, newer = false;
+	enum step rc = STEP_OK;
+	int found;
+
+	free(w->selected);
+	w->selected = NULL;
+	if (query_parse(q->query, &parsed, &err) != 0 ||
+	    query_to_imap(parsed, time(NULL), &key, &exact, &err) != 0)
+		goto answer;
+	if ((found = store_folder_get(w->st, q->folder, &f, &err)) <= 0) {
+		if (found == 0)
+			fct_error_set(&err, "no folder '%s'", q->folder);
+		goto answer;
+	}
+	if (imap_select(w->s, f.raw_name, IMAP_SYNC_CLASSIC, &ms, NULL, &err) !=
+		0 ||
+	    imap_search(w->s, key, &hits, NULL, &err) != 0 ||
+	    store_msg_uids(w->st, f.id, &known, &nknown, &err) != 0)
+		goto answer;
+	/* Both ascending: what the server found and the cache lacks. */
+	lack = xreallocarray(NULL, hits.n + 1, sizeof *lack);
+	for (i = 0; i < hits.n; i++) {
+		while (k < nknown && known[k] < hits.v[i])
+			k++;
+		if (k < nknown && known[k] == hits.v[i])
+			continue;
+		if (f.uidnext != 0 && hits.v[i] >= f.uidnext)
+			newer = true;
+		else
+			lack[nlack++] = hits.v[i];
+	}
+	if (sync_fetch_headers(w->s, w->st, q->folder, lack, nlack, &fetched,
+		&err) != 0)
+		goto answer;
+	if (newer)
+		names_add_front(&w->asked, q->folder);
+	if (fetched > 0)
+		post_changed(w, q->folder);
+answer:
+	if (err.msg != NULL && w->s != NULL && imap_session_broken(w->s)) {
+		rc = broken(w, &err);
+		goto out;
+	}
+	ev = event_new(w, q->folder, err.msg);
+	ev->ticket = q->ticket;
+	ev->exact = exact;
+	ev->count = fetched;
+	if (err.msg == NULL && hits.n > 0) {
+		ev->nuids = hits.n;
+		ev->src = xreallocarray(NULL, hits.n, sizeof *ev->src);
+		memcpy(ev->src, hits.v, hits.n * sizeof *ev->src);
+	}
+	post(w, SYNC_EV_SEARCH_DONE, ev);
+	search_free(q);
+	memmove(w->searches, w->searches + 1,
+	    (w->nsearches - 1) * sizeof *w->searches);
+	w->nsearches--;
+out:
+	free(known);
+	free(lack);
+	imap_uid_list_release(&hits);
+	store_folder_release(&f);
+	query_imap_key_free(&key);
+	query_free(&parsed);
+	fct_error_release(&err);
+	return rc;
+}
+
 /* --- POP3 accounts ---------------------------------------------------- */
 
 /* Publishes (s) or withdraws (NULL) the POP3 session for cancellation;
@@ -1247,6 +1552,17 @@ pop_step(struct sync_worker *w)
 	struct sync_event *ev;
 
 	w->jobs_owed = false; /* local folders have no job queue */
+	/* Nor a server to search. */
+	while (w->nsearches > 0) {
+		ev = event_new(w, w->searches[0]->folder,
+		    "a POP3 account has no server search");
+		ev->ticket = w->searches[0]->ticket;
+		post(w, SYNC_EV_SEARCH_DONE, ev);
+		search_free(w->searches[0]);
+		memmove(w->searches, w->searches + 1,
+		    (w->nsearches - 1) * sizeof *w->searches);
+		w->nsearches--;
+	}
 	if (w->asked.n > 0 || w->pass_owed || w->pass.n > 0 ||
 	    w->pop_next_ms <= now_ms()) {
 		names_release(&w->asked);
@@ -1285,24 +1601,28 @@ imap_step(struct sync_worker *w)
 		return run_jobs(w);
 	if (w->nfetches > 0)
 		return fetch_one(w);
+	if (w->nsearches > 0)
+		return search_one(w);
 	if (w->asked.n > 0) {
 		name = xstrdup(w->asked.v[0]);
 		rc = sync_one(w, name);
-		/* Left for the next connection when that broke it. */
-		if (rc != STEP_BROKEN)
-			names_shift(&w->asked);
+		/* Left for the next connection when that broke it, and for
+		 * the next step when it made way for a request (which may
+		 * have put another folder first meanwhile). */
+		if (rc != STEP_BROKEN && rc != STEP_YIELDED)
+			names_remove(&w->asked, name);
 		free(name);
-		return rc;
+		return rc == STEP_YIELDED ? STEP_OK : rc;
 	}
 	if (w->pass_owed)
 		start_pass(w);
 	if (w->pass.n > 0) {
 		name = xstrdup(w->pass.v[0]);
 		rc = sync_one(w, name);
-		if (rc != STEP_BROKEN)
-			names_shift(&w->pass);
+		if (rc != STEP_BROKEN && rc != STEP_YIELDED)
+			names_remove(&w->pass, name);
 		free(name);
-		return rc;
+		return rc == STEP_YIELDED ? STEP_OK : rc;
 	}
 	if (w->next_status_ms <= now_ms())
 		return status_round(w);
@@ -1412,6 +1732,9 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	w->events = events;
 	w->watch = xstrdup("INBOX");
 	w->posted = SYNC_STATE_STOPPED;
+	/* What a previous run left in the outbox goes out even if the IMAP
+	 * server is down. */
+	w->outbox_owed = true;
 	w->rng = (uint64_t)now_ms() ^ ((uint64_t)(uintptr_t)w << 16) ^
 	    0x9E3779B97F4A7C15ULL;
 	if (fct_queue_new(&w->requests, err) != 0) {
@@ -1468,6 +1791,30 @@ sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid)
 	f->folder = xstrdup(folder);
 	f->uid = uid;
 	fct_queue_post(w->requests, SYNC_REQ_FETCH_BODY, f, fetch_free);
+}
+
+void
+sync_worker_add_job(struct sync_worker *w, const char *kind,
+    const char *payload, uint64_t ticket)
+{
+	struct add_job *a = xcalloc(1, sizeof *a);
+
+	a->kind = xstrdup(kind);
+	a->payload = xstrdup(payload);
+	a->ticket = ticket;
+	fct_queue_post(w->requests, SYNC_REQ_ADD_JOB, a, add_job_free);
+}
+
+void
+sync_worker_search(struct sync_worker *w, const char *folder, const char *query,
+    uint64_t ticket)
+{
+	struct search *q = xcalloc(1, sizeof *q);
+
+	q->folder = xstrdup(folder);
+	q->query = xstrdup(query);
+	q->ticket = ticket;
+	fct_queue_post(w->requests, SYNC_REQ_SEARCH, q, search_free);
 }
 
 void
@@ -1530,6 +1877,15 @@ sync_worker_free(struct sync_worker **wp)
 	for (i = 0; i < w->nfetches; i++)
 		free(w->fetches[i].folder);
 	free(w->fetches);
+	/* Jobs handed over but never written: the worker never opened its
+	 * store (it could not), and said so. */
+	for (i = 0; i < w->nadds; i++)
+		add_job_free(w->adds[i]);
+	free(w->adds);
+	free(w->tickets);
+	for (i = 0; i < w->nsearches; i++)
+		search_free(w->searches[i]);
+	free(w->searches);
 	free(w->watch);
 	free(w->selected);
 	free(w->posted_folder);

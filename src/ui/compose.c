@@ -1,7 +1,10 @@
 /*
  * Writing mail from the interface: a new message (`m`), a reply (`r`), a
- * reply to all (`g`), a forward (`f`) and a draft taken up again (`R` on
- * a message of Drafts).
+ * reply to all (`g`), a forward (`f`, inline; `A`, as an attachment) and
+ * a draft taken up again (`R` on a message of Drafts). A reply or forward
+ * of a message whose body is not cached yet asks the worker for it and
+ * starts by itself once SYNC_EV_BODY_FETCHED says it is there (if the
+ * user is still in that folder and started nothing else meanwhile).
  *
  * The draft logic is sync's (sync_compose_*), shared with `facteur
  * compose`; this file owns the screen side. The draft is written to a
@@ -73,6 +76,9 @@ compose_free(struct ui_compose **cp)
 void
 ui_compose_release(struct ui *ui)
 {
+	free(ui->compose_wait.folder);
+	ui->compose_wait.folder = NULL;
+	ui->compose_wait.action = UI_A_NONE;
 	/* Quitting with a message open keeps its file. */
 	compose_free(&ui->compose);
 }
@@ -149,7 +155,8 @@ out:
 /* The raw current message (pager, else the index cursor) of account a.
  * Owned, or NULL with a message shown. */
 static char *
-current_raw(struct ui *ui, struct ui_account *a, uint32_t *uid, size_t *len)
+current_raw(struct ui *ui, struct ui_account *a, enum ui_action action,
+    uint32_t *uid, size_t *len)
 {
 	struct fct_error err = FCT_ERROR_INIT;
 	struct store_msg m = STORE_MSG_INIT;
@@ -157,7 +164,9 @@ current_raw(struct ui *ui, struct ui_account *a, uint32_t *uid, size_t *len)
 	char *raw = NULL;
 	int found;
 
-	if (ui->pg.open) {
+	if (ui->compose_uid != 0) {
+		*uid = ui->compose_uid;
+	} else if (ui->pg.open) {
 		*uid = ui->pg.uid;
 		if (ui->pg.raw != NULL) {
 			*len = ui->pg.raw_len;
@@ -178,12 +187,21 @@ current_raw(struct ui *ui, struct ui_account *a, uint32_t *uid, size_t *len)
 		found = store_body_get(a->st, m.id, &raw, len, &err);
 	if (found < 0)
 		ui_message(ui, true, "%s", fct_error_msg(&err));
-	else if (found == 0) {
-		if (a->w != NULL)
-			sync_worker_fetch(a->w, ui->ix.folder.name, *uid);
+	else if (found == 0 && a->w == NULL)
 		ui_message(ui, true,
-		    "the message is not in the cache yet: it is being "
-		    "fetched, try again in a moment");
+		    "the message is not in the cache, and its account has "
+		    "no worker to fetch it");
+	else if (found == 0) {
+		/* Carries on by itself when the body is there. */
+		sync_worker_fetch(a->w, ui->ix.folder.name, *uid);
+		free(ui->compose_wait.folder);
+		ui->compose_wait.action = action;
+		ui->compose_wait.acct = (size_t)(a - ui->accts);
+		ui->compose_wait.folder = xstrdup(ui->ix.folder.name);
+		ui->compose_wait.uid = *uid;
+		ui_message(ui, false,
+		    "fetching the message first; the editor opens once it "
+		    "is here");
 	}
 	store_msg_release(&m);
 	fct_error_release(&err);
@@ -212,6 +230,8 @@ ui_compose_start(struct ui *ui, enum ui_action a)
 
 	if (acc == NULL || ui->compose != NULL)
 		return;
+	/* Whatever waited for a body gives way to what was asked now. */
+	ui->compose_wait.action = UI_A_NONE;
 	c = xcalloc(1, sizeof *c);
 	c->acct = (size_t)(acc - ui->accts);
 	switch (a) {
@@ -223,6 +243,9 @@ ui_compose_start(struct ui *ui, enum ui_action a)
 		break;
 	case UI_A_FORWARD:
 		c->kind = SYNC_COMPOSE_FORWARD;
+		break;
+	case UI_A_FORWARD_ATTACH:
+		c->kind = SYNC_COMPOSE_FORWARD_ATTACH;
 		break;
 	case UI_A_RECALL:
 		c->kind = SYNC_COMPOSE_RESUME;
@@ -250,7 +273,7 @@ ui_compose_start(struct ui *ui, enum ui_action a)
 	}
 	if (c->kind != SYNC_COMPOSE_NEW) {
 		if (!ui->ix.open ||
-		    (raw = current_raw(ui, acc, &uid, &len)) == NULL) {
+		    (raw = current_raw(ui, acc, a, &uid, &len)) == NULL) {
 			free(c);
 			return;
 		}
@@ -287,6 +310,35 @@ out:
 	fct_error_release(&err);
 }
 
+void
+ui_compose_body_event(struct ui *ui, const struct sync_event *ev)
+{
+	struct ui_account *acc;
+	enum ui_action a = ui->compose_wait.action;
+
+	if (a == UI_A_NONE || ev->folder == NULL ||
+	    ev->uid != ui->compose_wait.uid ||
+	    strcmp(ev->folder, ui->compose_wait.folder) != 0 ||
+	    strcmp(ev->account, ui->accts[ui->compose_wait.acct].acct->name) !=
+		0)
+		return;
+	ui->compose_wait.action = UI_A_NONE;
+	if (ev->reason != NULL) {
+		ui_message(ui, true, "cannot fetch the message: %s",
+		    ev->reason);
+		return;
+	}
+	/* Only where it was asked: the same folder, nothing else begun. */
+	acc = ui_current_account(ui);
+	if (ui->compose != NULL || !ui->ix.open || acc == NULL ||
+	    (size_t)(acc - ui->accts) != ui->compose_wait.acct ||
+	    strcmp(ui->ix.folder.name, ui->compose_wait.folder) != 0)
+		return;
+	ui->compose_uid = ui->compose_wait.uid;
+	ui_compose_start(ui, a);
+	ui->compose_uid = 0;
+}
+
 /* The UI account a sender's account is, or -1. */
 static long
 account_of(struct ui *ui, const struct config_account *acct)
@@ -316,11 +368,18 @@ original_job(struct ui *ui, const char *kind, unsigned flags)
 		spec.op = '+';
 		spec.flags = flags;
 	}
+	/* Like filing (filing.c): the worker writes it, the UI waits on
+	 * no store write. */
 	if (sync_job_make(&payload, &spec, &err) != 0 ||
-	    store_job_add(a->st, kind, payload.buf, NULL, &err) != 0)
+	    (a->w == NULL &&
+		store_job_add(a->st, kind, payload.buf, NULL, &err) != 0))
 		ui_message(ui, true, "%s", fct_error_msg(&err));
-	else
+	else {
+		if (a->w != NULL)
+			sync_worker_add_job(a->w, kind, payload.buf,
+			    ++ui->last_ticket);
 		a->pending++;
+	}
 	fct_error_release(&err);
 	strbuf_release(&payload);
 }
@@ -442,6 +501,69 @@ detach(struct ui *ui)
 		c->cursor--;
 }
 
+/* sync_address_complete's callback: each candidate, after the head. */
+struct address_matches {
+	const char *head; /* the text before the address typed */
+	size_t head_len;
+	char **v;
+	size_t n, alloc;
+};
+
+static int
+address_match(const char *text, const char *detail, void *arg)
+{
+	struct address_matches *m = arg;
+
+	(void)detail;
+	FCT_ALLOC_GROW(m->v, m->n + 1, m->alloc);
+	m->v[m->n++] = xasprintf("%.*s%s", (int)m->head_len, m->head, text);
+	return 0;
+}
+
+char **
+ui_address_complete(struct ui *ui, const char *text, size_t *n)
+{
+	struct ui_compose *c = ui->compose;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct address_matches m = { 0 };
+	const char *comma = strrchr(text, ',');
+	const char *word = comma != NULL ? comma + 1 : text;
+
+	*n = 0;
+	if (c == NULL)
+		return NULL;
+	while (*word == ' ')
+		word++;
+	m.head = text;
+	m.head_len = (size_t)(word - text);
+	/* ", " between addresses, whatever was typed. */
+	if (comma != NULL && m.head_len == (size_t)(comma + 1 - text)) {
+		m.head = xasprintf("%.*s ", (int)m.head_len, text);
+		m.head_len++;
+	}
+	if (sync_address_complete(ui->accts[c->acct].st, c->aliases, word, 20,
+		address_match, &m, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+	}
+	if (m.head != text)
+		free((char *)m.head);
+	*n = m.n;
+	return m.v;
+}
+
+/* Starts the prompt for an address list, holding its current value. */
+static void
+address_prompt(struct ui *ui, enum ui_action a, const char *label,
+    const char *value)
+{
+	ui_prompt_start(ui, UI_PROMPT_ADDRESS, a, label);
+	if (value != NULL) {
+		strbuf_addstr(&ui->pr.buf, value);
+		ui->pr.pos = ui->pr.buf.len;
+	}
+}
+
 void
 ui_compose_action(struct ui *ui, enum ui_action a)
 {
@@ -475,12 +597,40 @@ ui_compose_action(struct ui *ui, enum ui_action a)
 	case UI_A_IDENTITY:
 		next_identity(ui);
 		return;
+	case UI_A_EDIT_TO:
+		address_prompt(ui, a, "To: ", c->d.to);
+		return;
+	case UI_A_EDIT_CC:
+		address_prompt(ui, a, "Cc: ", c->d.cc);
+		return;
+	case UI_A_EDIT_BCC:
+		address_prompt(ui, a, "Bcc: ", c->d.bcc);
+		return;
 	case UI_A_QUIT:
 		ui_prompt_start(ui, UI_PROMPT_CHAR, a,
 		    "Abort this message? [y/N] ");
 		return;
 	default:
 		return;
+	}
+}
+
+/* The answer of edit-to, edit-cc or edit-bcc, kept in the file too. */
+static void
+set_addresses(struct ui *ui, enum ui_action then, const char *answer)
+{
+	struct ui_compose *c = ui->compose;
+	struct fct_error err = FCT_ERROR_INIT;
+	char **field = then == UI_A_EDIT_TO ? &c->d.to
+	    : then == UI_A_EDIT_CC          ? &c->d.cc
+					    : &c->d.bcc;
+
+	free(*field);
+	*field = answer[strspn(answer, " ")] != '\0' ? xstrdup(answer) : NULL;
+	/* The file holds the latest text (nothing typed is lost). */
+	if (write_draft(c, &err) != 0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
 	}
 }
 
@@ -499,6 +649,11 @@ ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer)
 			compose_done(ui);
 			ui_message(ui, false, "message abandoned");
 		}
+		return;
+	}
+	if (then == UI_A_EDIT_TO || then == UI_A_EDIT_CC ||
+	    then == UI_A_EDIT_BCC) {
+		set_addresses(ui, then, answer);
 		return;
 	}
 	if (then != UI_A_ATTACH_FILE || answer[0] == '\0')

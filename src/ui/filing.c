@@ -8,10 +8,16 @@
  * run the queue; the UI never waits. What the folder's rights (MYRIGHTS)
  * forbid is refused here, before any job exists.
  *
- * NEEDSWORK: store_job_add is a write, so it waits (bounded by the
- * store's busy timeout, in practice one sync batch) while the worker
- * commits; handing the job to the worker instead would keep even that off
- * the UI thread, at the price of learning the job's id by event.
+ * The job is handed to the account's worker (sync_worker_add_job), which
+ * writes it to the store's queue itself: the UI thread writes nothing, so
+ * it never waits behind the worker's write batches (a store write here
+ * could wait up to the busy timeout while a large sync commits, and did,
+ * and made the worker's own writes fail in turn). The worker takes the
+ * request between two batches of any sync, so the job is in the store
+ * (crash-safe) within one batch. The job's store id is not known here:
+ * the UI names it by a ticket of its own, which comes back in the job's
+ * events. Without a worker (none could be started) the UI writes the job
+ * itself: then nothing competes for the store.
  *
  * Undo keeps the last filing. A move is undone by moving the messages
  * back from where the server says they landed: the UIDs of its COPYUID
@@ -84,11 +90,16 @@ queue_job(struct ui *ui, size_t acct, const char *kind,
 	struct ui_job *j;
 
 	if (sync_job_make(&payload, spec, &err) != 0 ||
-	    store_job_add(a->st, kind, payload.buf, id, &err) != 0) {
+	    (a->w == NULL &&
+		store_job_add(a->st, kind, payload.buf, id, &err) != 0)) {
 		ui_message(ui, true, "%s", fct_error_msg(&err));
 		fct_error_release(&err);
 		strbuf_release(&payload);
 		return -1;
+	}
+	if (a->w != NULL) {
+		*id = (int64_t)++ui->last_ticket;
+		sync_worker_add_job(a->w, kind, payload.buf, (uint64_t)*id);
 	}
 	strbuf_release(&payload);
 	FCT_ALLOC_GROW(ui->jobs, ui->njobs + 1, ui->jobs_alloc);
@@ -98,8 +109,6 @@ queue_job(struct ui *ui, size_t acct, const char *kind,
 	j->folder = xstrdup(spec->folder);
 	j->dest = spec->dest != NULL ? xstrdup(spec->dest) : NULL;
 	a->pending++;
-	if (a->w != NULL)
-		sync_worker_post(a->w, SYNC_REQ_RUN_JOBS, NULL);
 	ui->dirty = true;
 	return 0;
 }
@@ -474,7 +483,8 @@ ui_job_event(struct ui *ui, const struct sync_event *ev, bool ok)
 	if (a == NULL)
 		return;
 	for (i = 0; i < ui->njobs; i++)
-		if (ui->jobs[i].acct == acct && ui->jobs[i].id == ev->job_id)
+		if (ui->jobs[i].acct == acct && ev->ticket != 0 &&
+		    (uint64_t)ui->jobs[i].id == ev->ticket)
 			j = &ui->jobs[i];
 	if (a->pending > 0)
 		a->pending--;
@@ -482,8 +492,8 @@ ui_job_event(struct ui *ui, const struct sync_event *ev, bool ok)
 		ui_message(ui, true, "%s refused: %s",
 		    ev->job_kind != NULL ? ev->job_kind : "job",
 		    ev->reason != NULL ? ev->reason : "unknown reason");
-	if (u->valid && !u->done && u->acct == acct &&
-	    u->job_id == ev->job_id) {
+	if (u->valid && !u->done && u->acct == acct && ev->ticket != 0 &&
+	    (uint64_t)u->job_id == ev->ticket) {
 		u->done = true;
 		if (!ok)
 			undo_release(u);

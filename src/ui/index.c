@@ -71,6 +71,9 @@ ui_index_close(struct ui_index *ix)
 	store_folder_release(&ix->folder);
 	query_free(&ix->limit);
 	free(ix->limit_text);
+	free(ix->server);
+	free(ix->server_text);
+	query_free(&ix->server_q);
 	free(ix->rows);
 	free(ix->collapsed);
 	free(ix->tagged);
@@ -431,6 +434,7 @@ ui_index_reload(struct ui *ui)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct store_msg_link *l = NULL;
 	struct uid_collect keep;
+	const struct query *q;
 	const struct store_msg *m;
 	size_t n = 0, i, j, old = ix->cursor;
 	bool counted;
@@ -467,19 +471,26 @@ ui_index_reload(struct ui *ui)
 	}
 	fct_error_release(&err);
 	n = 0;
-	if (ix->sort == UI_SORT_THREADS) {
+	/* The server's answer is a list of messages: shown as threads. */
+	if (ix->sort == UI_SORT_THREADS || ix->server != NULL) {
 		if (store_msg_links(a->st, ix->folder.id, &l, &n, &err) != 0) {
 			ui_message(ui, true, "%s", fct_error_msg(&err));
 			fct_error_release(&err);
 			return;
 		}
-		if (ix->limit != NULL) {
-			if (matching_uids(ui, ix->limit, &keep) != 0) {
+		if (ix->server != NULL || ix->limit != NULL) {
+			q = ix->server != NULL ? ix->server_q : ix->limit;
+			memset(&keep, 0, sizeof keep);
+			if (q != NULL && matching_uids(ui, q, &keep) != 0) {
 				store_msg_links_free(&l, n);
 				return;
 			}
 			for (i = j = 0; i < n; i++) {
-				if (uidset_has(keep.v, keep.n, l[i].uid)) {
+				if ((ix->server == NULL ||
+					uidset_has(ix->server, ix->nserver,
+					    l[i].uid)) &&
+				    (q == NULL ||
+					uidset_has(keep.v, keep.n, l[i].uid))) {
 					l[j++] = l[i];
 					continue;
 				}
@@ -659,12 +670,89 @@ ui_index_limit(struct ui *ui, const char *text)
 	}
 	query_free(&ix->limit);
 	free(ix->limit_text);
+	/* A new limit replaces the server's answer too. */
+	free(ix->server);
+	ix->server = NULL;
+	ix->nserver = 0;
+	free(ix->server_text);
+	ix->server_text = NULL;
+	query_free(&ix->server_q);
 	ix->limit = q;
 	ix->limit_text = q != NULL ? xstrdup(text) : NULL;
 	ix->cursor = ix->top = 0;
 	ix->cursor_uid = 0;
 	ui_index_reload(ui);
 	return 0;
+}
+
+void
+ui_index_search_server(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	struct ui_account *a;
+	const char *text =
+	    ix->limit_text != NULL ? ix->limit_text : ui->search_text;
+
+	if (!ix->open)
+		return;
+	a = &ui->accts[ix->acct];
+	if (text == NULL) {
+		ui_message(ui, true,
+		    "nothing to ask the server: limit (l) or search (/) first");
+		return;
+	}
+	if (a->acct->imap.proto != CONFIG_PROTO_IMAP || a->w == NULL) {
+		ui_message(ui, true, "account '%s' has no server to search",
+		    a->acct->name);
+		return;
+	}
+	ui->search_ticket = ++ui->last_ticket;
+	free(ui->search_asked);
+	ui->search_asked = xstrdup(text);
+	sync_worker_search(a->w, ix->folder.name, text, ui->search_ticket);
+	ui_message(ui, false, "asking the server: %s", text);
+}
+
+void
+ui_index_server_event(struct ui *ui, const struct sync_event *ev)
+{
+	struct ui_index *ix = &ui->ix;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct query *q = NULL;
+
+	if (ev->ticket == 0 || ev->ticket != ui->search_ticket)
+		return; /* an older question, or another folder's */
+	ui->search_ticket = 0;
+	if (!ix->open || ev->folder == NULL ||
+	    strcmp(ev->folder, ix->folder.name) != 0 ||
+	    strcmp(ev->account, ui->accts[ix->acct].acct->name) != 0)
+		return;
+	if (ev->reason != NULL) {
+		ui_message(ui, true, "server search: %s", ev->reason);
+		return;
+	}
+	/* An inexact answer is narrowed like the command line does. */
+	if (!ev->exact && query_parse(ui->search_asked, &q, &err) != 0) {
+		ui_message(ui, true, "bad query: %s", fct_error_msg(&err));
+		fct_error_release(&err);
+		return;
+	}
+	free(ix->server);
+	ix->server = xreallocarray(NULL, ev->nuids + 1, sizeof *ix->server);
+	if (ev->nuids > 0)
+		memcpy(ix->server, ev->src, ev->nuids * sizeof *ix->server);
+	ix->nserver = ev->nuids;
+	free(ix->server_text);
+	ix->server_text = xstrdup(ui->search_asked);
+	query_free(&ix->server_q);
+	ix->server_q = q;
+	ix->cursor = ix->top = 0;
+	ix->cursor_uid = 0;
+	ui_index_reload(ui);
+	ui_message(ui, false,
+	    "the server found %zu message%s (%u new to the "
+	    "cache)",
+	    ix->count, ix->count == 1 ? "" : "s", ev->count);
 }
 
 long

@@ -73,6 +73,8 @@
 	    UI_IN_INDEX)                                                       \
 	X(LIMIT, "limit", "show only the messages a query matches",            \
 	    UI_IN_INDEX)                                                       \
+	X(SEARCH_SERVER, "search-server",                                      \
+	    "ask the server for the last limit or search", UI_IN_INDEX)        \
 	X(SYNC, "sync", "sync every folder now", UI_IN_BOTH)                   \
 	X(HEADERS, "headers", "show every header line", UI_IN_PAGER)           \
 	X(HELP, "help", "this screen", UI_IN_ALL)                              \
@@ -81,6 +83,8 @@
 	X(REPLY, "reply", "reply to the sender", UI_IN_BOTH)                   \
 	X(GROUP_REPLY, "group-reply", "reply to everyone", UI_IN_BOTH)         \
 	X(FORWARD, "forward", "forward the message", UI_IN_BOTH)               \
+	X(FORWARD_ATTACH, "forward-attachment",                                \
+	    "forward the message as an attachment", UI_IN_BOTH)                \
 	X(RECALL, "recall", "edit a draft (the current one in Drafts)",        \
 	    UI_IN_BOTH)                                                        \
 	X(ATTACHMENTS, "attachments", "list the message's parts", UI_IN_PAGER) \
@@ -96,6 +100,9 @@
 	X(DETACH_FILE, "detach-file", "remove the attachment", UI_IN_COMPOSE)  \
 	X(IDENTITY, "change-identity", "send as the next identity",            \
 	    UI_IN_COMPOSE)                                                     \
+	X(EDIT_TO, "edit-to", "change the To addresses", UI_IN_COMPOSE)        \
+	X(EDIT_CC, "edit-cc", "change the Cc addresses", UI_IN_COMPOSE)        \
+	X(EDIT_BCC, "edit-bcc", "change the Bcc addresses", UI_IN_COMPOSE)     \
 	X(APPLY_RULES, "apply-rules",                                          \
 	    "run the rules on the folder or the tagged messages", UI_IN_INDEX) \
 	X(MAKE_RULE, "make-rule", "write a rule from this message", UI_IN_BOTH)
@@ -294,6 +301,13 @@ struct ui_index {
 	bool reverse;
 	struct query *limit; /* owned, or NULL */
 	char *limit_text;    /* owned */
+	/* The server's answer to search-server, shown instead of the limit:
+	 * the UIDs (ascending, owned), the query (owned), and when the
+	 * answer is inexact the query to narrow it with (owned, or NULL). */
+	uint32_t *server;
+	size_t nserver;
+	char *server_text;
+	struct query *server_q;
 	size_t count, cursor, top;
 	struct store_msg *win; /* owned rows, win_n of them */
 	size_t win_start, win_n;
@@ -337,7 +351,8 @@ struct ui_undo {
 	unsigned flags;
 	uint32_t *uids; /* in folder; owned */
 	size_t nuids;
-	int64_t job_id;     /* the move job: its COPYUID fills dst_uids */
+	int64_t job_id;     /* the move job's ticket: its COPYUID fills
+			       dst_uids */
 	uint32_t *dst_uids; /* in dest, from COPYUID; owned */
 	size_t ndst;
 	bool done; /* the job came back */
@@ -346,16 +361,17 @@ struct ui_undo {
 /* A job queued from the UI and not yet answered. */
 struct ui_job {
 	size_t acct;
-	int64_t id;
+	int64_t id;          /* its ticket (sync_worker_add_job) */
 	char *folder, *dest; /* owned; dest may be NULL */
 };
 
 enum ui_prompt_kind {
 	UI_PROMPT_NONE = 0,
-	UI_PROMPT_FOLDER, /* completes folder names */
-	UI_PROMPT_QUERY,  /* query language */
-	UI_PROMPT_CHAR,   /* one key answers */
-	UI_PROMPT_FILE,   /* completes file names */
+	UI_PROMPT_FOLDER,  /* completes folder names */
+	UI_PROMPT_QUERY,   /* query language */
+	UI_PROMPT_CHAR,    /* one key answers */
+	UI_PROMPT_FILE,    /* completes file names */
+	UI_PROMPT_ADDRESS, /* completes the last address of a list */
 };
 
 /* The line editor at the bottom. buf holds UTF-8; pos is a byte offset at
@@ -409,8 +425,21 @@ struct ui {
 	struct ui_history hist[2]; /* folders, queries */
 	struct ui_undo undo;
 	struct ui_job *jobs;
+	uint64_t last_ticket; /* the last job ticket handed out */
 	size_t njobs, jobs_alloc;
-	struct query *search; /* the last `/` query; owned */
+	struct query *search;   /* the last `/` query; owned */
+	char *search_text;      /* its text; owned */
+	uint64_t search_ticket; /* the search-server asked, or 0 */
+	/* A reply or forward waiting for its original's body: it starts
+	 * when the body is fetched (SYNC_EV_BODY_FETCHED). */
+	struct {
+		enum ui_action action; /* UI_A_NONE: nothing waits */
+		size_t acct;
+		char *folder; /* owned */
+		uint32_t uid;
+	} compose_wait;
+	uint32_t compose_uid; /* the original to use instead of the cursor */
+	char *search_asked;   /* its query text; owned */
 	char *suggest; /* the folder suggested for the message filed; owned */
 	bool help;
 	size_t help_top;
@@ -467,6 +496,11 @@ bool ui_index_pending(const struct ui_index *ix, uint32_t uid);
 long ui_index_find(struct ui *ui, uint32_t uid);
 /* Sets or clears the limit (NULL text); 0, or -1 with a message shown. */
 int ui_index_limit(struct ui *ui, const char *text);
+/* search-server: asks the worker of the open folder's account. */
+void ui_index_search_server(struct ui *ui);
+/* The worker's answer (SYNC_EV_SEARCH_DONE). */
+void ui_index_server_event(struct ui *ui, const struct sync_event *ev);
+
 /* Runs the search from the row after the cursor; -1 not found. */
 long ui_index_search(struct ui *ui, const struct query *q);
 /* Tags every message q matches; how many. */
@@ -527,6 +561,13 @@ void ui_attach_release(struct ui *ui);
  * sorted. Owned array of owned strings. */
 char **ui_file_complete(const char *text, size_t *n);
 /*
+ * Completions of the address list being typed in the compose screen: the
+ * text with its last address (after the last comma) replaced by each
+ * alias key, then each address of the cache, that starts like it
+ * (sync_address_complete). Owned array of owned strings, *n of them.
+ */
+char **ui_address_complete(struct ui *ui, const char *text, size_t *n);
+/*
  * Runs `sh -c command` (or the editor on path, when command is NULL) on
  * the terminal: curses is suspended (endwin) and resumed after, like a
  * stop. Blocks the UI thread while the program runs, which is the
@@ -544,6 +585,8 @@ void ui_compose_answer(struct ui *ui, enum ui_action then, const char *answer);
 /* A worker's event about a message sent (job kind "send"): true when it
  * was one. */
 bool ui_compose_event(struct ui *ui, const struct sync_event *ev, bool ok);
+/* A body arrived: a reply or forward waiting for it starts. */
+void ui_compose_body_event(struct ui *ui, const struct sync_event *ev);
 void ui_compose_release(struct ui *ui);
 
 /* rules.c: the rules from the index */

@@ -216,17 +216,23 @@ complete(struct ui *ui)
 {
 	struct ui_prompt *pr = &ui->pr;
 
-	if (pr->kind != UI_PROMPT_FOLDER && pr->kind != UI_PROMPT_FILE)
+	if (pr->kind != UI_PROMPT_FOLDER && pr->kind != UI_PROMPT_FILE &&
+	    pr->kind != UI_PROMPT_ADDRESS)
 		return;
 	if (pr->matches == NULL) {
 		pr->stem = xstrdup(pr->buf.buf);
 		pr->matches = pr->kind == UI_PROMPT_FILE
 		    ? ui_file_complete(pr->stem, &pr->nmatches)
+		    : pr->kind == UI_PROMPT_ADDRESS
+		    ? ui_address_complete(ui, pr->stem, &pr->nmatches)
 		    : ui_folder_complete(ui, pr->stem, &pr->nmatches);
 		pr->imatch = 0;
 		if (pr->nmatches == 0) {
 			ui_message(ui, true, "no %s matches '%s'",
-			    pr->kind == UI_PROMPT_FILE ? "file" : "folder",
+			    pr->kind == UI_PROMPT_FILE ? "file"
+				: pr->kind == UI_PROMPT_ADDRESS
+				? "alias or address"
+				: "folder",
 			    pr->stem);
 			matches_release(pr);
 			return;

@@ -136,7 +136,10 @@ draw_status(struct ui *ui, int y)
 		    sorts[ui->ix.sort], ui->ix.reverse ? " reversed" : "");
 		if (ui->ix.ntagged > 0)
 			strbuf_addf(&sb, ", %zu tagged", ui->ix.ntagged);
-		if (ui->ix.limit_text != NULL) {
+		if (ui->ix.server_text != NULL) {
+			strbuf_addstr(&sb, ", server: ");
+			ui_sanitize(&sb, ui->ix.server_text);
+		} else if (ui->ix.limit_text != NULL) {
 			strbuf_addstr(&sb, ", limit: ");
 			ui_sanitize(&sb, ui->ix.limit_text);
 		}
@@ -431,6 +434,7 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		ui_job_event(ui, ev, type == SYNC_EV_JOB_DONE);
 		break;
 	case SYNC_EV_BODY_FETCHED:
+		ui_compose_body_event(ui, ev);
 		if (ui->ix.open && ui->ix.acct == idx && ev->folder != NULL &&
 		    strcmp(ev->folder, ui->ix.folder.name) == 0)
 			ui_pager_body_event(ui, ev->uid, ev->reason);
@@ -439,6 +443,9 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		folders_changed(ui, idx, ev->folder);
 		ui_message(ui, false, "rules filed %u new message%s", ev->count,
 		    ev->count == 1 ? "" : "s");
+		break;
+	case SYNC_EV_SEARCH_DONE:
+		ui_index_server_event(ui, ev);
 		break;
 	case SYNC_EV_RULES_PROBLEM:
 		ui_message(ui, true, "rules: %s",
@@ -499,6 +506,9 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		ui_attach_answer(ui, then, answer);
 		return;
 	case UI_A_ATTACH_FILE:
+	case UI_A_EDIT_TO:
+	case UI_A_EDIT_CC:
+	case UI_A_EDIT_BCC:
 	case UI_A_QUIT: /* "Abort this message?" */
 		ui_compose_answer(ui, then, answer);
 		return;
@@ -563,6 +573,8 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		}
 		query_free(&ui->search);
 		ui->search = q;
+		free(ui->search_text);
+		ui->search_text = xstrdup(answer);
 		if ((row = ui_index_search(ui, q)) < 0)
 			ui_message(ui, true, "not found");
 		else
@@ -812,6 +824,9 @@ run_action(struct ui *ui, enum ui_action a)
 		else
 			ui_index_goto(ui, (size_t)row, h);
 		return;
+	case UI_A_SEARCH_SERVER:
+		ui_index_search_server(ui);
+		return;
 	case UI_A_LIMIT:
 		ui_prompt_start(ui, UI_PROMPT_QUERY, a,
 		    "Limit to messages matching ('all' for every one): ");
@@ -838,6 +853,7 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_REPLY:
 	case UI_A_GROUP_REPLY:
 	case UI_A_FORWARD:
+	case UI_A_FORWARD_ATTACH:
 	case UI_A_RECALL:
 		ui_compose_start(ui, a);
 		return;
@@ -858,6 +874,9 @@ run_action(struct ui *ui, enum ui_action a)
 	case UI_A_ATTACH_FILE:
 	case UI_A_DETACH_FILE:
 	case UI_A_IDENTITY:
+	case UI_A_EDIT_TO:
+	case UI_A_EDIT_CC:
+	case UI_A_EDIT_BCC:
 		/* Their views have handlers of their own (handle_key). */
 		return;
 	}
@@ -1095,6 +1114,8 @@ ui_release(struct ui *ui)
 	ui_compose_release(ui);
 	ui_rules_release(ui);
 	query_free(&ui->search);
+	free(ui->search_text);
+	free(ui->search_asked);
 	free(ui->suggest);
 	free(ui->message);
 	if (ui->trace != NULL)

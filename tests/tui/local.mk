@@ -5,3 +5,7 @@ TESTS += tests/tui/filing.sh
 TESTS += tests/tui/live.sh
 TESTS += tests/tui/compose.sh
 TESTS += tests/tui/rules.sh
+TESTS += tests/tui/busy.sh
+TESTS += tests/tui/search.sh
+TESTS += tests/tui/compose_wait.sh
+TESTS += tests/tui/send_offline.sh

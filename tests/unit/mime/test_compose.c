@@ -431,6 +431,33 @@ test_forward(void **state)
 	mime_draft_release(&d);
 }
 
+/* A forwarded original with an 8-bit body and header goes out 7-bit. */
+static void
+test_forward_attach_8bit(void **state)
+{
+	static const char orig[] = "From: L\303\251a <lea@example.test>\n"
+				   "Subject: \303\251t\303\251\n"
+				   "Message-ID: <m8@example.test>\n\n"
+				   "Bonjour, \303\247a va ?\n";
+	struct mime_draft d = MIME_DRAFT_INIT;
+	struct strbuf m = STRBUF_INIT;
+
+	(void)state;
+	assert_int_equal(mime_forward_draft(orig, strlen(orig), true, NULL, 0,
+			     &d, NULL, NULL),
+	    0);
+	free(d.to);
+	d.to = strdup("carol@example.test");
+	free(d.from);
+	d.from = strdup("alice@example.test");
+	assert_int_equal(mime_build(&d, &m, NULL), 0);
+	assert_wire_safe(&m);
+	assert_non_null(strstr(m.buf, "Content-Type: message/rfc822"));
+	assert_non_null(strstr(m.buf, "Message-ID: <m8@example.test>"));
+	strbuf_release(&m);
+	mime_draft_release(&d);
+}
+
 static void
 test_resume(void **state)
 {
@@ -484,6 +511,7 @@ main(void)
 		cmocka_unit_test(test_prepare_8bit_parts),
 		cmocka_unit_test(test_reply),
 		cmocka_unit_test(test_forward),
+		cmocka_unit_test(test_forward_attach_8bit),
 		cmocka_unit_test(test_resume),
 	};
 
