@@ -130,7 +130,7 @@ struct config {
 	struct config_identity *identities;
 	size_t nidentities, identities_alloc;
 	enum config_alternative alternative; /* [general] alternative */
-	char *theme;                  /* owned, may be NULL: [general] theme */
+	char *theme;         /* owned, may be NULL: [general] theme */
 	char *index_columns; /* owned, may be NULL: column names, checked */
 	struct config_entry *entries; /* free-form sections, file order */
 	size_t nentries, entries_alloc;

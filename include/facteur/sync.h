@@ -337,8 +337,8 @@ void sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid);
  * worker, which writes it to its queue in the store as soon as it takes
  * the request (between two batches of a sync at worst, or once a
  * connection attempt in progress ends; until then it is in memory only),
- * then runs the queue. The caller never writes to the store, so it never waits behind a
- * worker's write. ticket (non-zero, the caller's choice) comes back in
+ * then runs the queue. The caller never writes to the store, so it never waits
+ * behind a worker's write. ticket (non-zero, the caller's choice) comes back in
  * the JOB_DONE or JOB_FAILED event of that job (JOB_FAILED with job_id 0
  * when the store refused it). Never blocks.
  */
