@@ -9,6 +9,7 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+tb_lock_inboxes
 
 TAB=$(printf '\t')
 

@@ -10,6 +10,7 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+tb_lock_inboxes
 
 now=$(date +%s)
 expired="expired-$$-$now"

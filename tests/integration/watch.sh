@@ -14,6 +14,7 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+tb_lock_inboxes
 
 proxy=
 watcher=

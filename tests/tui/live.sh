@@ -7,6 +7,7 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 tb_require
+tb_lock_inboxes
 
 tb_conf alice alice
 folder=Tui-live

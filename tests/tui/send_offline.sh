@@ -7,6 +7,7 @@ set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 tb_require
+tb_lock_inboxes
 [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ] || { echo "SKIP: no Postfix"; exit 77; }
 
 tag=$$-$(date +%s)
