@@ -259,8 +259,19 @@ int store_msg_set_flags(struct store *st, int64_t folder_id, uint32_t uid,
 int store_msg_expunge_range(struct store *st, int64_t folder_id, uint32_t first,
     uint32_t last, struct fct_error *err) FCT_WUR;
 
-/* How many messages of the folder are cached. */
+/*
+ * How many messages of the folder are cached, every row (one row read from
+ * schema version 6 on, whatever the folder's size).
+ */
 int store_msg_count(struct store *st, int64_t folder_id, size_t *n,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * How many of them the listings show (store_msg_select, store_msg_query):
+ * store_msg_count less the messages the rules have yet to file, unless the
+ * handle shows them (store_rules_show_pending).
+ */
+int store_msg_count_visible(struct store *st, int64_t folder_id, size_t *n,
     struct fct_error *err) FCT_WUR;
 
 /*

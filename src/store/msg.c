@@ -301,13 +301,18 @@ int
 store_msg_count(struct store *st, int64_t folder_id, size_t *n,
     struct fct_error *err)
 {
-	static const char sql[] =
+	/* From version 6 the triggers keep the count (schema.c). */
+	static const char sql_stats[] =
+	    "SELECT coalesce((SELECT total FROM folder_stats"
+	    " WHERE folder_id = ?1), 0)";
+	static const char sql_rows[] =
 	    "SELECT count(*) FROM messages WHERE folder_id = ?1";
 	sqlite3_stmt *s;
 	int rc;
 
 	*n = 0;
-	if ((s = store_stmt(st, STORE_STMT_MSG_COUNT, sql, err)) == NULL)
+	if ((s = store_stmt(st, STORE_STMT_MSG_COUNT,
+		 st->schema >= 6 ? sql_stats : sql_rows, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, folder_id);
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -316,6 +321,22 @@ store_msg_count(struct store *st, int64_t folder_id, size_t *n,
 	if (rc == SQLITE_ROW)
 		return 0;
 	return store_error_read(st, err);
+}
+
+int
+store_msg_count_visible(struct store *st, int64_t folder_id, size_t *n,
+    struct fct_error *err)
+{
+	size_t pending = 0;
+
+	if (store_msg_count(st, folder_id, n, err) != 0)
+		return -1;
+	if (st->show_pending)
+		return 0;
+	if (store_rules_pending_count(st, folder_id, &pending, err) != 0)
+		return -1;
+	*n = *n > pending ? *n - pending : 0;
+	return 0;
 }
 
 void

@@ -95,9 +95,13 @@ int
 store_rules_pending_count(struct store *st, int64_t folder_id, size_t *n,
     struct fct_error *err)
 {
-	static const char sql[] = "SELECT count(*) FROM rules_pending AS rp "
-				  "JOIN messages AS m ON m.id = rp.msg_id "
-				  "WHERE ?1 = 0 OR m.folder_id = ?1";
+	/* CROSS JOIN keeps this order: the few pending rows first. Left
+	 * to itself the planner may walk the folder's index entries
+	 * (100,000 of them, 20 ms) to find none. */
+	static const char sql[] =
+	    "SELECT count(*) FROM rules_pending AS rp "
+	    "CROSS JOIN messages AS m ON m.id = rp.msg_id "
+	    "WHERE ?1 = 0 OR m.folder_id = ?1";
 	sqlite3_stmt *s;
 	int rc;
 

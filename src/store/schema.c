@@ -375,12 +375,56 @@ static const char schema_v5[] =
     ");\n"
     "CREATE INDEX pop_uidls_msg ON pop_uidls (msg_id);\n";
 
+/*
+ * Version 6: each folder's message counts, kept by triggers, so that
+ * "how many messages, how many unseen" costs one row read however large
+ * the folder (counting 100,000 rows took 40 ms, more than a frame, and
+ * the interface asks on every change). A folder without messages may have
+ * no row (read as zero). The counts cover every row, pending rules or
+ * not (store_msg_count_visible takes the pending ones off).
+ */
+static const char schema_v6[] =
+    "CREATE TABLE folder_stats (\n"
+    "	folder_id INTEGER PRIMARY KEY\n"
+    "	    REFERENCES folders (id) ON DELETE CASCADE,\n"
+    "	total INTEGER NOT NULL DEFAULT 0,\n"
+    "	unseen INTEGER NOT NULL DEFAULT 0\n"
+    ");\n"
+    "INSERT INTO folder_stats (folder_id, total, unseen)\n"
+    "    SELECT folder_id, count(*), sum((flags & 1) = 0)\n"
+    "    FROM messages GROUP BY folder_id;\n"
+    "CREATE TRIGGER folder_stats_insert AFTER INSERT ON messages BEGIN\n"
+    "	INSERT INTO folder_stats (folder_id, total, unseen)\n"
+    "	    VALUES (new.folder_id, 1, (new.flags & 1) = 0)\n"
+    "	    ON CONFLICT (folder_id) DO UPDATE SET\n"
+    "	    total = total + 1, unseen = unseen + excluded.unseen;\n"
+    "END;\n"
+    "CREATE TRIGGER folder_stats_delete AFTER DELETE ON messages BEGIN\n"
+    "	UPDATE folder_stats SET total = total - 1,\n"
+    "	    unseen = unseen - ((old.flags & 1) = 0)\n"
+    "	    WHERE folder_id = old.folder_id;\n"
+    "END;\n"
+    "CREATE TRIGGER folder_stats_update AFTER UPDATE OF flags, folder_id\n"
+    "ON messages\n"
+    "WHEN old.folder_id IS NOT new.folder_id\n"
+    "    OR (old.flags & 1) IS NOT (new.flags & 1)\n"
+    "BEGIN\n"
+    "	UPDATE folder_stats SET total = total - 1,\n"
+    "	    unseen = unseen - ((old.flags & 1) = 0)\n"
+    "	    WHERE folder_id = old.folder_id;\n"
+    "	INSERT INTO folder_stats (folder_id, total, unseen)\n"
+    "	    VALUES (new.folder_id, 1, (new.flags & 1) = 0)\n"
+    "	    ON CONFLICT (folder_id) DO UPDATE SET\n"
+    "	    total = total + 1, unseen = unseen + excluded.unseen;\n"
+    "END;\n";
+
 const struct store_migration store_schema_steps[] = {
 	{ schema_v1, NULL },
 	{ schema_v2, NULL },
 	{ schema_v3, NULL },
 	{ schema_outbox, NULL },
 	{ schema_v5, NULL },
+	{ schema_v6, NULL },
 };
 const size_t store_schema_nsteps = FCT_ARRAY_LEN(store_schema_steps);
 

@@ -69,13 +69,18 @@ int
 store_folder_counts(struct store *st, int64_t folder_id, uint32_t *total,
     uint32_t *unseen, struct fct_error *err)
 {
-	static const char sql[] =
+	/* From version 6 the triggers keep the counts (schema.c). */
+	static const char sql_stats[] =
+	    "SELECT coalesce(sum(total), 0), coalesce(sum(unseen), 0) "
+	    "FROM folder_stats WHERE folder_id = ?1";
+	static const char sql_rows[] =
 	    "SELECT count(*), coalesce(sum((flags & 1) = 0), 0) "
 	    "FROM messages WHERE folder_id = ?1";
 	sqlite3_stmt *s = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(st->db, st->schema >= 6 ? sql_stats : sql_rows,
+		-1, &s, NULL) != SQLITE_OK) {
 		store_error_read(st, err);
 		sqlite3_finalize(s);
 		return -1;

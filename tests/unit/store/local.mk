@@ -3,7 +3,8 @@
 # the file behind a handle.
 
 STORE_TEST_CPPFLAGS = $(UNIT_CPPFLAGS) $(SQLITE_CFLAGS) -I$(top_srcdir)/src/store
-STORE_TEST_LDADD = libstore.a libcore.a $(SQLITE_LIBS) $(CMOCKA_LIBS)
+STORE_TEST_LDADD = libstore.a libquery.a libcore.a $(SQLITE_LIBS) \
+	$(CMOCKA_LIBS)
 STORE_TEST_HELPERS = tests/unit/store/store_test.c tests/unit/store/store_test.h
 
 check_PROGRAMS += tests/unit/store/test_db
@@ -61,7 +62,7 @@ TESTS += tests/unit/store/test_crash
 check_PROGRAMS += tests/unit/store/bench_store
 tests_unit_store_bench_store_SOURCES = tests/unit/store/bench_store.c
 tests_unit_store_bench_store_CPPFLAGS = $(STORE_TEST_CPPFLAGS)
-tests_unit_store_bench_store_LDADD = libstore.a libcore.a $(SQLITE_LIBS)
+tests_unit_store_bench_store_LDADD = libstore.a libquery.a libcore.a $(SQLITE_LIBS)
 
 # The paged query and the thread links, for the terminal interface.
 check_PROGRAMS += tests/unit/store/test_view

@@ -832,9 +832,10 @@ test_check_finds_damage(void **state)
 	free(want);
 	store_close(&st);
 
-	/* A row whose folder is gone. */
+	/* A row whose folder is gone (its counts row would be too). */
 	st = test_open(*state, "check2.db");
 	test_exec(st, "PRAGMA foreign_keys = OFF");
+	test_exec(st, "DROP TRIGGER folder_stats_insert");
 	test_exec(st,
 	    "INSERT INTO messages (id, folder_id, uid) "
 	    "VALUES (42, 7, 1)");
@@ -922,6 +923,112 @@ test_checkpoint(void **state)
 	store_close(&st);
 }
 
+/* The counts the triggers keep (version 6) against the rows themselves. */
+static void
+expect_counts(struct store *st, int64_t folder, uint32_t total, uint32_t unseen,
+    size_t visible)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	uint32_t t, u;
+	size_t n;
+
+	if (store_folder_counts(st, folder, &t, &u, &err) != 0 ||
+	    store_msg_count(st, folder, &n, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(t, total);
+	assert_int_equal(u, unseen);
+	assert_int_equal(n, total);
+	if (store_msg_count_visible(st, folder, &n, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(n, visible);
+	if (store_check(st, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+}
+
+static void
+test_folder_stats(void **state)
+{
+	const char *dir = *state;
+	char *path = test_path(dir, "v5.db");
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st;
+	int64_t inbox, archive, id;
+	char *want;
+
+	/* Mail cached before version 6 is counted by the migration. */
+	if (store_open_with(path, store_schema_steps, 5, &st, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	inbox = test_folder(st, "INBOX");
+	archive = test_folder(st, "Archive");
+	test_put(st, inbox, 1, "one");
+	test_put(st, inbox, 2, "two");
+	test_put(st, inbox, 3, "three");
+	if (store_msg_set_flags(st, inbox, 1, FCT_FLAG_SEEN, NULL, 0, &err) !=
+	    0)
+		fail_msg("%s", fct_error_msg(&err));
+	store_close(&st);
+	st = test_open(dir, "v5.db");
+	expect_counts(st, inbox, 3, 2, 3);
+	expect_counts(st, archive, 0, 0, 0);
+
+	/* New mail, flags both ways, a replaced row, a removal. */
+	id = test_put(st, inbox, 4, "four");
+	expect_counts(st, inbox, 4, 3, 4);
+	if (store_msg_set_flags(st, inbox, 2, FCT_FLAG_SEEN, NULL, 0, &err) !=
+		0 ||
+	    store_msg_set_flags(st, inbox, 1, 0, NULL, 0, &err) != 0 ||
+	    store_msg_set_flags(st, inbox, 3, FCT_FLAG_FLAGGED, NULL, 0,
+		&err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	expect_counts(st, inbox, 4, 3, 4);
+	test_msg(&m, inbox, 2, "two again");
+	m.flags = FCT_FLAG_SEEN | FCT_FLAG_ANSWERED;
+	if (store_msg_put(st, &m, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	store_msg_release(&m);
+	expect_counts(st, inbox, 4, 3, 4);
+	test_msg(&m, inbox, 2, "two, unread");
+	if (store_msg_put(st, &m, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	store_msg_release(&m);
+	expect_counts(st, inbox, 4, 4, 4);
+	if (store_msg_expunge_range(st, inbox, 1, 1, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	expect_counts(st, inbox, 3, 3, 3);
+
+	/* A row moved to another folder (local folders do that). */
+	test_exec(st, "UPDATE messages SET folder_id = 2 WHERE uid = 3");
+	expect_counts(st, inbox, 2, 2, 2);
+	expect_counts(st, archive, 1, 1, 1);
+
+	/* Mail the rules have yet to file is counted, not listed. */
+	if (store_rules_pending_add(st, id, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	expect_counts(st, inbox, 2, 2, 1);
+	if (store_rules_pending_done(st, &id, 1, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	expect_counts(st, inbox, 2, 2, 2);
+
+	/* UIDVALIDITY changed: everything goes. */
+	if (store_folder_reset(st, inbox, 99, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	expect_counts(st, inbox, 0, 0, 0);
+	expect_counts(st, archive, 1, 1, 1);
+
+	/* Counts that drifted are damage. */
+	test_exec(st, "UPDATE folder_stats SET unseen = 7 WHERE folder_id = 2");
+	assert_int_equal(store_check(st, &err), -1);
+	want = xasprintf("cache '%s' is damaged: the counts of folder Archive "
+			 "say 1 messages, 7 unseen; it has 1, 1",
+	    path);
+	assert_string_equal(fct_error_msg(&err), want);
+	free(want);
+	fct_error_release(&err);
+	store_close(&st);
+	free(path);
+}
+
 static void
 test_versions(void **state)
 {
@@ -959,6 +1066,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_two_handles, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoint, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_folder_stats, setup,
 		    teardown),
 		cmocka_unit_test(test_versions),
 	};
