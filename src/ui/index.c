@@ -2,22 +2,19 @@
  * The index: the message list of the open folder.
  *
  * A folder may hold 100,000 messages, and opening it must feel instant,
- * so the index never reads the folder whole in flat order: it counts the
- * rows (store_msg_count, or a walk over the matching rows under a limit)
- * and keeps a window of WINDOW consecutive rows of the ordered result,
- * read with store_msg_query_page when the screen moves past it.
+ * so the index never reads the folder whole on the UI thread. In date
+ * order without a limit it counts the rows (store_msg_count_visible: one
+ * row of counts kept by the store's triggers, whatever the size) and
+ * keeps a window of WINDOW consecutive rows of the ordered result, read
+ * with store_msg_query_page when the screen moves past it.
  *
- * Threads need every message's links, so the threaded order reads them
- * all, but only them (store_msg_links: UID, date, Message-ID, In-Reply-To,
- * References; no header blocks), builds the threads in memory and keeps
- * the UIDs in display order; the visible messages are then read one by
- * one. Folders above THREAD_MAX messages open in date order instead.
- *
- * Threading: a message's parent is the message its In-Reply-To names,
- * else the last message of its References that is in the folder. Only an
- * older message (in date order) can be a parent, which rules out cycles.
- * Threads are ordered by their newest message, replies under their
- * parent oldest first.
+ * Every other list (threads, a limit, the server's answer, the other
+ * sorts) needs the whole folder, so the lister thread builds it
+ * (lister.c): the index asks, goes on showing the list it had, and takes
+ * the answer to its latest question (ui_index_listed). A listed index
+ * keeps only the UIDs in display order (ix->rows) and reads the visible
+ * messages one by one. Folders above THREAD_MAX messages open in date
+ * order rather than threads (the user may still ask for threads).
  */
 #include "config.h"
 
@@ -31,23 +28,6 @@
 
 #define WINDOW 128
 #define THREAD_MAX 20000
-
-static const char *
-sort_order(const struct ui_index *ix)
-{
-	switch (ix->sort) {
-	case UI_SORT_FROM:
-		return ix->reverse ? "from_text DESC" : "from_text ASC";
-	case UI_SORT_SUBJECT:
-		return ix->reverse ? "subject DESC" : "subject ASC";
-	case UI_SORT_SIZE:
-		return ix->reverse ? "size ASC" : "size DESC";
-	case UI_SORT_THREADS:
-	case UI_SORT_DATE:
-		break;
-	}
-	return ix->reverse ? "date ASC" : "date DESC";
-}
 
 static void
 window_release(struct ui_index *ix)
@@ -66,6 +46,7 @@ ui_index_close(struct ui_index *ix)
 {
 	enum ui_column cols[FCT_ARRAY_LEN(ix->columns)];
 	size_t ncols;
+	uint64_t gen;
 
 	window_release(ix);
 	store_folder_release(&ix->folder);
@@ -78,21 +59,19 @@ ui_index_close(struct ui_index *ix)
 	free(ix->collapsed);
 	free(ix->tagged);
 	free(ix->pending);
-	/* The columns are the configuration's, for every folder. */
+	/* The columns are the configuration's, for every folder; the list
+	 * numbers go on, so that an answer for this folder never passes
+	 * for one of the next. */
 	memcpy(cols, ix->columns, sizeof cols);
 	ncols = ix->ncolumns;
+	gen = ix->list_gen;
 	memset(ix, 0, sizeof *ix);
 	memcpy(ix->columns, cols, sizeof cols);
 	ix->ncolumns = ncols;
+	ix->list_gen = gen;
 }
 
-/* Sorted UID sets. */
-static bool
-uidset_has(const uint32_t *v, size_t n, uint32_t uid)
-{
-	return n > 0 && bsearch(&uid, v, n, sizeof *v, fct_u32_cmp) != NULL;
-}
-
+/* Sorted UID sets (ui_uidset_has tells membership). */
 static void
 uidset_set(uint32_t **v, size_t *n, size_t *alloc, uint32_t uid, bool on)
 {
@@ -116,7 +95,7 @@ uidset_set(uint32_t **v, size_t *n, size_t *alloc, uint32_t uid, bool on)
 bool
 ui_index_tagged(const struct ui_index *ix, uint32_t uid)
 {
-	return uidset_has(ix->tagged, ix->ntagged, uid);
+	return ui_uidset_has(ix->tagged, ix->ntagged, uid);
 }
 
 void
@@ -134,7 +113,7 @@ ui_index_pending_add(struct ui_index *ix, uint32_t uid)
 bool
 ui_index_pending(const struct ui_index *ix, uint32_t uid)
 {
-	return uidset_has(ix->pending, ix->npending, uid);
+	return ui_uidset_has(ix->pending, ix->npending, uid);
 }
 
 /* --- Reading rows ------------------------------------------------------ */
@@ -178,8 +157,8 @@ window_fill(struct ui *ui, size_t start)
 	ix->win_start = start;
 	if (ix->rows == NULL) {
 		if (store_msg_query_page(a->st, ix->folder.id, ix->limit,
-			time(NULL), sort_order(ix), start, WINDOW, fill_row, ix,
-			&err) != 0)
+			time(NULL), ui_sort_order(ix->sort, ix->reverse), start,
+			WINDOW, fill_row, ix, &err) != 0)
 			ui_message(ui, true, "%s", fct_error_msg(&err));
 		/* The worker removed messages since the count: the list
 		 * ends here (the reload its event brings counts again). */
@@ -221,193 +200,16 @@ ui_index_msg(struct ui *ui, size_t i)
 	return &ix->win[i - ix->win_start];
 }
 
-/* --- Threads ------------------------------------------------------------ */
-
-struct id_entry {
-	const char *id;
-	size_t idx;
-};
-
-static int
-id_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct id_entry *)a)->id,
-	    ((const struct id_entry *)b)->id);
-}
-
-static long
-id_find(const struct id_entry *ids, size_t n, const char *id)
-{
-	struct id_entry key = { id, 0 };
-	const struct id_entry *e;
-
-	if (id == NULL || n == 0)
-		return -1;
-	e = bsearch(&key, ids, n, sizeof *ids, id_cmp);
-	return e != NULL ? (long)e->idx : -1;
-}
-
-/* The parent of message i among the older ones, or -1. */
-static long
-find_parent(const struct store_msg_link *l, size_t i,
-    const struct id_entry *ids, size_t nids)
-{
-	char *refs, *tok, *save;
-	long p = id_find(ids, nids, l[i].in_reply_to), best = -1;
-
-	if (p >= 0 && (size_t)p < i)
-		return p;
-	if (l[i].references == NULL)
-		return -1;
-	refs = xstrdup(l[i].references);
-	for (tok = strtok_r(refs, " \t", &save); tok != NULL;
-	     tok = strtok_r(NULL, " \t", &save))
-		if ((p = id_find(ids, nids, tok)) >= 0 && (size_t)p < i)
-			best = p;
-	free(refs);
-	return best;
-}
-
-struct root {
-	size_t idx;
-	int64_t latest;
-};
-
-static int
-root_cmp_desc(const void *a, const void *b)
-{
-	const struct root *x = a, *y = b;
-
-	if (x->latest != y->latest)
-		return x->latest < y->latest ? 1 : -1;
-	return x->idx < y->idx ? 1 : -1;
-}
-
-static int
-root_cmp_asc(const void *a, const void *b)
-{
-	return root_cmp_desc(b, a);
-}
-
-/* Builds ix->rows, in thread order, from the links of n messages. */
-static void
-threads_build(struct ui_index *ix, struct store_msg_link *l, size_t n)
-{
-	struct id_entry *ids = xcalloc(n + 1, sizeof *ids);
-	long *parent = xcalloc(n + 1, sizeof *parent);
-	long *first = xcalloc(n + 1, sizeof *first);
-	long *last = xcalloc(n + 1, sizeof *last);
-	long *next = xcalloc(n + 1, sizeof *next);
-	int64_t *latest = xcalloc(n + 1, sizeof *latest);
-	struct root *roots = xcalloc(n + 1, sizeof *roots);
-	size_t *stack = xcalloc(n + 1, sizeof *stack);
-	int *depth = xcalloc(n + 1, sizeof *depth);
-	size_t nids = 0, nroots = 0, i, r, sp, out = 0, base, lo, hi, t;
-	long c, p;
-	bool folded;
-	struct ui_thread_row *row;
-
-	for (i = 0; i < n; i++) {
-		if (l[i].message_id != NULL) {
-			ids[nids].id = l[i].message_id;
-			ids[nids++].idx = i;
-		}
-		first[i] = last[i] = next[i] = -1;
-		latest[i] = l[i].date;
-	}
-	if (nids > 0)
-		qsort(ids, nids, sizeof *ids, id_cmp);
-	for (i = 0; i < n; i++) {
-		parent[i] = p = find_parent(l, i, ids, nids);
-		if (p < 0) {
-			roots[nroots].idx = i;
-			nroots++;
-			continue;
-		}
-		if (last[p] < 0)
-			first[p] = (long)i;
-		else
-			next[last[p]] = (long)i;
-		last[p] = (long)i;
-	}
-	for (i = n; i-- > 0;)
-		if (parent[i] >= 0 && latest[i] > latest[parent[i]])
-			latest[parent[i]] = latest[i];
-	for (r = 0; r < nroots; r++)
-		roots[r].latest = latest[roots[r].idx];
-	if (nroots > 0)
-		qsort(roots, nroots, sizeof *roots,
-		    ix->reverse ? root_cmp_asc : root_cmp_desc);
-
-	free(ix->rows);
-	ix->rows = xcalloc(n + 1, sizeof *ix->rows);
-	for (r = 0; r < nroots; r++) {
-		sp = 0;
-		stack[sp++] = roots[r].idx;
-		depth[roots[r].idx] = 0;
-		folded = uidset_has(ix->collapsed, ix->ncollapsed,
-		    l[roots[r].idx].uid);
-		while (sp > 0) {
-			i = stack[--sp];
-			if (folded && i != roots[r].idx) {
-				ix->rows[out - 1].hidden++;
-			} else {
-				row = &ix->rows[out++];
-				row->uid = l[i].uid;
-				row->depth = depth[i];
-				row->last = parent[i] >= 0 && next[i] < 0;
-			}
-			/* Children pushed in reverse, so the oldest pops
-			 * first. */
-			base = sp;
-			for (c = first[i]; c >= 0; c = next[c]) {
-				depth[c] = depth[i] + 1;
-				stack[sp++] = (size_t)c;
-			}
-			for (lo = base, hi = sp; lo + 1 < hi; lo++, hi--) {
-				t = stack[lo];
-				stack[lo] = stack[hi - 1];
-				stack[hi - 1] = t;
-			}
-		}
-	}
-	ix->count = out;
-	free(ids);
-	free(parent);
-	free(first);
-	free(last);
-	free(next);
-	free(latest);
-	free(roots);
-	free(stack);
-	free(depth);
-}
-
-struct uid_collect {
-	uint32_t *v;
-	size_t n, alloc;
-};
-
-static int
-collect_uid(const struct store_msg *m, void *arg)
-{
-	struct uid_collect *c = arg;
-
-	FCT_ALLOC_GROW(c->v, c->n + 1, c->alloc);
-	c->v[c->n++] = m->uid;
-	return 0;
-}
-
 /* The UIDs q matches in the folder, sorted; -1 on error (shown). */
 static int
-matching_uids(struct ui *ui, const struct query *q, struct uid_collect *c)
+matching_uids(struct ui *ui, const struct query *q, struct ui_uid_list *c)
 {
 	struct ui_index *ix = &ui->ix;
 	struct fct_error err = FCT_ERROR_INIT;
 
 	memset(c, 0, sizeof *c);
 	if (store_msg_query(ui->accts[ix->acct].st, ix->folder.id, q,
-		time(NULL), "uid ASC", 0, collect_uid, c, &err) != 0) {
+		time(NULL), "uid ASC", 0, ui_collect_uid, c, &err) != 0) {
 		ui_message(ui, true, "%s", fct_error_msg(&err));
 		fct_error_release(&err);
 		free(c->v);
@@ -417,105 +219,29 @@ matching_uids(struct ui *ui, const struct query *q, struct uid_collect *c)
 	return 0;
 }
 
-static int
-count_row(const struct store_msg *m, void *arg)
-{
-	(*(size_t *)arg)++;
-	return 0;
-}
-
 /* --- Loading ------------------------------------------------------------ */
+
+static void index_reload(struct ui *ui);
 
 void
 ui_index_reload(struct ui *ui)
 {
-	struct ui_index *ix = &ui->ix;
-	struct ui_account *a;
-	struct fct_error err = FCT_ERROR_INIT;
-	struct store_msg_link *l = NULL;
-	struct uid_collect keep;
-	const struct query *q;
-	const struct store_msg *m;
-	size_t n = 0, i, j, old = ix->cursor;
-	bool counted;
-	char *name;
-	int found;
+	int64_t t0 = ui->trace != NULL ? ui_now_us() : 0;
 
-	if (!ix->open)
-		return;
-	a = &ui->accts[ix->acct];
-	window_release(ix);
-	free(ix->rows);
-	ix->rows = NULL;
-	ix->count = 0;
-	/* The folder's counts and rights may have changed too. */
-	name = xstrdup(ix->folder.name);
-	found = store_folder_get(a->st, name, &ix->folder, &err);
-	free(name);
-	if (found <= 0) {
-		ui_message(ui, true, "%s",
-		    found < 0 ? fct_error_msg(&err) : "the folder is gone");
-		fct_error_release(&err);
-		ix->open = false;
-		return;
-	}
-	/* A folder that grew past the threading limit while open (a cold
-	 * sync) goes to date order, unless threads were asked for. */
-	counted = false;
-	if (ix->sort == UI_SORT_THREADS && ix->sort_auto &&
-	    store_msg_count(a->st, ix->folder.id, &n, &err) == 0 &&
-	    n > THREAD_MAX) {
-		ix->sort = UI_SORT_DATE;
-		counted = ix->limit == NULL;
-		ix->count = n;
-	}
-	fct_error_release(&err);
-	n = 0;
-	/* The server's answer is a list of messages: shown as threads. */
-	if (ix->sort == UI_SORT_THREADS || ix->server != NULL) {
-		if (store_msg_links(a->st, ix->folder.id, &l, &n, &err) != 0) {
-			ui_message(ui, true, "%s", fct_error_msg(&err));
-			fct_error_release(&err);
-			return;
-		}
-		if (ix->server != NULL || ix->limit != NULL) {
-			q = ix->server != NULL ? ix->server_q : ix->limit;
-			memset(&keep, 0, sizeof keep);
-			if (q != NULL && matching_uids(ui, q, &keep) != 0) {
-				store_msg_links_free(&l, n);
-				return;
-			}
-			for (i = j = 0; i < n; i++) {
-				if ((ix->server == NULL ||
-					uidset_has(ix->server, ix->nserver,
-					    l[i].uid)) &&
-				    (q == NULL ||
-					uidset_has(keep.v, keep.n, l[i].uid))) {
-					l[j++] = l[i];
-					continue;
-				}
-				free(l[i].message_id);
-				free(l[i].in_reply_to);
-				free(l[i].references);
-			}
-			n = j;
-			free(keep.v);
-		}
-		threads_build(ix, l, n);
-		store_msg_links_free(&l, n);
-	} else if (ix->limit == NULL) {
-		if (!counted &&
-		    store_msg_count(a->st, ix->folder.id, &ix->count, &err) !=
-			0) {
-			ui_message(ui, true, "%s", fct_error_msg(&err));
-			fct_error_release(&err);
-		}
-	} else if (store_msg_query(a->st, ix->folder.id, ix->limit, time(NULL),
-		       "uid ASC", 0, count_row, &ix->count, &err) != 0) {
-		ui_message(ui, true, "%s", fct_error_msg(&err));
-		fct_error_release(&err);
-	}
-	/* Keep the cursor on its message when it is still there. */
+	index_reload(ui);
+	if (ui->trace != NULL)
+		ui->t_reload += ui_now_us() - t0;
+}
+
+/* Keeps the cursor on its message (cursor_uid) when it is still listed,
+ * else near the row it was on (old). */
+static void
+keep_cursor(struct ui *ui, size_t old)
+{
+	struct ui_index *ix = &ui->ix;
+	const struct store_msg *m;
+	size_t i;
+
 	ix->cursor = old < ix->count ? old : ix->count > 0 ? ix->count - 1 : 0;
 	if (ix->cursor_uid != 0) {
 		if (ix->rows != NULL) {
@@ -538,6 +264,121 @@ ui_index_reload(struct ui *ui)
 	m = ui_index_msg(ui, ix->cursor);
 	ix->cursor_uid = m != NULL ? m->uid : 0;
 	ui->dirty = true;
+}
+
+/* Asks the lister for the list the index shows now. */
+static void
+list_ask(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	struct ui_list_req *r = xcalloc(1, sizeof *r);
+	const char *q;
+
+	r->gen = ++ix->list_gen;
+	r->path = sync_store_path(ui->cfg, ui->accts[ix->acct].acct);
+	r->folder_id = ix->folder.id;
+	r->sort = ix->sort;
+	r->reverse = ix->reverse;
+	/* The server's inexact answer is narrowed by its query. */
+	q = ix->server != NULL ? (ix->server_q != NULL ? ix->server_text : NULL)
+			       : ix->limit_text;
+	r->query = q != NULL ? xstrdup(q) : NULL;
+	if (ix->server != NULL) {
+		r->has_server = true;
+		r->nserver = ix->nserver;
+		r->server =
+		    xreallocarray(NULL, ix->nserver + 1, sizeof *r->server);
+		memcpy(r->server, ix->server, ix->nserver * sizeof *r->server);
+	}
+	r->ncollapsed = ix->ncollapsed;
+	r->collapsed =
+	    xreallocarray(NULL, ix->ncollapsed + 1, sizeof *r->collapsed);
+	memcpy(r->collapsed, ix->collapsed,
+	    ix->ncollapsed * sizeof *r->collapsed);
+	r->now = time(NULL);
+	ix->listing = true;
+	ui_lister_ask(ui->lister, r);
+}
+
+static void
+index_reload(struct ui *ui)
+{
+	struct ui_index *ix = &ui->ix;
+	struct ui_account *a;
+	struct fct_error err = FCT_ERROR_INIT;
+	size_t n = 0, old = ix->cursor;
+	char *name;
+	int found;
+
+	if (!ix->open)
+		return;
+	a = &ui->accts[ix->acct];
+	window_release(ix);
+	/* The folder's counts and rights may have changed too. */
+	name = xstrdup(ix->folder.name);
+	found = store_folder_get(a->st, name, &ix->folder, &err);
+	free(name);
+	if (found <= 0) {
+		ui_message(ui, true, "%s",
+		    found < 0 ? fct_error_msg(&err) : "the folder is gone");
+		fct_error_release(&err);
+		free(ix->rows);
+		ix->rows = NULL;
+		ix->count = 0;
+		ix->open = false;
+		return;
+	}
+	/* A folder that grew past the threading limit while open (a cold
+	 * sync) goes to date order, unless threads were asked for. */
+	if (ix->sort == UI_SORT_THREADS && ix->sort_auto &&
+	    store_msg_count_visible(a->st, ix->folder.id, &n, &err) == 0 &&
+	    n > THREAD_MAX)
+		ix->sort = UI_SORT_DATE;
+	fct_error_release(&err);
+	/* Every other list is the lister's; until its answer, the index
+	 * shows the list it had. */
+	if (ix->sort != UI_SORT_DATE || ix->limit != NULL ||
+	    ix->server != NULL) {
+		list_ask(ui);
+		ui->dirty = true;
+		return;
+	}
+	/* Date order: counted here (one row), read a window at a time. */
+	free(ix->rows);
+	ix->rows = NULL;
+	ix->listing = false;
+	ix->list_gen++; /* an answer on its way is out of date */
+	if (store_msg_count_visible(a->st, ix->folder.id, &ix->count, &err) !=
+	    0) {
+		ui_message(ui, true, "%s", fct_error_msg(&err));
+		fct_error_release(&err);
+		ix->count = 0;
+	}
+	keep_cursor(ui, old);
+}
+
+void
+ui_index_listed(struct ui *ui, struct ui_list_res *res)
+{
+	struct ui_index *ix = &ui->ix;
+
+	if (!ix->open || res->gen != ix->list_gen) {
+		ui_list_res_free(res);
+		return;
+	}
+	ix->listing = false;
+	if (res->error != NULL) {
+		ui_message(ui, true, "%s", res->error);
+		ui_list_res_free(res);
+		return;
+	}
+	window_release(ix);
+	free(ix->rows);
+	ix->rows = res->rows;
+	ix->count = res->count;
+	res->rows = NULL;
+	ui_list_res_free(res);
+	keep_cursor(ui, ix->cursor);
 }
 
 void
@@ -563,7 +404,8 @@ ui_index_open(struct ui *ui, size_t acct, const char *folder)
 		ui_index_close(ix);
 		return;
 	}
-	if (store_msg_count(ui->accts[acct].st, ix->folder.id, &n, &err) != 0)
+	if (store_msg_count_visible(ui->accts[acct].st, ix->folder.id, &n,
+		&err) != 0)
 		fct_error_release(&err);
 	ix->sort = n <= THREAD_MAX ? UI_SORT_THREADS : UI_SORT_DATE;
 	ix->sort_auto = true;
@@ -645,7 +487,7 @@ ui_index_fold(struct ui *ui)
 	ix->cursor_uid = ix->rows[i].uid;
 	uidset_set(&ix->collapsed, &ix->ncollapsed, &ix->collapsed_alloc,
 	    ix->rows[i].uid,
-	    !uidset_has(ix->collapsed, ix->ncollapsed, ix->rows[i].uid));
+	    !ui_uidset_has(ix->collapsed, ix->ncollapsed, ix->rows[i].uid));
 	ix->cursor = i;
 	ui_index_reload(ui);
 }
@@ -752,14 +594,14 @@ ui_index_server_event(struct ui *ui, const struct sync_event *ev)
 	ui_message(ui, false,
 	    "the server found %zu message%s (%u new to the "
 	    "cache)",
-	    ix->count, ix->count == 1 ? "" : "s", ev->count);
+	    ev->nuids, ev->nuids == 1 ? "" : "s", ev->count);
 }
 
 long
 ui_index_search(struct ui *ui, const struct query *q)
 {
 	struct ui_index *ix = &ui->ix;
-	struct uid_collect hits;
+	struct ui_uid_list hits;
 	const struct store_msg *m;
 	size_t i, k;
 
@@ -772,14 +614,14 @@ ui_index_search(struct ui *ui, const struct query *q)
 	for (k = 1; k <= ix->count && hits.n > 0; k++) {
 		i = (ix->cursor + k) % ix->count;
 		if (ix->rows != NULL) {
-			if (uidset_has(hits.v, hits.n, ix->rows[i].uid)) {
+			if (ui_uidset_has(hits.v, hits.n, ix->rows[i].uid)) {
 				free(hits.v);
 				return (long)i;
 			}
 			continue;
 		}
 		m = ui_index_msg(ui, i);
-		if (m != NULL && uidset_has(hits.v, hits.n, m->uid)) {
+		if (m != NULL && ui_uidset_has(hits.v, hits.n, m->uid)) {
 			free(hits.v);
 			return (long)i;
 		}
@@ -791,7 +633,7 @@ ui_index_search(struct ui *ui, const struct query *q)
 size_t
 ui_index_tag_query(struct ui *ui, const struct query *q)
 {
-	struct uid_collect hits;
+	struct ui_uid_list hits;
 	size_t i;
 
 	if (matching_uids(ui, q, &hits) != 0)

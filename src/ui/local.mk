@@ -4,6 +4,7 @@ libui_a_SOURCES = \
 	src/ui/draw.h \
 	src/ui/filing.c \
 	src/ui/index.c \
+	src/ui/lister.c \
 	src/ui/keys.c \
 	src/ui/pager.c \
 	src/ui/private.h \

@@ -274,6 +274,65 @@ enum ui_sort {
 	UI_SORT_SIZE,
 };
 
+/*
+ * The lister (lister.c): the index's row lists built on a thread of their
+ * own. A request describes the list (every field owned by it); the answer
+ * holds its rows (owned), or the error that stopped it.
+ */
+struct ui_list_req {
+	uint64_t gen; /* the index's request number, echoed */
+	char *path;   /* the account's cache */
+	int64_t folder_id;
+	enum ui_sort sort;
+	bool reverse;
+	char *query;     /* a limit or the server's inexact answer, or NULL */
+	bool has_server; /* keep only server[0..nserver) (sorted UIDs) */
+	uint32_t *server;
+	size_t nserver;
+	uint32_t *collapsed; /* roots folded, sorted */
+	size_t ncollapsed;
+	time_t now;
+};
+
+struct ui_list_res {
+	uint64_t gen;
+	struct ui_thread_row *rows; /* owned, count of them */
+	size_t count;
+	char *error; /* owned, or NULL */
+};
+
+struct ui_lister;
+
+/* Starts the lister thread; *out owned (ui_lister_stop). */
+int ui_lister_start(struct ui_lister **out, struct fct_error *err) FCT_WUR;
+/* Stops and frees it; accepts NULL; sets *lp to NULL. */
+void ui_lister_stop(struct ui_lister **lp);
+/* Asks for a list (req transfers). */
+void ui_lister_ask(struct ui_lister *ls, struct ui_list_req *req);
+/* Readable while answers wait (borrowed). */
+int ui_lister_fd(const struct ui_lister *ls);
+/* The next answer (owned: ui_list_res_free), or NULL. */
+struct ui_list_res *ui_lister_take(struct ui_lister *ls);
+void ui_list_req_free(struct ui_list_req *r);
+void ui_list_res_free(struct ui_list_res *r);
+/*
+ * Builds the list req describes from st into res (res->rows owned by
+ * res); what the lister thread runs, callable on its own (tests).
+ */
+int ui_list_compute(struct store *st, const struct ui_list_req *req,
+    struct ui_list_res *res, struct fct_error *err) FCT_WUR;
+/* The store order of a sort ("date DESC"...). */
+const char *ui_sort_order(enum ui_sort sort, bool reverse);
+/* A growing list of UIDs; ui_collect_uid, a store_msg_query callback,
+ * appends each message's. */
+struct ui_uid_list {
+	uint32_t *v; /* owned */
+	size_t n, alloc;
+};
+int ui_collect_uid(const struct store_msg *m, void *arg);
+/* Whether the sorted set v[0..n) has uid. */
+bool ui_uidset_has(const uint32_t *v, size_t n, uint32_t uid);
+
 enum ui_column {
 	UI_COL_NUMBER,
 	UI_COL_FLAGS,
@@ -286,11 +345,11 @@ enum ui_column {
 
 /*
  * The message list of the open folder. Only what is on screen is read
- * from the store: a flat list keeps a window of rows (win_start ..
+ * from the store: in date order, a window of rows (win_start ..
  * win_start + win_n of the whole ordered result), read again when the
- * screen moves past it; a threaded list keeps only the UIDs in thread
- * order (read from store_msg_links) and fetches the visible messages.
- * Invariant: cursor < count unless count == 0; top <= cursor.
+ * screen moves past it; any other list keeps only the UIDs in display
+ * order (rows, built by the lister thread) and fetches the visible
+ * messages. Invariant: cursor < count unless count == 0; top <= cursor.
  */
 struct ui_index {
 	bool open;
@@ -311,7 +370,9 @@ struct ui_index {
 	size_t count, cursor, top;
 	struct store_msg *win; /* owned rows, win_n of them */
 	size_t win_start, win_n;
-	struct ui_thread_row *rows; /* threaded: owned, count of them */
+	struct ui_thread_row *rows; /* listed: owned, count of them */
+	uint64_t list_gen;          /* the last list asked of the lister */
+	bool listing;               /* its answer is awaited */
 	uint32_t *collapsed;        /* roots folded, owned */
 	size_t ncollapsed, collapsed_alloc;
 	uint32_t *tagged; /* owned, sorted */
@@ -409,6 +470,7 @@ struct ui {
 	struct ui_account *accts;
 	size_t naccts;
 	struct fct_queue *events;
+	struct ui_lister *lister; /* builds the index's lists */
 	int sigpipe[2]; /* self-pipe: the signal handler writes the number */
 	struct ui_keymap keys[UI_VIEW__COUNT];
 	struct ui_theme theme;
@@ -446,7 +508,11 @@ struct ui {
 
 	FILE *trace;             /* FACTEUR_UI_TRACE: one line per wake-up */
 	unsigned nkeys, nevents; /* handled since the last wake-up */
-	char *message;           /* owned; the status message, or NULL */
+	/* Time spent in each since the last wake-up (µs), for the trace:
+	 * index reloads, folder lists, drawing, and of the drawing the
+	 * output to the terminal. */
+	int64_t t_reload, t_folders, t_draw, t_out;
+	char *message; /* owned; the status message, or NULL */
 	bool message_error;
 	bool dirty, quit;
 	int rows, cols, side_width;
@@ -477,6 +543,10 @@ bool ui_rights_allow(const char *rights, const char *need);
 /* index.c */
 void ui_index_open(struct ui *ui, size_t acct, const char *folder);
 void ui_index_reload(struct ui *ui);
+/* The lister's answer (res transfers): the list shown from now on, when
+ * it answers the index's last request. */
+void ui_index_listed(struct ui *ui, struct ui_list_res *res);
+int64_t ui_now_us(void);
 void ui_index_close(struct ui_index *ix);
 /* Sets the columns from index_columns (checked by the config parser;
  * NULL: the default). */

@@ -33,8 +33,18 @@
 
 static int signal_fd = -1;
 
+/* CPU time of the calling thread, in µs (the trace's "cpu"). */
 static int64_t
-now_us(void)
+thread_cpu_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t
+ui_now_us(void)
 {
 	struct timespec ts;
 
@@ -234,6 +244,7 @@ draw(struct ui *ui)
 {
 	int h = main_height(ui);
 	int sw = ui->side_width;
+	int64_t t0;
 
 	ui->dirty = false;
 	curs_set(ui->pr.kind != UI_PROMPT_NONE ? 1 : 0);
@@ -271,7 +282,10 @@ draw(struct ui *ui)
 			ui_put(ui->rows - 1, 0, "", ui->cols, true);
 		attrset(A_NORMAL);
 	}
+	t0 = ui->trace != NULL ? ui_now_us() : 0;
 	refresh();
+	if (ui->trace != NULL)
+		ui->t_out += ui_now_us() - t0;
 }
 
 /* --- The model, from the store and the workers ------------------------- */
@@ -299,6 +313,7 @@ load_folders(struct ui *ui, struct ui_account *a)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct store_folder *f;
 	struct ui_count *c;
+	int64_t t0 = ui->trace != NULL ? ui_now_us() : 0;
 	size_t i;
 
 	if (store_folder_list(a->st, &a->folders, &err) != 0) {
@@ -313,6 +328,8 @@ load_folders(struct ui *ui, struct ui_account *a)
 			f->unseen = c->unseen;
 		}
 	}
+	if (ui->trace != NULL)
+		ui->t_folders += ui_now_us() - t0;
 }
 
 static void
@@ -403,9 +420,9 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		    ui->ix.open && ui->ix.acct == idx &&
 		    ui->ix.sort != UI_SORT_THREADS &&
 		    strcmp(ev->folder, ui->ix.folder.name) == 0 &&
-		    now_us() / 1000 - ui->ix.reloaded_ms >= 1000) {
+		    ui_now_us() / 1000 - ui->ix.reloaded_ms >= 1000) {
 			ui_index_reload(ui);
-			ui->ix.reloaded_ms = now_us() / 1000;
+			ui->ix.reloaded_ms = ui_now_us() / 1000;
 		}
 		/* The folder list is refreshed after each login. */
 		if (old != ev->state)
@@ -1079,6 +1096,7 @@ ui_release(struct ui *ui)
 	struct ui_account *a;
 	size_t i;
 
+	ui_lister_stop(&ui->lister);
 	for (i = 0; i < ui->naccts; i++)
 		if (ui->accts[i].w != NULL)
 			sync_worker_stop(ui->accts[i].w);
@@ -1162,9 +1180,10 @@ ui_main(const struct config *cfg, FILE *errfp)
 	struct config_diags diags = CONFIG_DIAGS_INIT;
 	struct fct_error err = FCT_ERROR_INIT;
 	struct ui *ui = xcalloc(1, sizeof *ui);
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
+	struct ui_list_res *res;
 	const char *trace = getenv("FACTEUR_UI_TRACE");
-	int64_t woke = 0;
+	int64_t woke = 0, woke_cpu = 0;
 	int rc = 1, i;
 
 	ui->cfg = cfg;
@@ -1185,7 +1204,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 		goto out;
 	}
 	if (fct_queue_new(&ui->events, &err) != 0 ||
-	    accounts_start(ui, &err) != 0 || pipe(ui->sigpipe) != 0) {
+	    accounts_start(ui, &err) != 0 ||
+	    ui_lister_start(&ui->lister, &err) != 0 || pipe(ui->sigpipe) != 0) {
 		fprintf(errfp, "facteur: %s\n",
 		    err.msg != NULL ? err.msg : strerror(errno));
 		goto out;
@@ -1227,28 +1247,43 @@ ui_main(const struct config *cfg, FILE *errfp)
 	open_default_folder(ui);
 
 	while (!ui->quit) {
-		if (ui->dirty)
+		if (ui->dirty) {
+			int64_t t0 = ui->trace != NULL ? ui_now_us() : 0;
+
 			draw(ui);
+			if (ui->trace != NULL)
+				ui->t_draw += ui_now_us() - t0;
+		}
 		/* How long the thread was busy since poll woke it: keys and
 		 * events applied, screen drawn (bench/tui-latency.sh). */
 		if (ui->trace != NULL && woke != 0)
-			fprintf(ui->trace, "%lld %lld keys=%u events=%u\n",
-			    (long long)woke, (long long)(now_us() - woke),
-			    ui->nkeys, ui->nevents);
+			fprintf(ui->trace,
+			    "%lld %lld keys=%u events=%u reload=%lld "
+			    "folders=%lld draw=%lld out=%lld cpu=%lld\n",
+			    (long long)woke, (long long)(ui_now_us() - woke),
+			    ui->nkeys, ui->nevents, (long long)ui->t_reload,
+			    (long long)ui->t_folders, (long long)ui->t_draw,
+			    (long long)ui->t_out,
+			    (long long)(thread_cpu_us() - woke_cpu));
 		pfd[0].fd = STDIN_FILENO;
 		pfd[1].fd = ui->sigpipe[0];
 		pfd[2].fd = fct_queue_fd(ui->events);
-		for (i = 0; i < 3; i++) {
+		pfd[3].fd = ui_lister_fd(ui->lister);
+		for (i = 0; i < 4; i++) {
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 4, -1) < 0 && errno != EINTR)
 			break;
-		woke = ui->trace != NULL ? now_us() : 0;
+		woke = ui->trace != NULL ? ui_now_us() : 0;
+		woke_cpu = ui->trace != NULL ? thread_cpu_us() : 0;
 		ui->nkeys = ui->nevents = 0;
+		ui->t_reload = ui->t_folders = ui->t_draw = ui->t_out = 0;
 		take_signals(ui);
 		if (pfd[2].revents & POLLIN)
 			take_events(ui);
+		while ((res = ui_lister_take(ui->lister)) != NULL)
+			ui_index_listed(ui, res);
 		/* Always try the keyboard: ncurses may hold keys read
 		 * already (and a resize shows there as KEY_RESIZE). */
 		take_keys(ui);

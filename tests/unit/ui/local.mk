@@ -9,3 +9,11 @@ tests_unit_ui_test_keys_LDADD = libui.a libsync.a libimap.a libpop.a \
 	$(NCURSES_LIBS) $(LIBETPAN_LIBS) $(OPENSSL_LIBS) $(GMIME_LIBS) \
 	$(SQLITE_LIBS) $(LIBXML_LIBS) $(AX_PTHREAD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/unit/ui/test_keys
+
+# The index's lister: lists built on a real store, and its thread.
+check_PROGRAMS += tests/unit/ui/test_lister
+tests_unit_ui_test_lister_SOURCES = tests/unit/ui/test_lister.c
+tests_unit_ui_test_lister_CPPFLAGS = $(UNIT_CPPFLAGS) $(NCURSES_CFLAGS) \
+	-I$(top_srcdir)/src/ui
+tests_unit_ui_test_lister_LDADD = $(tests_unit_ui_test_keys_LDADD)
+TESTS += tests/unit/ui/test_lister
