@@ -8,7 +8,10 @@
 #   - inside: facteur's own trace (FACTEUR_UI_TRACE), one line per wake-up
 #     of the UI thread: how long it stayed busy (keys and worker events
 #     applied, the screen drawn) before waiting again. Its maximum bounds
-#     how long any key can wait for the thread.
+#     how long any key can wait for the thread. The trace also says how
+#     much of it was writing to the terminal (tmux reading slowly) and
+#     how much CPU the thread used: on a loaded machine the wall-clock
+#     time includes waiting for a CPU, which the CPU time does not.
 #   - outside: a key sent through tmux until its effect shows in
 #     capture-pane (the help screen opening or closing), which adds tmux's
 #     own round trips: an upper bound of what a user sees.
@@ -20,6 +23,8 @@
 # Environment: FACTEUR, FCT_SEED (default: next to FACTEUR), FCT_TB_DIR.
 # Prints a table; with FCT_BENCH_DOC (e.g. doc/benchmarks.md) also writes
 # it between the "tui-bench:begin" and "tui-bench:end" marks there.
+# FCT_BENCH_TRACE=FILE keeps facteur's trace (where each wake-up's time
+# went: index reloads, folder list, drawing).
 set -eu
 
 N=${1:-100000}
@@ -32,7 +37,8 @@ export FCT_SEED
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/fct-tuibench.XXXXXX")
 sock=fct-tuibench-$$
 cleanup() {
-	tmux -L "$sock" kill-server 2>/dev/null
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	[ -z "${FCT_BENCH_TRACE:-}" ] || cp "$tmp/trace" "$FCT_BENCH_TRACE" 2>/dev/null || true
 	rm -rf "$tmp"
 	[ "${FCT_BENCH_KEEP:-0}" = 1 ] ||
 		doveadm -c "$FCT_TB_DOVECOT_CONF" mailbox delete -r \
@@ -97,15 +103,20 @@ python3 - "$tmp/trace" "$tmp/outside" "$N" "$((end - start))" "$mstart" "$mend" 
 import sys
 trace, outside, n, ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 t0, t1 = int(sys.argv[5]), int(sys.argv[6])
-busy_keys, busy_all = [], []
+busy_keys, busy_all, cpu_all, out_all = [], [], [], []
 for line in open(trace):
     f = line.split()
-    if not t0 <= int(f[0]) <= t1:
+    if not f or not f[0].isdigit() or not t0 <= int(f[0]) <= t1:
         continue
     us = int(f[1])
+    kv = dict(x.split("=", 1) for x in f[2:] if "=" in x)
     busy_all.append(us)
-    if f[2] != "keys=0":
+    if kv.get("keys") != "0":
         busy_keys.append(us)
+    if "cpu" in kv:
+        cpu_all.append(int(kv["cpu"]))
+    if "out" in kv:
+        out_all.append(int(kv["out"]))
 out = [int(x) for x in open(outside) if x.strip()]
 def pct(v, p):
     v = sorted(v)
@@ -116,6 +127,10 @@ print("| UI thread busy per wake-up with a key (ms) | %d | %.2f | %.2f | %.2f |"
     len(busy_keys), pct(busy_keys, .5) / 1000, pct(busy_keys, .99) / 1000, max(busy_keys or [0]) / 1000))
 print("| UI thread busy per wake-up, any cause (ms) | %d | %.2f | %.2f | %.2f |" % (
     len(busy_all), pct(busy_all, .5) / 1000, pct(busy_all, .99) / 1000, max(busy_all or [0]) / 1000))
+print("| of which writing to the terminal (ms) | %d | %.2f | %.2f | %.2f |" % (
+    len(out_all), pct(out_all, .5) / 1000, pct(out_all, .99) / 1000, max(out_all or [0]) / 1000))
+print("| UI thread CPU time per wake-up (ms) | %d | %.2f | %.2f | %.2f |" % (
+    len(cpu_all), pct(cpu_all, .5) / 1000, pct(cpu_all, .99) / 1000, max(cpu_all or [0]) / 1000))
 print("| key to screen through tmux (ms) | %d | %d | %d | %d |" % (
     len(out), pct(out, .5), pct(out, .99), max(out or [0])))
 PY
