@@ -6,6 +6,11 @@
  * its unique id stays known); move files messages into another local
  * folder, created when missing. copy is refused: a local message has one
  * row, and a second copy would have to duplicate the only body.
+ *
+ * The terminal interface files POP3 mail through the account's worker like
+ * IMAP mail (sync_worker_add_job), so that the UI thread never writes the
+ * cache; the worker applies the job here (sync_local_run) instead of
+ * queuing it for a server, and answers with the same events.
  */
 #include "config.h"
 
@@ -14,6 +19,7 @@
 
 #include "facteur/store_pop.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
 
 /* Adds (op '+') or removes (op '-') the words of change in *kw, a
  * " kw1 kw2 " list or NULL; the result is owned (NULL when empty). */
@@ -160,15 +166,16 @@ out:
 	return rc;
 }
 
-int
-sync_local_job(struct store *st, const char *kind,
-    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
+/* sync_local_apply in a transaction of its own, with the counts. */
+static int
+apply_in_tx(struct store *st, const char *kind, const struct sync_job_spec *j,
+    const char *dest_role, struct imap_copyuid *cu, unsigned *done,
     struct fct_error *err)
 {
 	*done = 0;
 	if (store_begin(st, err) != 0)
 		return -1;
-	if (sync_local_apply(st, kind, j, NULL, cu, done, err) != 0 ||
+	if (sync_local_apply(st, kind, j, dest_role, cu, done, err) != 0 ||
 	    store_local_recount(st, err) != 0 || store_commit(st, err) != 0) {
 		store_rollback(st);
 		*done = 0;
@@ -177,4 +184,75 @@ sync_local_job(struct store *st, const char *kind,
 		return -1;
 	}
 	return 0;
+}
+
+int
+sync_local_job(struct store *st, const char *kind,
+    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
+    struct fct_error *err)
+{
+	return apply_in_tx(st, kind, j, NULL, cu, done, err);
+}
+
+const char *
+sync_local_role(const char *name)
+{
+	static const char *const roles[][2] = {
+		{ "Trash", "trash" },
+		{ "Junk", "junk" },
+		{ "Archive", "archive" },
+		{ "Sent", "sent" },
+		{ "Drafts", "drafts" },
+	};
+	size_t i;
+
+	for (i = 0; i < FCT_ARRAY_LEN(roles); i++)
+		if (strcmp(name, roles[i][0]) == 0)
+			return roles[i][1];
+	return NULL;
+}
+
+int
+sync_local_run(struct store *st, const char *kind, const char *payload,
+    struct imap_copyuid *cu, unsigned *done, char **folder, char **dest,
+    struct fct_error *err)
+{
+	struct imap_uid_list uids = IMAP_UID_LIST_INIT;
+	struct sync_job_spec spec = { 0 };
+	char *set = sync_job_payload_get(payload, "uids");
+	char *op = sync_job_payload_get(payload, "op");
+	char *flags = sync_job_payload_get(payload, "flags");
+	char *keywords = sync_job_payload_get(payload, "keywords");
+	int rc = -1;
+
+	*done = 0;
+	*folder = sync_job_payload_get(payload, "folder");
+	*dest = sync_job_payload_get(payload, "dest");
+	if (*folder == NULL || set == NULL ||
+	    sync_job_uids_parse(set, &uids) != 0 ||
+	    (strcmp(kind, "flag") == 0 &&
+		(op == NULL || flags == NULL || (*op != '+' && *op != '-')))) {
+		fct_error_set(err, "malformed %s job", kind);
+		goto out;
+	}
+	spec.folder = *folder;
+	spec.uids = uids.v;
+	spec.nuids = uids.n;
+	spec.dest = *dest;
+	if (op != NULL && flags != NULL) {
+		spec.op = *op;
+		spec.flags = (unsigned)strtoul(flags, NULL, 10);
+	}
+	spec.keywords = keywords;
+	if (strcmp(kind, "expunge") == 0)
+		kind = "delete";
+	rc = apply_in_tx(st, kind, &spec,
+	    *dest != NULL ? sync_local_role(*dest) : NULL, cu, done, err);
+out:
+	imap_uid_list_release(&uids);
+	free(set);
+	free(op);
+	free(flags);
+	free(keywords);
+	return rc;
 }

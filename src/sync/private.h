@@ -7,6 +7,10 @@
 /* The value of `key` in a job's payload (owned, free), or NULL. */
 char *sync_job_payload_get(const char *payload, const char *key);
 
+/* The UIDs of a job's "uids" value ("3,5:9") appended to out; -1 when
+ * it is malformed or names too many messages. */
+int sync_job_uids_parse(const char *set, struct imap_uid_list *out) FCT_WUR;
+
 /* Whether kind names a folder job (folderjob.c). */
 bool sync_job_is_folder(const char *kind);
 
