@@ -10,6 +10,8 @@
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+# dave's maildrop is emptied here and by tests/tui/pop.sh: one at a time.
+tb_lock_inboxes
 
 # sync_line CONF: runs `facteur sync` on $tmp/CONF.conf, sets $line.
 sync_line() {
