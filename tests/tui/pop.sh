@@ -5,8 +5,11 @@
 # (its body is local); `s` moves one into a new local folder (checked
 # with `facteur list --offline`), `u` moves it back, `F` flags and `u`
 # unflags, `C` is refused before anything happens, `d` moves to a local
-# Trash created with its role, and `d` in Trash deletes for good. A
-# configuration with an IMAP and a POP3 account shows both trees.
+# Trash created with its role, and `d` in Trash deletes for good; `r`
+# replies through the account's SMTP settings (carol gets it, the original
+# is answered in the cache); with the server out of reach the cache opens
+# and the status line says so. A configuration with an IMAP and a POP3
+# account shows both trees.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -96,10 +99,41 @@ tui_quit ui
 expect_eq "the cache still has the two others" 2 \
     "$("$FACTEUR" -c "$tmp/pop.conf" list t:INBOX --offline | wc -l | tr -d ' ')"
 
+# --- a reply from the POP3 account, through its SMTP settings ----------------
+if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
+	tb_pop_conf pop dave "smtp = smtp://127.0.0.1:$FCT_TB_SUBMISSION_PORT"
+	KNOWN_FROM=carol@example.test known_message "$tmp/r.eml" \
+	    "Tui pop reply $$" "Thu, 26 Nov 2026 13:00:00 +0000"
+	popctl deliver dave "$tmp/r.eml"
+	cat >"$tmp/ed.sh" <<'EOS'
+#!/bin/sh
+printf 'Merci Carol.\n' >>"$1"
+EOS
+	chmod +x "$tmp/ed.sh"
+	TUI_ENV="TMPDIR='$tmp' VISUAL= EDITOR='$tmp/ed.sh'" tui_start rep pop
+	tui_wait rep "reply: the new mail is downloaded" '\| INBOX 3 msgs'
+	tui_keys rep l
+	tui_type rep "from:carol"
+	tui_keys rep Enter
+	tui_wait rep "reply: the limit finds it" '\| INBOX 1 msgs'
+	tui_keys rep Enter
+	tui_wait rep "reply: the pager" "Le corps du message \"Tui pop reply $$\""
+	tui_keys rep r
+	tui_wait rep "reply: To is the sender" '^ +To: .*carol@example\.test'
+	tui_keys rep y
+	tui_wait rep "reply: sent" 'message sent'
+	wait_for "reply: carol has it" server_has carol INBOX "Re: Tui pop reply $$"
+	wait_for "reply: the original is answered in the cache" in_cache INBOX \
+	    "answered.*Tui pop reply|Tui pop reply.*answered"
+	tui_quit rep
+else
+	echo "skip: no Postfix, no reply from the POP3 account"
+fi
+
 # --- the server out of reach: the cached folders, and the state said -----
 sed "s|^pop = .*|pop = pops://127.0.0.1:1|" "$tmp/pop.conf" >"$tmp/down.conf"
 tui_start down down
-tui_wait down "offline: the cached INBOX opens" '\| INBOX 2 msgs'
+tui_wait down "offline: the cached INBOX opens" '\| INBOX [23] msgs'
 tui_wait down "offline: the status line says so" '\| t: (offline|retrying)'
 tui_quit down
 
