@@ -122,6 +122,18 @@ int sync_local_run(struct store *st, const char *kind, const char *payload,
     struct imap_copyuid *cu, unsigned *done, char **folder, char **dest,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * Runs a POP3 account's job queue (what the outbox queued: the copies of
+ * sent mail and drafts, as "append" jobs; or jobs an older facteur queued)
+ * against the local folders, oldest first: each is applied as
+ * sync_local_run does (an append puts the outbox's message, read, into
+ * the local folder the job names, else "Sent" or "Drafts", created with
+ * the role) and leaves the queue, and fn (may be NULL) hears how it went.
+ * -1 when the cache fails (the job then stays first).
+ */
+int sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
+    struct fct_error *err) FCT_WUR;
+
 /* The role a local folder called name is given when created, or NULL. */
 const char *sync_local_role(const char *name);
 

@@ -1511,6 +1511,34 @@ pop_jobs(struct sync_worker *w)
 	w->nadds = 0;
 }
 
+/*
+ * Runs the store's job queue on the local folders (sync_local_jobs_run):
+ * the copies of sent mail, which the outbox queues as jobs, or jobs an
+ * older facteur queued. Each is answered like an IMAP job, then every
+ * folder's counts follow (a POP3 account has few).
+ */
+static void
+pop_queue(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct sync_event *ev;
+	size_t n = 0, i;
+
+	if (store_job_count(w->st, &n, &err) == 0 && n > 0 &&
+	    sync_local_jobs_run(w->st, job_result, w, &err) == 0 &&
+	    store_folder_list(w->st, &l, &err) == 0)
+		for (i = 0; i < l.n; i++)
+			post_changed(w, l.v[i].name);
+	if (err.msg != NULL) {
+		ev = event_new(w, NULL, fct_error_msg(&err));
+		ev->job_kind = xstrdup("append");
+		post(w, SYNC_EV_JOB_FAILED, ev);
+	}
+	store_folder_list_release(&l);
+	fct_error_release(&err);
+}
+
 /* Progress of a download, which also takes the requests that came
  * meanwhile: filing in local folders does not wait for the session's
  * end (called between two messages, outside any transaction). */
@@ -1629,11 +1657,12 @@ pop_step(struct sync_worker *w)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct sync_event *ev;
 
-	w->jobs_owed = false; /* local folders have no job queue */
-	/* The outbox goes through SMTP, which needs no POP3 session. */
-	if (w->outbox_owed) {
-		w->outbox_owed = false;
+	/* The outbox goes through SMTP, which needs no POP3 session; the
+	 * copies it queues go to local folders. */
+	if (w->outbox_owed || w->jobs_owed) {
+		w->outbox_owed = w->jobs_owed = false;
 		send_outbox(w);
+		pop_queue(w);
 	}
 	/* Bodies are downloaded whole: one missing is not on the server
 	 * either (it may have deleted it). */

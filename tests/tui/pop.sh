@@ -7,7 +7,7 @@
 # unflags, `C` is refused before anything happens, `d` moves to a local
 # Trash created with its role, and `d` in Trash deletes for good; `r`
 # replies through the account's SMTP settings (carol gets it, the original
-# is answered in the cache); with the server out of reach the cache opens
+# is answered in the cache, the copy goes to a local Sent); with the server out of reach the cache opens
 # and the status line says so. A configuration with an IMAP and a POP3
 # account shows both trees.
 set -eu
@@ -125,6 +125,11 @@ EOS
 	wait_for "reply: carol has it" server_has carol INBOX "Re: Tui pop reply $$"
 	wait_for "reply: the original is answered in the cache" in_cache INBOX \
 	    "answered.*Tui pop reply|Tui pop reply.*answered"
+	wait_for "reply: the copy is in the local Sent" in_cache Sent \
+	    "Re: Tui pop reply $$"
+	tui_keys rep q
+	tui_wait rep "reply: Sent is shown with its role" 'Sent +\[sent\]'
+	tui_wait_gone rep "reply: no job left pending" 'jobs? pending'
 	tui_quit rep
 else
 	echo "skip: no Postfix, no reply from the POP3 account"

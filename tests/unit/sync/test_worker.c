@@ -4,7 +4,8 @@
  * events with reasons, growing delays up to the cap, an immediate attempt
  * when a request arrives, a prompt stop with "stopped" last) or whose cache
  * cannot be opened; a POP3 account's jobs applied to its local folders at
- * once, with the events an IMAP job gets. The worker against a real
+ * once, with the events an IMAP job gets, and the copies of its sent mail
+ * kept in a local Sent. The worker against a real
  * server is tested by tests/integration/watch.sh.
  */
 #include "config.h"
@@ -25,6 +26,7 @@
 
 #include "facteur/core_config.h"
 #include "facteur/core_queue.h"
+#include "facteur/mime.h"
 #include "facteur/store_pop.h"
 #include "facteur/sync.h"
 
@@ -528,6 +530,84 @@ test_pop_local_jobs(void **state)
 	free(path);
 }
 
+/*
+ * The copy of a message a POP3 account sent (the outbox's "append" job)
+ * goes to a local Sent, created with its role, read, when the worker
+ * runs its queue (at start, or asked); the outbox forgets the message.
+ */
+static void
+test_pop_local_append(void **state)
+{
+	static const char raw[] = "From: t@example.test\r\n"
+				  "Subject: sent here\r\n\r\nbody\r\n";
+	struct fixture *fx = *state;
+	struct config_diags diags = CONFIG_DIAGS_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_outbox ob = STORE_OUTBOX_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st = NULL;
+	struct fct_msg *msg;
+	struct sync_event *ev;
+	char *path, *payload;
+	char *text = xasprintf("[general]\ncache_dir = %s/cache\n\n"
+			       "[account t]\nemail = t@example.test\n"
+			       "pop = pops://127.0.0.1:%u\n"
+			       "password = not-used\n",
+	    fx->dir, closed_port());
+	int64_t job;
+
+	mime_init(); /* the copy is parsed for its summary */
+	if (config_parse("test", text, strlen(text), &fx->cfg, &diags) != 0) {
+		config_diags_print(&diags, stderr);
+		fail_msg("config");
+	}
+	config_diags_release(&diags);
+	free(text);
+	assert_int_equal(fct_queue_new(&fx->events, &err), 0);
+	path = sync_store_path(fx->cfg, &fx->cfg->accounts[0]);
+	if (store_open(path, &st, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	ob.state = xstrdup("sent");
+	ob.mail_from = xstrdup("t@example.test");
+	ob.rcpts = xstrdup("u@example.test");
+	ob.message = xstrdup(raw);
+	ob.len = sizeof raw - 1;
+	if (store_outbox_add(st, &ob, &err) != 0)
+		fail_msg("outbox: %s", fct_error_msg(&err));
+	payload = xasprintf("outbox=%lld\nrole=sent\n", (long long)ob.id);
+	if (store_job_add(st, "append", payload, &job, &err) != 0)
+		fail_msg("job: %s", fct_error_msg(&err));
+	free(payload);
+	store_close(&st);
+
+	start(fx, 60000, 60000);
+	msg = next_news(fx);
+	ev = msg->payload;
+	if (msg->type != SYNC_EV_JOB_DONE)
+		fail_msg("event %d: %s", msg->type,
+		    ev->reason != NULL ? ev->reason : "no reason");
+	assert_int_equal(ev->job_id, job);
+	assert_string_equal(ev->job_kind, "append");
+	fct_msg_free(&msg);
+	expect_changed(fx, "Sent", 1);
+	sync_worker_free(&fx->w);
+
+	if (store_open(path, &st, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	assert_int_equal(store_folder_get(st, "Sent", &f, &err), 1);
+	assert_string_equal(f.role, "sent");
+	assert_int_equal(store_msg_get(st, f.id, 1, &m, &err), 1);
+	assert_string_equal(m.subject, "sent here");
+	assert_true(m.flags & FCT_FLAG_SEEN);
+	assert_int_equal(store_outbox_get(st, ob.id, &ob, &err), 0);
+	store_msg_release(&m);
+	store_folder_release(&f);
+	store_outbox_release(&ob);
+	store_close(&st);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -542,6 +622,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pop_unreachable, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pop_local_jobs, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pop_local_append, setup,
 		    teardown),
 	};
 
