@@ -260,8 +260,8 @@ sync_local_role(const char *name)
  * An "append" job (the copy of a message sent or postponed: send.c) on a
  * POP3 account: the outbox's message goes into the local folder the job
  * names, else "Sent" or "Drafts" (created with the role), read, and leaves
- * the outbox, in one transaction. A message gone from the outbox was
- * copied by an earlier run.
+ * the outbox, in one transaction; a draft's older version (replace) goes.
+ * A message gone from the outbox was copied by an earlier run.
  */
 static int
 local_append(struct store *st, const char *payload, char **folder,
@@ -274,11 +274,11 @@ local_append(struct store *st, const char *payload, char **folder,
 	struct store_msg m;
 	char *oid = sync_job_payload_get(payload, "outbox");
 	char *role = sync_job_payload_get(payload, "role");
+	char *rep = sync_job_payload_get(payload, "replace");
+	uint32_t replace = rep != NULL ? (uint32_t)strtoul(rep, NULL, 10) : 0;
 	bool draft;
 	int got, rc = -1;
 
-	/* NEEDSWORK: a draft's "replace" (the older version, to delete)
-	 * is not honoured; the interface keeps no drafts for POP3. */
 	memset(&m, 0, sizeof m);
 	if (oid == NULL || role == NULL) {
 		fct_error_set(err, "malformed append job");
@@ -307,6 +307,9 @@ local_append(struct store *st, const char *payload, char **folder,
 	    store_folder_set_state(st, f.id, m.uid + 1, f.highestmodseq, err) !=
 		0 ||
 	    store_outbox_delete(st, ob.id, err) != 0 ||
+	    (replace != 0 && replace != m.uid &&
+		store_msg_expunge_range(st, f.id, replace, replace, err) !=
+		    0) ||
 	    store_local_recount(st, err) != 0)
 		goto end;
 	rc = 0;
@@ -324,6 +327,7 @@ out:
 	store_outbox_release(&ob);
 	free(oid);
 	free(role);
+	free(rep);
 	return rc;
 }
 

@@ -410,16 +410,6 @@ finish(struct ui *ui, bool postpone)
 		goto fail;
 	}
 	a = &ui->accts[idx];
-	if (postpone && a->local) {
-		/* Drafts go to an IMAP folder (an append job); a POP3
-		 * account's queue never runs, so the draft would sit
-		 * unseen. The message stays here. */
-		fct_error_set(&err,
-		    "account '%s' keeps no Drafts (POP3): send it, or edit it "
-		    "again",
-		    c->who.acct->name);
-		goto fail;
-	}
 	if (postpone) {
 		if (sync_postpone(ui->cfg, c->who.acct, a->st, &c->who, msg.buf,
 			msg.len, c->draft ? c->uid : 0, &id, &err) != 0)

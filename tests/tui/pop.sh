@@ -7,7 +7,8 @@
 # unflags, `C` is refused before anything happens, `d` moves to a local
 # Trash created with its role, and `d` in Trash deletes for good; `r`
 # replies through the account's SMTP settings (carol gets it, the original
-# is answered in the cache, the copy goes to a local Sent); with the server out of reach the cache opens
+# is answered in the cache, the copy goes to a local Sent); `P` postpones
+# to a local Drafts, and `R` takes the draft up again; with the server out of reach the cache opens
 # and the status line says so. A configuration with an IMAP and a POP3
 # account shows both trees.
 set -eu
@@ -105,11 +106,13 @@ if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
 	KNOWN_FROM=carol@example.test known_message "$tmp/r.eml" \
 	    "Tui pop reply $$" "Thu, 26 Nov 2026 13:00:00 +0000"
 	popctl deliver dave "$tmp/r.eml"
-	cat >"$tmp/ed.sh" <<'EOS'
+	# The editor: runs the sed script of $tmp/ed.sed on the draft.
+	cat >"$tmp/ed.sh" <<EOS
 #!/bin/sh
-printf 'Merci Carol.\n' >>"$1"
+sed -i -f "$tmp/ed.sed" "\$1"
 EOS
 	chmod +x "$tmp/ed.sh"
+	printf '$a Merci Carol.\n' >"$tmp/ed.sed"
 	TUI_ENV="TMPDIR='$tmp' VISUAL= EDITOR='$tmp/ed.sh'" tui_start rep pop
 	tui_wait rep "reply: the new mail is downloaded" '\| INBOX 3 msgs'
 	tui_keys rep l
@@ -130,6 +133,30 @@ EOS
 	tui_keys rep q
 	tui_wait rep "reply: Sent is shown with its role" 'Sent +\[sent\]'
 	tui_wait_gone rep "reply: no job left pending" 'jobs? pending'
+
+	# Postponed: a local Drafts; taken up and postponed again, the
+	# older version goes.
+	printf 's/^Subject:.*/Subject: Tui-pop-draft-%s/\n$a Brouillon.\n' \
+	    "$$" >"$tmp/ed.sed"
+	tui_keys rep m
+	tui_wait rep "postpone: the compose screen" "^ +Subject: Tui-pop-draft-$$"
+	tui_keys rep P
+	tui_wait rep "postpone: said" 'postponed to Drafts'
+	wait_for "postpone: in the local Drafts" in_cache Drafts \
+	    "^1	.*draft.*Tui-pop-draft-$$|^1	.*Tui-pop-draft-$$.*draft"
+	tui_keys rep R
+	tui_wait rep "recall: Drafts opens" '\| Drafts 1 msgs'
+	tui_keys rep Enter
+	tui_wait rep "recall: the draft opens" '^Brouillon\.'
+	printf 's/^To:.*/To: carol@example.test/\n' >"$tmp/ed.sed"
+	tui_keys rep R
+	tui_wait rep "recall: the draft in the compose screen" \
+	    '^ +To: carol@example\.test'
+	tui_keys rep P
+	wait_for "postpone again: the new version" in_cache Drafts \
+	    "^2	.*Tui-pop-draft-$$"
+	expect_eq "postpone again: the older version is gone" 1 \
+	    "$("$FACTEUR" -c "$tmp/pop.conf" list t:Drafts --offline | wc -l | tr -d ' ')"
 	tui_quit rep
 else
 	echo "skip: no Postfix, no reply from the POP3 account"
