@@ -109,6 +109,35 @@ int sync_local_apply(struct store *st, const char *kind,
     struct imap_copyuid *cu, unsigned *done, struct fct_error *err) FCT_WUR;
 
 /*
+ * A job handed to a POP3 account's worker (sync_worker_add_job: kind and
+ * a payload of sync_job_make), applied like sync_local_job. "expunge" (the
+ * UI's delete in Trash) is "delete" here: gone for good. A destination
+ * that a move creates takes the role its name stands for ("Trash",
+ * "Junk", "Archive", "Sent", "Drafts"), so that a UI's delete, spam or
+ * archive key finds it again. *folder and *dest (owned, NULL when the
+ * payload lacks them) name the folders the job touched, also on failure.
+ * Worker threads (and tests); blocks only on the cache.
+ */
+int sync_local_run(struct store *st, const char *kind, const char *payload,
+    struct imap_copyuid *cu, unsigned *done, char **folder, char **dest,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * Runs a POP3 account's job queue (what the outbox queued: the copies of
+ * sent mail and drafts, as "append" jobs; or jobs an older facteur queued)
+ * against the local folders, oldest first: each is applied as
+ * sync_local_run does (an append puts the outbox's message, read, into
+ * the local folder the job names, else "Sent" or "Drafts", created with
+ * the role) and leaves the queue, and fn (may be NULL) hears how it went.
+ * -1 when the cache fails (the job then stays first).
+ */
+int sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/* The role a local folder called name is given when created, or NULL. */
+const char *sync_local_role(const char *name);
+
+/*
  * A sync_pop_new_fn for the rules: marks the new message pending
  * (store_rules_pending_add) in the transaction that stores it, so that
  * listings hide it until sync_rules_apply(SYNC_RULES_PENDING) has run the

@@ -26,6 +26,7 @@
 #include "facteur/mime_compose.h"
 #include "facteur/smtp.h"
 #include "facteur/sync.h"
+#include "facteur/sync_pop.h"
 
 int
 cli_load_aliases(struct cli_context *ctx, struct fct_aliases **out)
@@ -46,7 +47,16 @@ store_copies(struct cli_context *ctx, const struct config_account *acct,
     struct store *st)
 {
 	struct imap_session *s = NULL;
+	struct fct_error err = FCT_ERROR_INIT;
 
+	/* A POP3 account keeps its copies in local folders ("Sent"). */
+	if (acct->pop.proto == CONFIG_PROTO_POP) {
+		if (sync_local_jobs_run(st, NULL, NULL, &err) != 0)
+			fprintf(ctx->err, "facteur: account '%s': %s\n",
+			    acct->name, fct_error_msg(&err));
+		fct_error_release(&err);
+		return;
+	}
 	/* cli_connect refreshes the folder list (a shared mailbox's Sent
 	 * may be new) and replays the job queue; it says why it failed. */
 	if (acct->imap.proto != CONFIG_PROTO_IMAP) {

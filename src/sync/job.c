@@ -153,6 +153,12 @@ parse_uids(const char *set, struct imap_uid_list *out)
 	return out->n > 0 ? 0 : -1;
 }
 
+int
+sync_job_uids_parse(const char *set, struct imap_uid_list *out)
+{
+	return parse_uids(set, out);
+}
+
 static int
 raw_name(struct store *st, const char *name, char **raw, struct fct_error *err)
 {

@@ -6,14 +6,64 @@
  * its unique id stays known); move files messages into another local
  * folder, created when missing. copy is refused: a local message has one
  * row, and a second copy would have to duplicate the only body.
+ *
+ * The terminal interface files POP3 mail through the account's worker like
+ * IMAP mail (sync_worker_add_job), so that the UI thread never writes the
+ * cache; the worker applies the job here (sync_local_run) instead of
+ * queuing it for a server, and answers with the same events.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "facteur/mime.h"
 #include "facteur/store_pop.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
+
+/* The raw header block: up to and including the first empty line. */
+static size_t
+header_len(const char *data, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++) {
+		if (data[i] != '\n')
+			continue;
+		if (data[i + 1] == '\n')
+			return i + 2;
+		if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
+			return i + 3;
+	}
+	return len;
+}
+
+void
+sync_local_msg_fill(struct store_msg *m, struct mime_summary *sum,
+    struct strbuf *text, const char *data, size_t len, int64_t now)
+{
+	memset(m, 0, sizeof *m);
+	m->size = len;
+	m->internaldate = now;
+	m->headers = xstrndup(data, header_len(data, len));
+	/* Mail GMime cannot read is kept all the same: its raw header and
+	 * body stay, only the decoded fields are missing. */
+	if (mime_summary_parse(data, len, sum, NULL) == 0) {
+		m->subject = sum->subject;
+		m->from_text = sum->from_text;
+		m->to_text = sum->to_text;
+		m->cc_text = sum->cc_text;
+		m->message_id = sum->message_id;
+		m->in_reply_to = sum->in_reply_to;
+		m->references = sum->references;
+		m->list_id = sum->list_id;
+		m->date = sum->date;
+	}
+	m->has_attachment = mime_has_attachment(data, len);
+	if (mime_body_text(data, len, text, NULL) != 0)
+		strbuf_reset(text);
+}
 
 /* Adds (op '+') or removes (op '-') the words of change in *kw, a
  * " kw1 kw2 " list or NULL; the result is owned (NULL when empty). */
@@ -160,15 +210,16 @@ out:
 	return rc;
 }
 
-int
-sync_local_job(struct store *st, const char *kind,
-    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
+/* sync_local_apply in a transaction of its own, with the counts. */
+static int
+apply_in_tx(struct store *st, const char *kind, const struct sync_job_spec *j,
+    const char *dest_role, struct imap_copyuid *cu, unsigned *done,
     struct fct_error *err)
 {
 	*done = 0;
 	if (store_begin(st, err) != 0)
 		return -1;
-	if (sync_local_apply(st, kind, j, NULL, cu, done, err) != 0 ||
+	if (sync_local_apply(st, kind, j, dest_role, cu, done, err) != 0 ||
 	    store_local_recount(st, err) != 0 || store_commit(st, err) != 0) {
 		store_rollback(st);
 		*done = 0;
@@ -177,4 +228,190 @@ sync_local_job(struct store *st, const char *kind,
 		return -1;
 	}
 	return 0;
+}
+
+int
+sync_local_job(struct store *st, const char *kind,
+    const struct sync_job_spec *j, struct imap_copyuid *cu, unsigned *done,
+    struct fct_error *err)
+{
+	return apply_in_tx(st, kind, j, NULL, cu, done, err);
+}
+
+const char *
+sync_local_role(const char *name)
+{
+	static const char *const roles[][2] = {
+		{ "Trash", "trash" },
+		{ "Junk", "junk" },
+		{ "Archive", "archive" },
+		{ "Sent", "sent" },
+		{ "Drafts", "drafts" },
+	};
+	size_t i;
+
+	for (i = 0; i < FCT_ARRAY_LEN(roles); i++)
+		if (strcmp(name, roles[i][0]) == 0)
+			return roles[i][1];
+	return NULL;
+}
+
+/*
+ * An "append" job (the copy of a message sent or postponed: send.c) on a
+ * POP3 account: the outbox's message goes into the local folder the job
+ * names, else "Sent" or "Drafts" (created with the role), read, and leaves
+ * the outbox, in one transaction; a draft's older version (replace) goes.
+ * A message gone from the outbox was copied by an earlier run.
+ */
+static int
+local_append(struct store *st, const char *payload, char **folder,
+    struct fct_error *err)
+{
+	struct store_outbox ob = STORE_OUTBOX_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct mime_summary sum = MIME_SUMMARY_INIT;
+	struct strbuf text = STRBUF_INIT;
+	struct store_msg m;
+	char *oid = sync_job_payload_get(payload, "outbox");
+	char *role = sync_job_payload_get(payload, "role");
+	char *rep = sync_job_payload_get(payload, "replace");
+	uint32_t replace = rep != NULL ? (uint32_t)strtoul(rep, NULL, 10) : 0;
+	bool draft;
+	int got, rc = -1;
+
+	memset(&m, 0, sizeof m);
+	if (oid == NULL || role == NULL) {
+		fct_error_set(err, "malformed append job");
+		goto out;
+	}
+	draft = strcmp(role, "drafts") == 0;
+	if (*folder == NULL)
+		*folder = xstrdup(draft ? "Drafts" : "Sent");
+	if (store_begin(st, err) != 0)
+		goto out;
+	if ((got = store_outbox_get(st, strtoll(oid, NULL, 10), &ob, err)) <=
+	    0) {
+		rc = got;
+		goto end;
+	}
+	if (store_local_folder(st, *folder, draft ? "drafts" : "sent", &f,
+		err) != 0)
+		goto end;
+	sync_local_msg_fill(&m, &sum, &text, ob.message, ob.len, ob.created);
+	m.folder_id = f.id;
+	m.uid = f.uidnext > 0 ? f.uidnext : 1;
+	m.flags = draft ? FCT_FLAG_DRAFT | FCT_FLAG_SEEN : FCT_FLAG_SEEN;
+	if (store_msg_put(st, &m, err) != 0 ||
+	    store_body_put(st, m.id, ob.message, ob.len,
+		text.len > 0 ? text.buf : NULL, 0, err) != 0 ||
+	    store_folder_set_state(st, f.id, m.uid + 1, f.highestmodseq, err) !=
+		0 ||
+	    store_outbox_delete(st, ob.id, err) != 0 ||
+	    (replace != 0 && replace != m.uid &&
+		store_msg_expunge_range(st, f.id, replace, replace, err) !=
+		    0) ||
+	    store_local_recount(st, err) != 0)
+		goto end;
+	rc = 0;
+end:
+	if (rc == 0 && store_commit(st, err) != 0)
+		rc = -1;
+	if (rc != 0)
+		store_rollback(st);
+	rc = rc < 0 ? -1 : 0;
+out:
+	free(m.headers);
+	mime_summary_release(&sum);
+	strbuf_release(&text);
+	store_folder_release(&f);
+	store_outbox_release(&ob);
+	free(oid);
+	free(role);
+	free(rep);
+	return rc;
+}
+
+int
+sync_local_run(struct store *st, const char *kind, const char *payload,
+    struct imap_copyuid *cu, unsigned *done, char **folder, char **dest,
+    struct fct_error *err)
+{
+	struct imap_uid_list uids = IMAP_UID_LIST_INIT;
+	struct sync_job_spec spec = { 0 };
+	char *set = sync_job_payload_get(payload, "uids");
+	char *op = sync_job_payload_get(payload, "op");
+	char *flags = sync_job_payload_get(payload, "flags");
+	char *keywords = sync_job_payload_get(payload, "keywords");
+	int rc = -1;
+
+	*done = 0;
+	*folder = sync_job_payload_get(payload, "folder");
+	*dest = sync_job_payload_get(payload, "dest");
+	if (strcmp(kind, "append") == 0) {
+		rc = local_append(st, payload, folder, err);
+		*done = rc == 0;
+		goto out;
+	}
+	if (*folder == NULL || set == NULL ||
+	    sync_job_uids_parse(set, &uids) != 0 ||
+	    (strcmp(kind, "flag") == 0 &&
+		(op == NULL || flags == NULL || (*op != '+' && *op != '-')))) {
+		fct_error_set(err, "malformed %s job", kind);
+		goto out;
+	}
+	spec.folder = *folder;
+	spec.uids = uids.v;
+	spec.nuids = uids.n;
+	spec.dest = *dest;
+	if (op != NULL && flags != NULL) {
+		spec.op = *op;
+		spec.flags = (unsigned)strtoul(flags, NULL, 10);
+	}
+	spec.keywords = keywords;
+	if (strcmp(kind, "expunge") == 0)
+		kind = "delete";
+	rc = apply_in_tx(st, kind, &spec,
+	    *dest != NULL ? sync_local_role(*dest) : NULL, cu, done, err);
+out:
+	imap_uid_list_release(&uids);
+	free(set);
+	free(op);
+	free(flags);
+	free(keywords);
+	return rc;
+}
+
+int
+sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
+    struct fct_error *err)
+{
+	struct store_job job = { 0 };
+	struct imap_copyuid cu = IMAP_COPYUID_INIT;
+	struct fct_error jerr = FCT_ERROR_INIT;
+	char *folder, *dest;
+	unsigned done;
+	int found, rc = 0;
+
+	while ((found = store_job_next(st, &job, err)) > 0) {
+		/* Applied or refused, it leaves the queue either way: a
+		 * local job has no server to wait for. */
+		if (sync_local_run(st, job.kind, job.payload, &cu, &done,
+			&folder, &dest, &jerr) != 0 &&
+		    jerr.msg == NULL)
+			fct_error_set(&jerr, "%s job failed", job.kind);
+		free(folder);
+		free(dest);
+		if (fn != NULL)
+			fn(arg, &job, jerr.msg, &cu);
+		fct_error_release(&jerr);
+		imap_copyuid_release(&cu);
+		if (store_job_done(st, job.id, err) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (found < 0)
+		rc = -1;
+	store_job_release(&job);
+	return rc;
 }

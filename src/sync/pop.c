@@ -33,6 +33,7 @@
 #include "facteur/net.h"
 #include "facteur/store_pop.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
 
 /* Progress is reported every this many messages (and at the end). */
 #define PROGRESS_EVERY 20
@@ -60,23 +61,6 @@ struct pop_ctx {
 	uint32_t goal; /* messages to download, for progress */
 };
 
-/* The raw header block: up to and including the first empty line. */
-static size_t
-header_len(const char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i++) {
-		if (data[i] != '\n')
-			continue;
-		if (data[i + 1] == '\n')
-			return i + 2;
-		if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n')
-			return i + 3;
-	}
-	return len;
-}
-
 static void
 report(struct pop_ctx *c)
 {
@@ -96,26 +80,7 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
 	struct store_msg m;
 	int added, rc = -1;
 
-	memset(&m, 0, sizeof m);
-	m.size = len;
-	m.internaldate = (int64_t)c->opts->now;
-	m.headers = xstrndup(data, header_len(data, len));
-	/* Mail GMime cannot read is kept all the same: its raw header and
-	 * body stay, only the decoded fields are missing. */
-	if (mime_summary_parse(data, len, &sum, NULL) == 0) {
-		m.subject = sum.subject;
-		m.from_text = sum.from_text;
-		m.to_text = sum.to_text;
-		m.cc_text = sum.cc_text;
-		m.message_id = sum.message_id;
-		m.in_reply_to = sum.in_reply_to;
-		m.references = sum.references;
-		m.list_id = sum.list_id;
-		m.date = sum.date;
-	}
-	m.has_attachment = mime_has_attachment(data, len);
-	if (mime_body_text(data, len, &text, NULL) != 0)
-		strbuf_reset(&text);
+	sync_local_msg_fill(&m, &sum, &text, data, len, (int64_t)c->opts->now);
 	if (store_begin(c->st, err) != 0)
 		goto out;
 	added = store_pop_add(c->st, c->folder->id, &m, data, len,

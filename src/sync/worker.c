@@ -208,6 +208,9 @@ enum step {
 struct worker_backend {
 	enum step (*step)(struct sync_worker *w);
 	void (*cancel)(struct sync_worker *w); /* called under the lock */
+	/* Takes the jobs handed over (w->adds): into the store's queue
+	 * (IMAP), or applied to the local folders at once (POP3). */
+	void (*take_jobs)(struct sync_worker *w);
 };
 
 static const char *const state_names[] = {
@@ -580,7 +583,7 @@ take_requests(struct sync_worker *w)
 		fct_msg_free(&m);
 	}
 	if (w->nadds > 0 && w->st != NULL)
-		write_jobs(w);
+		w->backend->take_jobs(w);
 	if (rc == STEP_OK && stop_asked(w))
 		rc = STEP_STOP;
 	return rc;
@@ -1459,6 +1462,97 @@ pop_publish(struct sync_worker *w, struct pop_session *s)
 }
 
 /*
+ * A POP3 account's jobs (the UI's filing) are on local folders: applied
+ * to the cache at once (sync_local_run) instead of being queued for a
+ * server, and answered with the events of an IMAP job (a move's old and
+ * new UIDs included, for undo), then with the counts of the folders
+ * touched.
+ */
+static void
+pop_jobs(struct sync_worker *w)
+{
+	struct imap_copyuid cu = IMAP_COPYUID_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct sync_event *ev;
+	struct add_job *a;
+	char *folder, *dest;
+	unsigned done;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < w->nadds; i++) {
+		a = w->adds[i];
+		rc = sync_local_run(w->st, a->kind, a->payload, &cu, &done,
+		    &folder, &dest, &err);
+		ev = event_new(w, NULL, rc != 0 ? fct_error_msg(&err) : NULL);
+		ev->job_kind = xstrdup(a->kind);
+		ev->ticket = a->ticket;
+		if (rc == 0 && cu.src.n > 0 && cu.src.n == cu.dst.n) {
+			ev->nuids = cu.src.n;
+			ev->src =
+			    xreallocarray(NULL, ev->nuids, sizeof *ev->src);
+			ev->dst =
+			    xreallocarray(NULL, ev->nuids, sizeof *ev->dst);
+			memcpy(ev->src, cu.src.v, ev->nuids * sizeof *ev->src);
+			memcpy(ev->dst, cu.dst.v, ev->nuids * sizeof *ev->dst);
+			ev->dst_uidvalidity = 1; /* local UIDs keep theirs */
+		}
+		post(w, rc == 0 ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
+		if (rc == 0 && folder != NULL)
+			post_changed(w, folder);
+		if (rc == 0 && dest != NULL)
+			post_changed(w, dest);
+		fct_error_release(&err);
+		imap_copyuid_release(&cu);
+		free(folder);
+		free(dest);
+		add_job_free(a);
+	}
+	w->nadds = 0;
+}
+
+/*
+ * Runs the store's job queue on the local folders (sync_local_jobs_run):
+ * the copies of sent mail, which the outbox queues as jobs, or jobs an
+ * older facteur queued. Each is answered like an IMAP job, then every
+ * folder's counts follow (a POP3 account has few).
+ */
+static void
+pop_queue(struct sync_worker *w)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
+	struct sync_event *ev;
+	size_t n = 0, i;
+
+	if (store_job_count(w->st, &n, &err) == 0 && n > 0 &&
+	    sync_local_jobs_run(w->st, job_result, w, &err) == 0 &&
+	    store_folder_list(w->st, &l, &err) == 0)
+		for (i = 0; i < l.n; i++)
+			post_changed(w, l.v[i].name);
+	if (err.msg != NULL) {
+		ev = event_new(w, NULL, fct_error_msg(&err));
+		ev->job_kind = xstrdup("append");
+		post(w, SYNC_EV_JOB_FAILED, ev);
+	}
+	store_folder_list_release(&l);
+	fct_error_release(&err);
+}
+
+/* Progress of a download, which also takes the requests that came
+ * meanwhile: filing in local folders does not wait for the session's
+ * end (called between two messages, outside any transaction). */
+static void
+pop_progress(void *arg, const char *folder, uint32_t done, uint32_t total)
+{
+	struct sync_worker *w = arg;
+
+	progress(arg, folder, done, total);
+	if (fct_queue_len(w->requests) > 0)
+		(void)take_requests(w);
+}
+
+/*
  * One POP3 session: connect, log in, download what is new into the local
  * INBOX, delete what the policy says, quit. POP3 has no IDLE: the next
  * session comes after poll_interval_s, or at once when asked.
@@ -1494,7 +1588,7 @@ pop_round(struct sync_worker *w)
 	post_state(w, SYNC_STATE_ONLINE, NULL, NULL);
 	progress(w, SYNC_POP_FOLDER, 0, 0);
 	opts.now = time(NULL);
-	opts.progress = progress;
+	opts.progress = pop_progress;
 	opts.progress_arg = w;
 	reload_rules(w);
 	if (rules_wanted(w, SYNC_POP_FOLDER))
@@ -1543,6 +1637,18 @@ out:
 	return rc;
 }
 
+/* Whether the INBOX is among the folders asked for. */
+static bool
+pop_inbox_asked(const struct sync_worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->asked.n; i++)
+		if (strcmp(w->asked.v[i], SYNC_POP_FOLDER) == 0)
+			return true;
+	return false;
+}
+
 /* The POP3 account's step: a session when one is due or asked for, else
  * wait for that. */
 static enum step
@@ -1551,7 +1657,26 @@ pop_step(struct sync_worker *w)
 	struct fct_error err = FCT_ERROR_INIT;
 	struct sync_event *ev;
 
-	w->jobs_owed = false; /* local folders have no job queue */
+	/* The outbox goes through SMTP, which needs no POP3 session; the
+	 * copies it queues go to local folders. */
+	if (w->outbox_owed || w->jobs_owed) {
+		w->outbox_owed = w->jobs_owed = false;
+		send_outbox(w);
+		pop_queue(w);
+	}
+	/* Bodies are downloaded whole: one missing is not on the server
+	 * either (it may have deleted it). */
+	while (w->nfetches > 0) {
+		ev = event_new(w, w->fetches[0].folder,
+		    "a POP3 account's messages are downloaded whole; this "
+		    "one is not in the cache");
+		ev->uid = w->fetches[0].uid;
+		post(w, SYNC_EV_BODY_FETCHED, ev);
+		free(w->fetches[0].folder);
+		memmove(w->fetches, w->fetches + 1,
+		    (w->nfetches - 1) * sizeof *w->fetches);
+		w->nfetches--;
+	}
 	/* Nor a server to search. */
 	while (w->nsearches > 0) {
 		ev = event_new(w, w->searches[0]->folder,
@@ -1563,6 +1688,10 @@ pop_step(struct sync_worker *w)
 		    (w->nsearches - 1) * sizeof *w->searches);
 		w->nsearches--;
 	}
+	/* Only the INBOX has a server behind it: opening another local
+	 * folder is no reason for a session. */
+	if (!pop_inbox_asked(w))
+		names_release(&w->asked);
 	if (w->asked.n > 0 || w->pass_owed || w->pass.n > 0 ||
 	    w->pop_next_ms <= now_ms()) {
 		names_release(&w->asked);
@@ -1652,11 +1781,13 @@ pop_cancel(struct sync_worker *w)
 static const struct worker_backend imap_backend = {
 	.step = imap_step,
 	.cancel = imap_cancel,
+	.take_jobs = write_jobs,
 };
 
 static const struct worker_backend pop_backend = {
 	.step = pop_step,
 	.cancel = pop_cancel,
+	.take_jobs = pop_jobs,
 };
 
 static enum step

@@ -65,6 +65,9 @@ rights_ok(struct ui *ui, size_t acct, const char *folder, const char *need,
 {
 	const struct store_folder *f = folder_named(ui, acct, folder);
 
+	/* A local destination is created by the move (local.c). */
+	if (f == NULL && ui->accts[acct].local)
+		return true;
 	if (f == NULL) {
 		ui_message(ui, true, "no folder '%s'", folder);
 		return false;
@@ -312,6 +315,8 @@ ui_file(struct ui *ui, enum ui_action act, const char *dest)
 		ui_message(ui, true, "no folder is open");
 		return;
 	}
+	if (ui_local_refused(ui, ix->acct, act))
+		return;
 	if ((n = targets(ui, &uids, &flags)) == 0) {
 		ui_message(ui, true, "no message here");
 		return;
@@ -344,12 +349,15 @@ ui_file(struct ui *ui, enum ui_action act, const char *dest)
 		what = NULL;
 		break;
 	}
+	if (dest == NULL && ui->accts[ix->acct].local)
+		dest = ui_local_role_dest(ui, ix->acct, act);
 	if (dest == NULL) {
 		ui_message(ui, true, "account '%s' has no %s folder",
 		    ui->accts[ix->acct].acct->name, what);
 		goto out;
 	}
-	if (folder_named(ui, ix->acct, dest) == NULL) {
+	if (!ui->accts[ix->acct].local &&
+	    folder_named(ui, ix->acct, dest) == NULL) {
 		ui_message(ui, true, "no folder '%s'", dest);
 		goto out;
 	}
@@ -510,7 +518,8 @@ ui_job_event(struct ui *ui, const struct sync_event *ev, bool ok)
 		ui->ix.npending = 0;
 	if (j != NULL) {
 		/* Show the result: both folders from the server. */
-		if (a->w != NULL) {
+		/* (A POP3 account's worker says so itself: local.c.) */
+		if (a->w != NULL && !a->local) {
 			sync_worker_post(a->w, SYNC_REQ_SYNC_FOLDER, j->folder);
 			if (j->dest != NULL)
 				sync_worker_post(a->w, SYNC_REQ_SYNC_FOLDER,

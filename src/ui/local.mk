@@ -16,6 +16,8 @@ libui_a_SOURCES = \
 	src/ui/version.c
 # The attachment list, the compose screen, the rules from the index.
 libui_a_SOURCES += src/ui/attach.c src/ui/compose.c src/ui/rules.c
+# POP3 accounts' local folders.
+libui_a_SOURCES += src/ui/local.c
 libui_a_CPPFLAGS = $(AM_CPPFLAGS) $(NCURSES_CFLAGS) \
 	-DFCT_THEMEDIR='"$(pkgdatadir)/themes"'
 

@@ -2,7 +2,7 @@
  * The terminal interface's internals, shared by the files of src/ui only.
  *
  * The model: one struct ui per run, owned by the UI thread (main). It holds
- * one struct ui_account per configured IMAP account (a read handle on its
+ * one struct ui_account per IMAP or POP3 account (a read handle on its
  * cache, its worker, what the worker last said), the sidebar's rows, the
  * index of the open folder, the pager, the prompt and the key tables.
  * Workers never touch any of it: their events arrive on ui->events and are
@@ -234,6 +234,7 @@ struct ui_account {
 	char *reason;       /* owned; OFFLINE/ERROR */
 	uint32_t done, total;
 	size_t pending; /* jobs queued and not yet answered */
+	bool local; /* POP3: local folders, jobs applied at once (local.c) */
 	struct store_folder_list folders;
 	/* The cache's counts of each synced folder, recounted only when a
 	 * worker says that folder changed (counting a large folder takes
@@ -616,6 +617,15 @@ void ui_mark_seen(struct ui *ui, uint32_t uid);
 void ui_filing_release(struct ui *ui);
 /* The folder of account acct with role, or NULL; borrowed. */
 const char *ui_role_folder(struct ui *ui, size_t acct, const char *role);
+
+/* local.c: POP3 accounts' local folders */
+/* Whether action a is refused on account acct (copy on a POP3 account),
+ * with a message saying why. */
+bool ui_local_refused(struct ui *ui, size_t acct, enum ui_action a);
+/* Where delete, archive or spam files a POP3 account's mail: the folder
+ * with the role, else the local folder the move creates. Borrowed or
+ * static; NULL for other actions. */
+const char *ui_local_role_dest(struct ui *ui, size_t acct, enum ui_action a);
 
 /* The view whose key table applies now. */
 enum ui_view ui_view_current(const struct ui *ui);

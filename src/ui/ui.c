@@ -551,10 +551,12 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		if (a == NULL)
 			return;
 		idx = (size_t)(a - ui->accts);
-		/* A name that is no folder stands for its best completion. */
+		/* A name that is no folder stands for its best completion
+		 * (but a POP3 account's move creates it: local.c). */
 		m = NULL;
 		n = 0;
-		if (ui_sidebar_find(ui, idx, answer) < 0 &&
+		if (!(a->local && then == UI_A_MOVE) &&
+		    ui_sidebar_find(ui, idx, answer) < 0 &&
 		    (m = ui_folder_complete(ui, answer, &n)) != NULL && n > 0)
 			answer = m[0];
 		if (then == UI_A_CHANGE_FOLDER) {
@@ -640,6 +642,8 @@ may_file(struct ui *ui, enum ui_action a)
 		ui_message(ui, true, "no folder is open");
 		return false;
 	}
+	if (ui_local_refused(ui, ui->ix.acct, a))
+		return false;
 	if (ui_rights_allow(rights, need))
 		return true;
 	ui_message(ui, true,
@@ -1055,10 +1059,13 @@ accounts_start(struct ui *ui, struct fct_error *err)
 
 	ui->accts = xcalloc(cfg->naccounts + 1, sizeof *ui->accts);
 	for (i = 0; i < cfg->naccounts; i++) {
-		if (cfg->accounts[i].imap.proto != CONFIG_PROTO_IMAP)
+		if (cfg->accounts[i].imap.proto != CONFIG_PROTO_IMAP &&
+		    cfg->accounts[i].pop.proto != CONFIG_PROTO_POP)
 			continue;
 		a = &ui->accts[ui->naccts];
 		a->acct = &cfg->accounts[i];
+		/* As the worker decides (sync_worker_start). */
+		a->local = a->acct->pop.proto == CONFIG_PROTO_POP;
 		a->state = SYNC_STATE_CONNECTING;
 		path = sync_store_path(cfg, a->acct);
 		if (store_open(path, &a->st, err) != 0) {
@@ -1067,14 +1074,16 @@ accounts_start(struct ui *ui, struct fct_error *err)
 		}
 		free(path);
 		ui->naccts++;
-		if (store_job_count(a->st, &n, &jerr) == 0)
+		/* A POP3 account's queue never runs (no IMAP server). */
+		if (!a->local && store_job_count(a->st, &n, &jerr) == 0)
 			a->pending = n;
 		fct_error_release(&jerr);
 		load_folders(ui, a);
 	}
 	if (ui->naccts == 0)
 		return fct_error_set(err,
-		    "no IMAP account in the configuration (see facteur(5))");
+		    "no IMAP or POP3 account in the configuration (see "
+		    "facteur(5))");
 	return 0;
 }
 

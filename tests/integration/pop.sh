@@ -6,10 +6,13 @@
 # message kept byte for byte; flag, move and delete on local folders; a
 # 1,000-message maildrop in one run of the worker, with progress; syncs
 # killed at random instants, several rounds, never losing nor duplicating
-# a message; a wrong password said clearly.
+# a message; a wrong password said clearly; sent mail copied to a local
+# Sent.
 set -eu
 . "$(dirname "$0")/../lib.sh"
 tb_require
+# dave's maildrop is emptied here and by tests/tui/pop.sh: one at a time.
+tb_lock_inboxes
 
 # sync_line CONF: runs `facteur sync` on $tmp/CONF.conf, sets $line.
 sync_line() {
@@ -286,6 +289,23 @@ if cmp -s "$tmp/small-want" "$tmp/small-got"; then
 	ok "small: $(wc -l <"$tmp/small-got") messages, every one once, none lost"
 else
 	fail "small: messages differ: $(diff "$tmp/small-want" "$tmp/small-got" | head)"
+fi
+
+# --- Sending from a POP3 account: the copy in a local Sent ----------------
+
+if [ "${FCT_TB_HAVE_POSTFIX:-0}" = 1 ]; then
+	tb_pop_conf small dave "smtp = smtp://127.0.0.1:$FCT_TB_SUBMISSION_PORT"
+	printf 'To: carol@example.test\nSubject: Pop sent %s\n\nDepuis POP3.\n' \
+	    "$$" >"$tmp/send.eml"
+	run -c "$tmp/small.conf" send <"$tmp/send.eml"
+	expect_eq "send: exit status" 0 "$rc"
+	run -c "$tmp/small.conf" list t:Sent --offline
+	expect_match "send: the copy is in the local Sent, read" \
+	    "seen.*Pop sent $$|Pop sent $$.*seen" "$out"
+	run -c "$tmp/small.conf" outbox
+	expect_eq "send: the outbox is empty" "" "$out"
+	expect_eq "send: no job left" 0 \
+	    "$(cache_sql small "SELECT count(*) FROM jobs")"
 fi
 
 finish

@@ -3,8 +3,10 @@
  * schedule, and a worker whose server refuses every connection (offline
  * events with reasons, growing delays up to the cap, an immediate attempt
  * when a request arrives, a prompt stop with "stopped" last) or whose cache
- * cannot be opened. The worker against a real server is tested by
- * tests/integration/watch.sh.
+ * cannot be opened; a POP3 account's jobs applied to its local folders at
+ * once, with the events an IMAP job gets, and the copies of its sent mail
+ * kept in a local Sent. The worker against a real
+ * server is tested by tests/integration/watch.sh.
  */
 #include "config.h"
 
@@ -24,6 +26,8 @@
 
 #include "facteur/core_config.h"
 #include "facteur/core_queue.h"
+#include "facteur/mime.h"
+#include "facteur/store_pop.h"
 #include "facteur/sync.h"
 
 static int64_t
@@ -353,6 +357,257 @@ test_pop_unreachable(void **state)
 	}
 }
 
+/* The next event that is not a state change, within 3 s. Owned. */
+static struct fct_msg *
+next_news(struct fixture *fx)
+{
+	struct fct_msg *m;
+
+	for (;;) {
+		m = next_event(fx, 3000);
+		if (m->type != SYNC_EV_STATE)
+			return m;
+		fct_msg_free(&m);
+	}
+}
+
+/* Hands a job over (sync_job_make's payload) with ticket. */
+static void
+add_job(struct fixture *fx, const char *kind, const char *folder, uint32_t uid,
+    const char *dest, char op, unsigned flags, uint64_t ticket)
+{
+	struct sync_job_spec spec = { 0 };
+	struct strbuf payload = STRBUF_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+
+	spec.folder = folder;
+	spec.uids = &uid;
+	spec.nuids = 1;
+	spec.dest = dest;
+	spec.op = op;
+	spec.flags = flags;
+	assert_int_equal(sync_job_make(&payload, &spec, &err), 0);
+	sync_worker_add_job(fx->w, kind, payload.buf, ticket);
+	strbuf_release(&payload);
+}
+
+/* The next news is a job's answer with ticket; owned. */
+static struct fct_msg *
+expect_job(struct fixture *fx, int type, uint64_t ticket)
+{
+	struct fct_msg *m = next_news(fx);
+	struct sync_event *ev = m->payload;
+
+	if (m->type != type)
+		fail_msg("event %d, wanted %d (%s)", m->type, type,
+		    ev->reason != NULL ? ev->reason : "no reason");
+	assert_int_equal(ev->ticket, ticket);
+	return m;
+}
+
+/* The next news is FOLDER_CHANGED of folder with the cache's counts. */
+static void
+expect_changed(struct fixture *fx, const char *folder, uint32_t total)
+{
+	struct fct_msg *m = next_news(fx);
+	struct sync_event *ev = m->payload;
+
+	assert_int_equal(m->type, SYNC_EV_FOLDER_CHANGED);
+	assert_string_equal(ev->folder, folder);
+	assert_true(ev->counts);
+	assert_int_equal(ev->total, total);
+	fct_msg_free(&m);
+}
+
+/*
+ * A POP3 account's jobs (the UI's filing) are applied to the local folders
+ * at once, even with the server out of reach: a move answers with the old
+ * and new UIDs (for undo) and creates Trash with its role, a copy is
+ * refused, a flag and a delete for good ("expunge") are applied, each
+ * followed by the counts of the folders touched; a body asked for is not
+ * on any server.
+ */
+static void
+test_pop_local_jobs(void **state)
+{
+	static const char raw[] = "From: a@example.test\r\n"
+				  "Subject: local\r\n\r\nbody\r\n";
+	struct fixture *fx = *state;
+	struct config_diags diags = CONFIG_DIAGS_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st = NULL;
+	struct fct_msg *msg;
+	struct sync_event *ev;
+	char uidl[16], *path;
+	char *text = xasprintf("[general]\ncache_dir = %s/cache\n\n"
+			       "[account t]\nemail = t@example.test\n"
+			       "pop = pops://127.0.0.1:%u\n"
+			       "password = not-used\n",
+	    fx->dir, closed_port());
+	int i;
+
+	if (config_parse("test", text, strlen(text), &fx->cfg, &diags) != 0) {
+		config_diags_print(&diags, stderr);
+		fail_msg("config");
+	}
+	config_diags_release(&diags);
+	free(text);
+	assert_int_equal(fct_queue_new(&fx->events, &err), 0);
+	/* Two downloaded messages, UIDs 1 and 2 of the local INBOX. */
+	path = sync_store_path(fx->cfg, &fx->cfg->accounts[0]);
+	if (store_open(path, &st, &err) != 0 ||
+	    store_local_folder(st, "INBOX", "inbox", &f, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	for (i = 1; i <= 2; i++) {
+		struct store_msg add;
+
+		memset(&add, 0, sizeof add);
+		add.subject = (char *)"local";
+		add.size = sizeof raw - 1;
+		snprintf(uidl, sizeof uidl, "u%d", i);
+		if (store_pop_add(st, f.id, &add, raw, sizeof raw - 1, NULL,
+			uidl, 0, &err) != 0)
+			fail_msg("add: %s", fct_error_msg(&err));
+	}
+	assert_int_equal(store_local_recount(st, &err), 0);
+	store_folder_release(&f);
+	store_close(&st);
+
+	start(fx, 60000, 60000);
+	add_job(fx, "move", "INBOX", 1, "Trash", '\0', 0, 7);
+	msg = expect_job(fx, SYNC_EV_JOB_DONE, 7);
+	ev = msg->payload;
+	assert_string_equal(ev->job_kind, "move");
+	assert_int_equal(ev->nuids, 1);
+	assert_int_equal(ev->src[0], 1);
+	assert_int_equal(ev->dst[0], 1);
+	fct_msg_free(&msg);
+	expect_changed(fx, "INBOX", 1);
+	expect_changed(fx, "Trash", 1);
+
+	add_job(fx, "copy", "INBOX", 2, "Trash", '\0', 0, 8);
+	msg = expect_job(fx, SYNC_EV_JOB_FAILED, 8);
+	ev = msg->payload;
+	if (ev->reason == NULL || strstr(ev->reason, "cannot copy") == NULL)
+		fail_msg("copy refused without a reason: %s",
+		    ev->reason != NULL ? ev->reason : "(none)");
+	fct_msg_free(&msg);
+
+	add_job(fx, "flag", "INBOX", 2, NULL, '+', FCT_FLAG_FLAGGED, 9);
+	msg = expect_job(fx, SYNC_EV_JOB_DONE, 9);
+	fct_msg_free(&msg);
+	expect_changed(fx, "INBOX", 1);
+
+	add_job(fx, "expunge", "Trash", 1, NULL, '\0', 0, 10);
+	msg = expect_job(fx, SYNC_EV_JOB_DONE, 10);
+	fct_msg_free(&msg);
+	expect_changed(fx, "Trash", 0);
+
+	sync_worker_fetch(fx->w, "INBOX", 5);
+	msg = next_news(fx);
+	ev = msg->payload;
+	assert_int_equal(msg->type, SYNC_EV_BODY_FETCHED);
+	assert_int_equal(ev->uid, 5);
+	assert_non_null(ev->reason);
+	fct_msg_free(&msg);
+	sync_worker_free(&fx->w);
+
+	/* What the cache says afterwards. */
+	if (store_open(path, &st, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	assert_int_equal(store_folder_get(st, "Trash", &f, &err), 1);
+	assert_string_equal(f.role, "trash");
+	assert_int_equal(store_msg_get(st, f.id, 1, &m, &err), 0);
+	store_folder_release(&f);
+	assert_int_equal(store_folder_get(st, "INBOX", &f, &err), 1);
+	assert_int_equal(store_msg_get(st, f.id, 2, &m, &err), 1);
+	assert_true(m.flags & FCT_FLAG_FLAGGED);
+	store_msg_release(&m);
+	store_folder_release(&f);
+	store_close(&st);
+	free(path);
+}
+
+/*
+ * The copy of a message a POP3 account sent (the outbox's "append" job)
+ * goes to a local Sent, created with its role, read, when the worker
+ * runs its queue (at start, or asked); the outbox forgets the message.
+ */
+static void
+test_pop_local_append(void **state)
+{
+	static const char raw[] = "From: t@example.test\r\n"
+				  "Subject: sent here\r\n\r\nbody\r\n";
+	struct fixture *fx = *state;
+	struct config_diags diags = CONFIG_DIAGS_INIT;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store_outbox ob = STORE_OUTBOX_INIT;
+	struct store_folder f = STORE_FOLDER_INIT;
+	struct store_msg m = STORE_MSG_INIT;
+	struct store *st = NULL;
+	struct fct_msg *msg;
+	struct sync_event *ev;
+	char *path, *payload;
+	char *text = xasprintf("[general]\ncache_dir = %s/cache\n\n"
+			       "[account t]\nemail = t@example.test\n"
+			       "pop = pops://127.0.0.1:%u\n"
+			       "password = not-used\n",
+	    fx->dir, closed_port());
+	int64_t job;
+
+	mime_init(); /* the copy is parsed for its summary */
+	if (config_parse("test", text, strlen(text), &fx->cfg, &diags) != 0) {
+		config_diags_print(&diags, stderr);
+		fail_msg("config");
+	}
+	config_diags_release(&diags);
+	free(text);
+	assert_int_equal(fct_queue_new(&fx->events, &err), 0);
+	path = sync_store_path(fx->cfg, &fx->cfg->accounts[0]);
+	if (store_open(path, &st, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	ob.state = xstrdup("sent");
+	ob.mail_from = xstrdup("t@example.test");
+	ob.rcpts = xstrdup("u@example.test");
+	ob.message = xstrdup(raw);
+	ob.len = sizeof raw - 1;
+	if (store_outbox_add(st, &ob, &err) != 0)
+		fail_msg("outbox: %s", fct_error_msg(&err));
+	payload = xasprintf("outbox=%lld\nrole=sent\n", (long long)ob.id);
+	if (store_job_add(st, "append", payload, &job, &err) != 0)
+		fail_msg("job: %s", fct_error_msg(&err));
+	free(payload);
+	store_close(&st);
+
+	start(fx, 60000, 60000);
+	msg = next_news(fx);
+	ev = msg->payload;
+	if (msg->type != SYNC_EV_JOB_DONE)
+		fail_msg("event %d: %s", msg->type,
+		    ev->reason != NULL ? ev->reason : "no reason");
+	assert_int_equal(ev->job_id, job);
+	assert_string_equal(ev->job_kind, "append");
+	fct_msg_free(&msg);
+	expect_changed(fx, "Sent", 1);
+	sync_worker_free(&fx->w);
+
+	if (store_open(path, &st, &err) != 0)
+		fail_msg("cache: %s", fct_error_msg(&err));
+	assert_int_equal(store_folder_get(st, "Sent", &f, &err), 1);
+	assert_string_equal(f.role, "sent");
+	assert_int_equal(store_msg_get(st, f.id, 1, &m, &err), 1);
+	assert_string_equal(m.subject, "sent here");
+	assert_true(m.flags & FCT_FLAG_SEEN);
+	assert_int_equal(store_outbox_get(st, ob.id, &ob, &err), 0);
+	store_msg_release(&m);
+	store_folder_release(&f);
+	store_outbox_release(&ob);
+	store_close(&st);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -365,6 +620,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cache_error, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_pop_unreachable, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pop_local_jobs, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pop_local_append, setup,
 		    teardown),
 	};
 
