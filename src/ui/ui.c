@@ -116,7 +116,9 @@ draw_status(struct ui *ui, int y)
 	struct strbuf sb = STRBUF_INIT;
 	static const char *const sorts[] = { "threads", "date", "from",
 		"subject", "size" };
-	size_t pending = 0, i;
+	struct strbuf why = STRBUF_INIT, line = STRBUF_INIT;
+	size_t pending = 0, i, at = 0;
+	int room;
 
 	for (i = 0; i < ui->naccts; i++)
 		pending += ui->accts[i].pending;
@@ -133,11 +135,9 @@ draw_status(struct ui *ui, int y)
 		if ((a->state == SYNC_STATE_OFFLINE ||
 			a->state == SYNC_STATE_ERROR ||
 			a->state == SYNC_STATE_RETRYING) &&
-		    a->reason != NULL) {
-			strbuf_addstr(&sb, " (");
-			ui_sanitize(&sb, a->reason);
-			strbuf_addstr(&sb, ")");
-		}
+		    a->reason != NULL)
+			ui_sanitize(&why, a->reason);
+		at = sb.len;
 	}
 	if (ui->ix.open) {
 		strbuf_addstr(&sb, " | ");
@@ -161,6 +161,26 @@ draw_status(struct ui *ui, int y)
 		strbuf_addf(&sb, " | %zu job%s pending", pending,
 		    pending == 1 ? "" : "s");
 	strbuf_addstr(&sb, " | ?:help");
+	/* Why the account is offline goes after its state, cut to the room
+	 * the rest leaves, so that the counts and jobs stay in sight. */
+	room = ui->cols - ui_width(sb.buf) - 3;
+	if (why.len > 0 && room >= 12) {
+		if (ui_width(why.buf) > room) {
+			while (why.len > 0 && ui_width(why.buf) > room - 1) {
+				i = why.len - 1;
+				while (i > 0 && (why.buf[i] & 0xc0) == 0x80)
+					i--;
+				strbuf_setlen(&why, i);
+			}
+			strbuf_addstr(&why, "\xe2\x80\xa6");
+		}
+		strbuf_add(&line, sb.buf, at);
+		strbuf_addf(&line, " (%s)", why.buf);
+		strbuf_addstr(&line, sb.buf + at);
+		strbuf_release(&sb);
+		sb = line;
+	}
+	strbuf_release(&why);
 	attrset(ui_attr(UI_C_STATUS));
 	ui_put(y, 0, sb.buf, ui->cols, true);
 	attrset(A_NORMAL);
@@ -408,8 +428,12 @@ apply_event(struct ui *ui, int type, const struct sync_event *ev)
 		free(a->state_folder);
 		a->state_folder =
 		    ev->folder != NULL ? xstrdup(ev->folder) : NULL;
-		free(a->reason);
-		a->reason = ev->reason != NULL ? xstrdup(ev->reason) : NULL;
+		/* Retrying says no more: the last failure is still why. */
+		if (ev->reason != NULL || ev->state != SYNC_STATE_RETRYING) {
+			free(a->reason);
+			a->reason =
+			    ev->reason != NULL ? xstrdup(ev->reason) : NULL;
+		}
 		a->done = ev->done;
 		a->total = ev->total;
 		/* The open folder filling (a cold sync commits batch after

@@ -35,7 +35,7 @@ tui_quit ui
 # --- offline: the same cache, a server that does not answer ---
 sed "s|^imap = .*|imap = imaps://127.0.0.1:1|" "$tmp/alice.conf" >"$tmp/off.conf"
 tui_start off off
-tui_wait off "offline: says so, with the reason" '\| t: (offline|retrying) '
+tui_wait off "offline: says so, with the reason" '\| t: (offline|retrying) \([^)]*(refused|connect)'
 tui_wait off "offline: the cached INBOX opens" '\| INBOX [0-9]+ msgs'
 tui_keys off c
 tui_type off "$folder"
@@ -51,6 +51,7 @@ tui_keys off q s
 tui_type off "$folder/Done"
 tui_keys off Enter
 tui_wait off "offline: the move waits as a job (after marking it read)" '\| 2 jobs pending'
+tui_wait off "offline: still saying why, retrying or not" '\| t: (offline|retrying) \([^)]*(refused|connect)[^|]*\|.*\| 2 jobs pending'
 expect_match "offline: the server is untouched" 'Tui live: just arrived' \
     "$(ctl alice subjects "$folder")"
 tui_quit off
