@@ -46,7 +46,7 @@ ui_index_close(struct ui_index *ix)
 {
 	enum ui_column cols[FCT_ARRAY_LEN(ix->columns)];
 	size_t ncols;
-	uint64_t gen;
+	uint64_t gen, find_gen;
 
 	window_release(ix);
 	store_folder_release(&ix->folder);
@@ -65,10 +65,12 @@ ui_index_close(struct ui_index *ix)
 	memcpy(cols, ix->columns, sizeof cols);
 	ncols = ix->ncolumns;
 	gen = ix->list_gen;
+	find_gen = ix->find_gen;
 	memset(ix, 0, sizeof *ix);
 	memcpy(ix->columns, cols, sizeof cols);
 	ix->ncolumns = ncols;
 	ix->list_gen = gen;
+	ix->find_gen = find_gen;
 }
 
 /* Sorted UID sets (ui_uidset_has tells membership). */
@@ -200,28 +202,11 @@ ui_index_msg(struct ui *ui, size_t i)
 	return &ix->win[i - ix->win_start];
 }
 
-/* The UIDs q matches in the folder, sorted; -1 on error (shown). */
-static int
-matching_uids(struct ui *ui, const struct query *q, struct ui_uid_list *c)
-{
-	struct ui_index *ix = &ui->ix;
-	struct fct_error err = FCT_ERROR_INIT;
-
-	memset(c, 0, sizeof *c);
-	if (store_msg_query(ui->accts[ix->acct].st, ix->folder.id, q,
-		time(NULL), "uid ASC", 0, ui_collect_uid, c, &err) != 0) {
-		ui_message(ui, true, "%s", fct_error_msg(&err));
-		fct_error_release(&err);
-		free(c->v);
-		memset(c, 0, sizeof *c);
-		return -1;
-	}
-	return 0;
-}
-
 /* --- Loading ------------------------------------------------------------ */
 
 static void index_reload(struct ui *ui);
+static void index_found(struct ui *ui, const struct ui_list_res *res);
+static void index_tag_many(struct ui *ui, const struct ui_list_res *res);
 
 void
 ui_index_reload(struct ui *ui)
@@ -266,15 +251,15 @@ keep_cursor(struct ui *ui, size_t old)
 	ui->dirty = true;
 }
 
-/* Asks the lister for the list the index shows now. */
-static void
-list_ask(struct ui *ui)
+/* A request for the list the index shows now (owned). */
+static struct ui_list_req *
+list_req_new(struct ui *ui, enum ui_list_kind kind)
 {
 	struct ui_index *ix = &ui->ix;
 	struct ui_list_req *r = xcalloc(1, sizeof *r);
 	const char *q;
 
-	r->gen = ++ix->list_gen;
+	r->kind = kind;
 	r->path = sync_store_path(ui->cfg, ui->accts[ix->acct].acct);
 	r->folder_id = ix->folder.id;
 	r->sort = ix->sort;
@@ -296,7 +281,17 @@ list_ask(struct ui *ui)
 	memcpy(r->collapsed, ix->collapsed,
 	    ix->ncollapsed * sizeof *r->collapsed);
 	r->now = time(NULL);
-	ix->listing = true;
+	return r;
+}
+
+/* Asks the lister for the list the index shows now. */
+static void
+list_ask(struct ui *ui)
+{
+	struct ui_list_req *r = list_req_new(ui, UI_LIST_ROWS);
+
+	r->gen = ++ui->ix.list_gen;
+	ui->ix.listing = true;
 	ui_lister_ask(ui->lister, r);
 }
 
@@ -362,6 +357,18 @@ ui_index_listed(struct ui *ui, struct ui_list_res *res)
 {
 	struct ui_index *ix = &ui->ix;
 
+	if (res->kind != UI_LIST_ROWS) {
+		if (ix->open && res->gen == ix->find_gen) {
+			if (res->error != NULL)
+				ui_message(ui, true, "%s", res->error);
+			else if (res->kind == UI_LIST_FIND)
+				index_found(ui, res);
+			else
+				index_tag_many(ui, res);
+		}
+		ui_list_res_free(res);
+		return;
+	}
 	if (!ix->open || res->gen != ix->list_gen) {
 		ui_list_res_free(res);
 		return;
@@ -597,52 +604,104 @@ ui_index_server_event(struct ui *ui, const struct sync_event *ev)
 	    ev->nuids, ev->nuids == 1 ? "" : "s", ev->count);
 }
 
-long
-ui_index_search(struct ui *ui, const struct query *q)
+/* Asks the lister about text (kind FIND or MATCH); -1 if not a query. */
+static int
+find_ask(struct ui *ui, enum ui_list_kind kind, const char *text)
 {
 	struct ui_index *ix = &ui->ix;
-	struct ui_uid_list hits;
+	struct fct_error err = FCT_ERROR_INIT;
+	struct query *q = NULL;
+	struct ui_list_req *r;
 	const struct store_msg *m;
-	size_t i, k;
 
-	if (ix->count == 0)
+	if (!ix->open)
 		return -1;
-	/* The store knows which messages match (header: and body: too);
-	 * the order on screen says which comes next. */
-	if (matching_uids(ui, q, &hits) != 0)
+	/* Parsed here too, so that a typo is said at once. */
+	if (query_parse(text, &q, &err) != 0) {
+		ui_message(ui, true, "bad query: %s", fct_error_msg(&err));
+		fct_error_release(&err);
 		return -1;
-	for (k = 1; k <= ix->count && hits.n > 0; k++) {
-		i = (ix->cursor + k) % ix->count;
-		if (ix->rows != NULL) {
-			if (ui_uidset_has(hits.v, hits.n, ix->rows[i].uid)) {
-				free(hits.v);
-				return (long)i;
-			}
-			continue;
-		}
-		m = ui_index_msg(ui, i);
-		if (m != NULL && ui_uidset_has(hits.v, hits.n, m->uid)) {
-			free(hits.v);
-			return (long)i;
-		}
 	}
-	free(hits.v);
-	return -1;
+	query_free(&q);
+	r = list_req_new(ui, kind);
+	r->gen = ++ix->find_gen;
+	r->match = xstrdup(text);
+	r->from_row = ix->cursor;
+	m = ix->count > 0 ? ui_index_msg(ui, ix->cursor) : NULL;
+	r->from_uid = m != NULL ? m->uid : 0;
+	ui_lister_ask(ui->lister, r);
+	return 0;
 }
 
-size_t
-ui_index_tag_query(struct ui *ui, const struct query *q)
+int
+ui_index_search(struct ui *ui, const char *text)
 {
-	struct ui_uid_list hits;
-	size_t i;
+	return find_ask(ui, UI_LIST_FIND, text);
+}
 
-	if (matching_uids(ui, q, &hits) != 0)
-		return 0;
-	for (i = 0; i < hits.n; i++)
-		ui_index_tag(&ui->ix, hits.v[i], true);
-	free(hits.v);
+int
+ui_index_tag_query(struct ui *ui, const char *text)
+{
+	return find_ask(ui, UI_LIST_MATCH, text);
+}
+
+/* The lister's answer to a search: the cursor goes to the message. */
+static void
+index_found(struct ui *ui, const struct ui_list_res *res)
+{
+	struct ui_index *ix = &ui->ix;
+	const struct store_msg *m;
+	long row = -1;
+
+	if (res->found_row < 0) {
+		ui_message(ui, true, "not found");
+		return;
+	}
+	/* Where it is in the list shown, which may have changed since. */
+	if (ix->rows != NULL)
+		row = ui_index_find(ui, res->found_uid);
+	else if ((size_t)res->found_row < ix->count &&
+	    (m = ui_index_msg(ui, (size_t)res->found_row)) != NULL &&
+	    m->uid == res->found_uid)
+		row = res->found_row;
+	else
+		row = ui_index_find(ui, res->found_uid);
+	if (row < 0) {
+		ui_message(ui, true, "not found");
+		return;
+	}
+	ui_index_goto(ui, (size_t)row, ui_main_height(ui));
+}
+
+/* The lister's answer to tag-by-query: every match tagged. */
+static void
+index_tag_many(struct ui *ui, const struct ui_list_res *res)
+{
+	struct ui_index *ix = &ui->ix;
+	uint32_t *v;
+	size_t i = 0, j = 0, n = 0;
+
+	/* A merge of two sorted sets: tagging 100,000 one by one would
+	 * move the array 100,000 times. */
+	v = xreallocarray(NULL, ix->ntagged + res->nuids + 1, sizeof *v);
+	while (i < ix->ntagged || j < res->nuids) {
+		if (j >= res->nuids ||
+		    (i < ix->ntagged && ix->tagged[i] < res->uids[j]))
+			v[n++] = ix->tagged[i++];
+		else if (i >= ix->ntagged || res->uids[j] < ix->tagged[i])
+			v[n++] = res->uids[j++];
+		else {
+			v[n++] = ix->tagged[i++];
+			j++;
+		}
+	}
+	free(ix->tagged);
+	ix->tagged = v;
+	ix->ntagged = n;
+	ix->tagged_alloc = ix->ntagged + res->nuids + 1;
+	ui_message(ui, false, "tagged %zu message%s", res->nuids,
+	    res->nuids == 1 ? "" : "s");
 	ui->dirty = true;
-	return hits.n;
 }
 
 /* --- Drawing ------------------------------------------------------------ */

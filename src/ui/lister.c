@@ -51,6 +51,7 @@ ui_list_req_free(struct ui_list_req *r)
 		return;
 	free(r->path);
 	free(r->query);
+	free(r->match);
 	free(r->server);
 	free(r->collapsed);
 	free(r);
@@ -62,6 +63,7 @@ ui_list_res_free(struct ui_list_res *r)
 	if (r == NULL)
 		return;
 	free(r->rows);
+	free(r->uids);
 	free(r->error);
 	free(r);
 }
@@ -278,8 +280,95 @@ ui_collect_uid(const struct store_msg *m, void *arg)
 	return 0;
 }
 
+static int list_rows(struct store *st, const struct ui_list_req *req,
+    struct ui_list_res *res, struct fct_error *err);
+
+/* The UIDs text matches in the folder, ascending, in *out (owned). */
+static int
+list_match(struct store *st, const struct ui_list_req *req, const char *text,
+    struct ui_uid_list *out, struct fct_error *err)
+{
+	struct query *q = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (query_parse(text, &q, err) != 0)
+		return -1;
+	rc = store_msg_query(st, req->folder_id, q, req->now, "uid ASC", 0,
+	    ui_collect_uid, out, err);
+	query_free(&q);
+	if (rc != 0) {
+		free(out->v);
+		memset(out, 0, sizeof *out);
+	}
+	return rc;
+}
+
+/* FIND: the list as shown, walked from the row after the asker's. */
+static int
+list_find(struct store *st, const struct ui_list_req *req,
+    struct ui_list_res *res, struct fct_error *err)
+{
+	struct ui_uid_list hits;
+	size_t start = req->from_row, i, k;
+
+	res->found_row = -1;
+	if (list_match(st, req, req->match, &hits, err) != 0)
+		return -1;
+	if (hits.n > 0 && list_rows(st, req, res, err) != 0) {
+		free(hits.v);
+		return -1;
+	}
+	/* The list may have moved since it was drawn: the message the
+	 * cursor was on says where "after" is. */
+	for (i = 0; req->from_uid != 0 && i < res->count; i++)
+		if (res->rows[i].uid == req->from_uid) {
+			start = i;
+			break;
+		}
+	for (k = 1; k <= res->count && hits.n > 0; k++) {
+		i = (start + k) % res->count;
+		if (ui_uidset_has(hits.v, hits.n, res->rows[i].uid)) {
+			res->found_row = (long)i;
+			res->found_uid = res->rows[i].uid;
+			break;
+		}
+	}
+	free(hits.v);
+	free(res->rows);
+	res->rows = NULL;
+	res->count = 0;
+	return 0;
+}
+
 int
 ui_list_compute(struct store *st, const struct ui_list_req *req,
+    struct ui_list_res *res, struct fct_error *err)
+{
+	struct ui_uid_list hits;
+
+	memset(res, 0, sizeof *res);
+	res->kind = req->kind;
+	res->gen = req->gen;
+	res->found_row = -1;
+	switch (req->kind) {
+	case UI_LIST_ROWS:
+		break;
+	case UI_LIST_FIND:
+		return list_find(st, req, res, err);
+	case UI_LIST_MATCH:
+		if (list_match(st, req, req->match, &hits, err) != 0)
+			return -1;
+		res->uids = hits.v;
+		res->nuids = hits.n;
+		return 0;
+	}
+	return list_rows(st, req, res, err);
+}
+
+/* ROWS: the list to show, in display order. */
+static int
+list_rows(struct store *st, const struct ui_list_req *req,
     struct ui_list_res *res, struct fct_error *err)
 {
 	struct store_msg_link *l = NULL;
@@ -288,7 +377,6 @@ ui_list_compute(struct store *st, const struct ui_list_req *req,
 	size_t n = 0, i, j;
 	int rc = -1;
 
-	res->gen = req->gen;
 	res->rows = NULL;
 	res->count = 0;
 	if (req->query != NULL && query_parse(req->query, &q, err) != 0)
@@ -364,12 +452,17 @@ answer(struct ui_lister *ls, const struct ui_list_req *req)
 	struct ui_list_res *res = xcalloc(1, sizeof *res);
 	struct store *st;
 
+	res->kind = req->kind;
 	res->gen = req->gen;
+	res->found_row = -1;
 	if ((st = lister_store(ls, req->path, &err)) == NULL ||
 	    ui_list_compute(st, req, res, &err) != 0) {
 		free(res->rows);
+		free(res->uids);
 		res->rows = NULL;
-		res->count = 0;
+		res->uids = NULL;
+		res->count = res->nuids = 0;
+		res->found_row = -1;
 		res->error = xstrdup(fct_error_msg(&err));
 	}
 	fct_error_release(&err);
@@ -380,14 +473,15 @@ static void *
 lister_main(void *arg)
 {
 	struct ui_lister *ls = arg;
-	struct fct_msg *m, *last;
+	struct fct_msg *m, *last, *find, **slot;
+	const struct ui_list_req *req;
 	bool stop = false;
 
 	while (!stop) {
 		if ((m = fct_queue_wait(ls->requests, -1)) == NULL)
 			continue;
-		/* Only the newest request counts. */
-		last = NULL;
+		/* Only the newest list counts, and the newest search. */
+		last = find = NULL;
 		for (; m != NULL; m = fct_queue_pop(ls->requests)) {
 			if (m->type == LIST_STOP)
 				stop = true;
@@ -395,12 +489,17 @@ lister_main(void *arg)
 				fct_msg_free(&m);
 				continue;
 			}
-			fct_msg_free(&last);
-			last = m;
+			req = m->payload;
+			slot = req->kind == UI_LIST_ROWS ? &last : &find;
+			fct_msg_free(slot);
+			*slot = m;
 		}
 		if (last != NULL && !stop)
 			answer(ls, last->payload);
+		if (find != NULL && !stop)
+			answer(ls, find->payload);
 		fct_msg_free(&last);
+		fct_msg_free(&find);
 	}
 	return NULL;
 }

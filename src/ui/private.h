@@ -280,7 +280,14 @@ enum ui_sort {
  * own. A request describes the list (every field owned by it); the answer
  * holds its rows (owned), or the error that stopped it.
  */
+enum ui_list_kind {
+	UI_LIST_ROWS,  /* the list to show */
+	UI_LIST_FIND,  /* the next row of that list that `match` matches */
+	UI_LIST_MATCH, /* every UID of the folder `match` matches */
+};
+
 struct ui_list_req {
+	enum ui_list_kind kind;
 	uint64_t gen; /* the index's request number, echoed */
 	char *path;   /* the account's cache */
 	int64_t folder_id;
@@ -293,12 +300,20 @@ struct ui_list_req {
 	uint32_t *collapsed; /* roots folded, sorted */
 	size_t ncollapsed;
 	time_t now;
+	char *match;       /* FIND, MATCH: the query */
+	size_t from_row;   /* FIND: after this row... */
+	uint32_t from_uid; /* ...or after this message, when still listed */
 };
 
 struct ui_list_res {
+	enum ui_list_kind kind;
 	uint64_t gen;
-	struct ui_thread_row *rows; /* owned, count of them */
+	struct ui_thread_row *rows; /* ROWS: owned, count of them */
 	size_t count;
+	long found_row;     /* FIND: the row, or -1 */
+	uint32_t found_uid; /* FIND: its message */
+	uint32_t *uids;     /* MATCH: owned, sorted, nuids of them */
+	size_t nuids;
 	char *error; /* owned, or NULL */
 };
 
@@ -373,6 +388,7 @@ struct ui_index {
 	size_t win_start, win_n;
 	struct ui_thread_row *rows; /* listed: owned, count of them */
 	uint64_t list_gen;          /* the last list asked of the lister */
+	uint64_t find_gen;          /* the last search or tagging asked */
 	bool listing;               /* its answer is awaited */
 	uint32_t *collapsed;        /* roots folded, owned */
 	size_t ncollapsed, collapsed_alloc;
@@ -490,7 +506,6 @@ struct ui {
 	struct ui_job *jobs;
 	uint64_t last_ticket; /* the last job ticket handed out */
 	size_t njobs, jobs_alloc;
-	struct query *search;   /* the last `/` query; owned */
 	char *search_text;      /* its text; owned */
 	uint64_t search_ticket; /* the search-server asked, or 0 */
 	/* A reply or forward waiting for its original's body: it starts
@@ -572,10 +587,15 @@ void ui_index_search_server(struct ui *ui);
 /* The worker's answer (SYNC_EV_SEARCH_DONE). */
 void ui_index_server_event(struct ui *ui, const struct sync_event *ev);
 
-/* Runs the search from the row after the cursor; -1 not found. */
-long ui_index_search(struct ui *ui, const struct query *q);
-/* Tags every message q matches; how many. */
-size_t ui_index_tag_query(struct ui *ui, const struct query *q);
+/*
+ * Asks the lister for the next message text (a query) matches after the
+ * cursor, or for every one to tag; its answer moves the cursor or tags
+ * (ui_index_listed). -1 when text is not a query (said on screen).
+ */
+int ui_index_search(struct ui *ui, const char *text);
+int ui_index_tag_query(struct ui *ui, const char *text);
+/* Rows the index shows on screen. */
+int ui_main_height(const struct ui *ui);
 
 /* pager.c */
 void ui_pager_open(struct ui *ui, uint32_t uid);

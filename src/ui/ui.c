@@ -91,8 +91,8 @@ ui_current_account(struct ui *ui)
 
 /* --- Layout ------------------------------------------------------------- */
 
-static int
-main_height(const struct ui *ui)
+int
+ui_main_height(const struct ui *ui)
 {
 	return ui->rows > 2 ? ui->rows - 2 : 0;
 }
@@ -262,7 +262,7 @@ draw_help(struct ui *ui, int height)
 static void
 draw(struct ui *ui)
 {
-	int h = main_height(ui);
+	int h = ui_main_height(ui);
 	int sw = ui->side_width;
 	int64_t t0;
 
@@ -526,7 +526,7 @@ open_message(struct ui *ui, size_t row)
 
 	if (m == NULL)
 		return;
-	ui_index_goto(ui, row, main_height(ui));
+	ui_index_goto(ui, row, ui_main_height(ui));
 	if (!(m->flags & FCT_FLAG_SEEN))
 		ui_mark_seen(ui, m->uid);
 	ui_pager_open(ui, m->uid);
@@ -535,9 +535,7 @@ open_message(struct ui *ui, size_t row)
 static void
 prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 {
-	struct fct_error err = FCT_ERROR_INIT;
 	struct ui_account *a;
-	struct query *q = NULL;
 	size_t idx = 0, n;
 	long row;
 	char **m;
@@ -601,27 +599,14 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 	case UI_A_TAG_QUERY:
 		if (answer[0] == '\0')
 			return;
-		if (query_parse(answer, &q, &err) != 0) {
-			ui_message(ui, true, "bad query: %s",
-			    fct_error_msg(&err));
-			fct_error_release(&err);
-			return;
-		}
 		if (then == UI_A_TAG_QUERY) {
-			n = ui_index_tag_query(ui, q);
-			ui_message(ui, false, "tagged %zu message%s", n,
-			    n == 1 ? "" : "s");
-			query_free(&q);
+			(void)ui_index_tag_query(ui, answer);
 			return;
 		}
-		query_free(&ui->search);
-		ui->search = q;
+		if (ui_index_search(ui, answer) != 0)
+			return;
 		free(ui->search_text);
 		ui->search_text = xstrdup(answer);
-		if ((row = ui_index_search(ui, q)) < 0)
-			ui_message(ui, true, "not found");
-		else
-			ui_index_goto(ui, (size_t)row, main_height(ui));
 		return;
 	case UI_A_SORT:
 		switch (answer[0]) {
@@ -683,7 +668,7 @@ static void
 sidebar_key(struct ui *ui, enum ui_action a)
 {
 	const struct ui_side_row *r;
-	int h = main_height(ui);
+	int h = ui_main_height(ui);
 
 	switch (a) {
 	case UI_A_NEXT:
@@ -731,7 +716,7 @@ run_action(struct ui *ui, enum ui_action a)
 {
 	struct ui_index *ix = &ui->ix;
 	const struct store_msg *m;
-	int h = main_height(ui);
+	int h = ui_main_height(ui);
 	bool pager = ui->pg.open;
 	long row;
 	size_t i;
@@ -860,14 +845,11 @@ run_action(struct ui *ui, enum ui_action a)
 		ui_prompt_start(ui, UI_PROMPT_QUERY, a, "Search: ");
 		return;
 	case UI_A_SEARCH_NEXT:
-		if (ui->search == NULL) {
+		if (ui->search_text == NULL) {
 			ui_message(ui, true, "no search yet (/)");
 			return;
 		}
-		if ((row = ui_index_search(ui, ui->search)) < 0)
-			ui_message(ui, true, "not found");
-		else
-			ui_index_goto(ui, (size_t)row, h);
+		(void)ui_index_search(ui, ui->search_text);
 		return;
 	case UI_A_SEARCH_SERVER:
 		ui_index_search_server(ui);
@@ -959,11 +941,11 @@ handle_key(struct ui *ui, int key)
 		    ui->help_top > 0)
 			ui->help_top--;
 		else if (a == UI_A_PAGE_DOWN)
-			ui->help_top += (size_t)main_height(ui) - 1;
+			ui->help_top += (size_t)ui_main_height(ui) - 1;
 		else if (a == UI_A_PAGE_UP)
 			ui->help_top =
-			    ui->help_top > (size_t)main_height(ui) - 1
-			    ? ui->help_top - (size_t)main_height(ui) + 1
+			    ui->help_top > (size_t)ui_main_height(ui) - 1
+			    ? ui->help_top - (size_t)ui_main_height(ui) + 1
 			    : 0;
 		else
 			ui->help = false;
@@ -1164,7 +1146,6 @@ ui_release(struct ui *ui)
 	ui_attach_release(ui);
 	ui_compose_release(ui);
 	ui_rules_release(ui);
-	query_free(&ui->search);
 	free(ui->search_text);
 	free(ui->search_asked);
 	free(ui->suggest);

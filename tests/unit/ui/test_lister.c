@@ -210,6 +210,66 @@ test_sorts(void **state)
 }
 
 static void
+expect_found(struct fixture *fx, struct ui_list_req *r, uint32_t from_uid,
+    long row, uint32_t uid)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	struct ui_list_res res;
+
+	r->from_uid = from_uid;
+	if (ui_list_compute(fx->st, r, &res, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(res.kind, UI_LIST_FIND);
+	assert_int_equal(res.found_row, row);
+	if (row >= 0)
+		assert_int_equal(res.found_uid, uid);
+	assert_null(res.rows);
+}
+
+/* Search: the next match after the cursor's message, in the order shown,
+ * round to the top; tagging: every match. */
+static void
+test_find_and_match(void **state)
+{
+	struct fixture *fx = *state;
+	struct ui_list_req r = req_for(fx, UI_SORT_THREADS);
+	struct fct_error err = FCT_ERROR_INIT;
+	struct ui_list_res res;
+	char plan[] = "subject:plan", lunch[] = "subject:lunch",
+	     none[] = "subject:absent", re[] = "subject:re";
+
+	/* Threads: 6 3 5 1 2 4. */
+	r.kind = UI_LIST_FIND;
+	r.match = plan;
+	expect_found(fx, &r, 6, 3, 1);
+	expect_found(fx, &r, 1, 4, 2);
+	expect_found(fx, &r, 4, 3, 1);
+	/* The cursor's message gone: its row number says where. */
+	r.from_row = 1;
+	expect_found(fx, &r, 99, 3, 1);
+	r.match = none;
+	expect_found(fx, &r, 6, -1, 0);
+	/* Date order: 6 5 4 3 2 1. */
+	r = req_for(fx, UI_SORT_DATE);
+	r.kind = UI_LIST_FIND;
+	r.match = lunch;
+	expect_found(fx, &r, 6, 1, 5);
+	expect_found(fx, &r, 5, 3, 3);
+	expect_found(fx, &r, 3, 1, 5);
+
+	r = req_for(fx, UI_SORT_DATE);
+	r.kind = UI_LIST_MATCH;
+	r.match = re;
+	if (ui_list_compute(fx->st, &r, &res, &err) != 0)
+		fail_msg("%s", fct_error_msg(&err));
+	assert_int_equal(res.nuids, 3);
+	assert_int_equal(res.uids[0], 2);
+	assert_int_equal(res.uids[1], 4);
+	assert_int_equal(res.uids[2], 5);
+	free(res.uids);
+}
+
+static void
 test_bad_query(void **state)
 {
 	struct fixture *fx = *state;
@@ -288,6 +348,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_limit_and_server, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sorts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find_and_match, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_query, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_thread, setup, teardown),
