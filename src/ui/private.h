@@ -105,7 +105,11 @@
 	X(EDIT_BCC, "edit-bcc", "change the Bcc addresses", UI_IN_COMPOSE)     \
 	X(APPLY_RULES, "apply-rules",                                          \
 	    "run the rules on the folder or the tagged messages", UI_IN_INDEX) \
-	X(MAKE_RULE, "make-rule", "write a rule from this message", UI_IN_BOTH)
+	X(MAKE_RULE, "make-rule", "write a rule from this message",            \
+	    UI_IN_BOTH)                                                        \
+	X(COMMAND, "command",                                                  \
+	    "type an action by name, with its argument (Tab completes)",       \
+	    UI_IN_BOTH)
 
 enum ui_action {
 	UI_A_NONE = 0,
@@ -450,6 +454,7 @@ enum ui_prompt_kind {
 	UI_PROMPT_CHAR,    /* one key answers */
 	UI_PROMPT_FILE,    /* completes file names */
 	UI_PROMPT_ADDRESS, /* completes the last address of a list */
+	UI_PROMPT_COMMAND, /* an action's name, then its argument */
 };
 
 /* The line editor at the bottom. buf holds UTF-8; pos is a byte offset at
@@ -501,7 +506,7 @@ struct ui {
 	struct ui_index ix;
 	struct ui_pager pg;
 	struct ui_prompt pr;
-	struct ui_history hist[2]; /* folders, queries */
+	struct ui_history hist[3]; /* folders, queries, commands */
 	struct ui_undo undo;
 	struct ui_job *jobs;
 	uint64_t last_ticket; /* the last job ticket handed out */
@@ -667,6 +672,14 @@ char **ui_file_complete(const char *text, size_t *n);
  * (sync_address_complete). Owned array of owned strings, *n of them.
  */
 char **ui_address_complete(struct ui *ui, const char *text, size_t *n);
+/*
+ * Completions of a command line (owned, *n of them): the names of the
+ * actions of the current view text starts, then, after an action that
+ * takes a folder, its folder completed.
+ */
+char **ui_command_complete(struct ui *ui, const char *text, size_t *n);
+/* Whether action a takes a folder as its argument (a command line's). */
+bool ui_action_takes_folder(enum ui_action a);
 /*
  * Runs `sh -c command` (or the editor on path, when command is NULL) on
  * the terminal: curses is suspended (endwin) and resumed after, like a

@@ -30,7 +30,9 @@
 static struct ui_history *
 history_of(struct ui *ui)
 {
-	return &ui->hist[ui->pr.kind == UI_PROMPT_FOLDER ? 0 : 1];
+	return &ui->hist[ui->pr.kind == UI_PROMPT_FOLDER ? 0
+		: ui->pr.kind == UI_PROMPT_COMMAND       ? 2
+							 : 1];
 }
 
 static void
@@ -203,6 +205,57 @@ ui_folder_complete(struct ui *ui, const char *text, size_t *n)
 	return v;
 }
 
+bool
+ui_action_takes_folder(enum ui_action a)
+{
+	return a == UI_A_MOVE || a == UI_A_COPY || a == UI_A_CHANGE_FOLDER;
+}
+
+char **
+ui_command_complete(struct ui *ui, const char *text, size_t *n)
+{
+	unsigned view = ui->pg.open ? UI_IN_PAGER : UI_IN_INDEX;
+	const struct ui_action_info *info;
+	const char *sp = strchr(text, ' ');
+	char **v = NULL, **folders, *name, *t;
+	size_t alloc = 0, i, nf;
+	int a, pass;
+
+	*n = 0;
+	if (sp != NULL) {
+		/* The argument: a folder, for the actions that take one. */
+		name = xstrndup(text, (size_t)(sp - text));
+		a = (int)ui_action_find(name);
+		free(name);
+		if (!ui_action_takes_folder((enum ui_action)a))
+			return NULL;
+		while (*sp == ' ')
+			sp++;
+		folders = ui_folder_complete(ui, sp, &nf);
+		for (i = 0; i < nf; i++) {
+			name = xasprintf("%.*s %s", (int)strcspn(text, " "),
+			    text, folders[i]);
+			add_match(&v, n, &alloc, name);
+			free(name);
+			free(folders[i]);
+		}
+		free(folders);
+		return v;
+	}
+	t = fold(text);
+	for (pass = 0; pass < 2; pass++)
+		for (a = UI_A_NONE + 1; a < UI_A__COUNT; a++) {
+			info = ui_action_info((enum ui_action)a);
+			if (a == UI_A_COMMAND || (info->where & view) == 0)
+				continue;
+			if (pass == 0 ? strncmp(info->name, t, strlen(t)) == 0
+				      : fuzzy(info->name, t))
+				add_match(&v, n, &alloc, info->name);
+		}
+	free(t);
+	return v;
+}
+
 static void
 set_text(struct ui_prompt *pr, const char *s)
 {
@@ -217,7 +270,7 @@ complete(struct ui *ui)
 	struct ui_prompt *pr = &ui->pr;
 
 	if (pr->kind != UI_PROMPT_FOLDER && pr->kind != UI_PROMPT_FILE &&
-	    pr->kind != UI_PROMPT_ADDRESS)
+	    pr->kind != UI_PROMPT_ADDRESS && pr->kind != UI_PROMPT_COMMAND)
 		return;
 	if (pr->matches == NULL) {
 		pr->stem = xstrdup(pr->buf.buf);
@@ -225,6 +278,8 @@ complete(struct ui *ui)
 		    ? ui_file_complete(pr->stem, &pr->nmatches)
 		    : pr->kind == UI_PROMPT_ADDRESS
 		    ? ui_address_complete(ui, pr->stem, &pr->nmatches)
+		    : pr->kind == UI_PROMPT_COMMAND
+		    ? ui_command_complete(ui, pr->stem, &pr->nmatches)
 		    : ui_folder_complete(ui, pr->stem, &pr->nmatches);
 		pr->imatch = 0;
 		if (pr->nmatches == 0) {
@@ -232,6 +287,8 @@ complete(struct ui *ui)
 			    pr->kind == UI_PROMPT_FILE ? "file"
 				: pr->kind == UI_PROMPT_ADDRESS
 				? "alias or address"
+				: pr->kind == UI_PROMPT_COMMAND
+				? "action or folder"
 				: "folder",
 			    pr->stem);
 			matches_release(pr);

@@ -532,6 +532,10 @@ open_message(struct ui *ui, size_t row)
 	ui_pager_open(ui, m->uid);
 }
 
+static void run_action(struct ui *ui, enum ui_action a);
+static bool may_file(struct ui *ui, enum ui_action a);
+static void command_run(struct ui *ui, const char *line);
+
 static void
 prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 {
@@ -594,6 +598,9 @@ prompt_answer(struct ui *ui, enum ui_action then, const char *answer)
 		return;
 	case UI_A_LIMIT:
 		(void)ui_index_limit(ui, answer);
+		return;
+	case UI_A_COMMAND:
+		command_run(ui, answer);
 		return;
 	case UI_A_SEARCH:
 	case UI_A_TAG_QUERY:
@@ -662,6 +669,74 @@ may_file(struct ui *ui, enum ui_action a)
 					    : "restricted",
 	    rights);
 	return false;
+}
+
+/*
+ * A command line (`:`): an action by its name, as its key would run it;
+ * an argument answers the prompt the action would ask ("move Archive",
+ * "limit from:bob", "sort size").
+ */
+static void
+command_run(struct ui *ui, const char *line)
+{
+	static const char *const sorts[] = { "threads", "date", "from",
+		"subject", "size" };
+	static const char sort_keys[] = "tdfsz";
+	unsigned view = ui->pg.open ? UI_IN_PAGER : UI_IN_INDEX;
+	enum ui_action a;
+	const char *arg;
+	char *name, key[2] = { 0, 0 };
+	size_t i;
+
+	line += strspn(line, " ");
+	if (*line == '\0')
+		return;
+	name = xstrndup(line, strcspn(line, " "));
+	arg = line + strlen(name);
+	arg += strspn(arg, " ");
+	a = ui_action_find(name);
+	if (a == UI_A_NONE || a == UI_A_COMMAND ||
+	    (ui_action_info(a)->where & view) == 0) {
+		ui_message(ui, true,
+		    "no action '%s' here (: then Tab lists them)", name);
+		free(name);
+		return;
+	}
+	if (*arg == '\0') {
+		free(name);
+		run_action(ui, a);
+		return;
+	}
+	switch (a) {
+	case UI_A_MOVE:
+	case UI_A_COPY:
+		if (may_file(ui, a))
+			prompt_answer(ui, a, arg);
+		break;
+	case UI_A_CHANGE_FOLDER:
+	case UI_A_LIMIT:
+	case UI_A_SEARCH:
+	case UI_A_TAG_QUERY:
+		prompt_answer(ui, a, arg);
+		break;
+	case UI_A_SORT:
+		for (i = 0; i < FCT_ARRAY_LEN(sorts); i++)
+			if (strcmp(arg, sorts[i]) == 0 ||
+			    (strcmp(arg, "thread") == 0 && i == 0))
+				key[0] = sort_keys[i];
+		if (key[0] == '\0')
+			ui_message(ui, true,
+			    "sort by date, from, subject, size or threads, "
+			    "not '%s'",
+			    arg);
+		else
+			prompt_answer(ui, a, key);
+		break;
+	default:
+		ui_message(ui, true, "'%s' takes no argument", name);
+		break;
+	}
+	free(name);
 }
 
 static void
@@ -892,6 +967,9 @@ run_action(struct ui *ui, enum ui_action a)
 		return;
 	case UI_A_MAKE_RULE:
 		ui_rules_make(ui);
+		return;
+	case UI_A_COMMAND:
+		ui_prompt_start(ui, UI_PROMPT_COMMAND, a, ":");
 		return;
 	case UI_A_SAVE_ATTACHMENT:
 	case UI_A_VIEW_ATTACHMENT:
@@ -1137,7 +1215,7 @@ ui_release(struct ui *ui)
 	strbuf_release(&ui->pg.text);
 	ui_prompt_release(ui);
 	strbuf_release(&ui->pr.buf);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < FCT_ARRAY_LEN(ui->hist); i++) {
 		while (ui->hist[i].n > 0)
 			free(ui->hist[i].v[--ui->hist[i].n]);
 		free(ui->hist[i].v);

@@ -10,3 +10,4 @@ TESTS += tests/tui/search.sh
 TESTS += tests/tui/compose_wait.sh
 TESTS += tests/tui/send_offline.sh
 TESTS += tests/tui/pop.sh
+TESTS += tests/tui/command.sh
