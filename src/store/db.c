@@ -105,6 +105,47 @@ store_column_strdup(sqlite3_stmt *stmt, int i)
 	return s != NULL ? xstrdup((const char *)s) : NULL;
 }
 
+int
+store_step_row(struct store *st, sqlite3_stmt *s, struct fct_error *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error_read(st, err);
+}
+
+int
+store_step_write(struct store *st, sqlite3_stmt *s, struct fct_error *err)
+{
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return store_error_write(st, err);
+	return sqlite3_changes(st->db);
+}
+
+int
+store_step_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n,
+    struct fct_error *err)
+{
+	size_t alloc = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return store_error_read(st, err);
+}
+
 /*
  * Makes the committed log durable: the same fsync that synchronous=FULL
  * would do at every commit, done only for the commits that need it.

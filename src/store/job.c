@@ -41,14 +41,12 @@ static int
 job_write(struct store *st, sqlite3_stmt *s, int64_t id, bool want_change,
     struct fct_error *err)
 {
-	int rc = 0;
+	int changed = store_step_write(st, s, err);
 
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = store_error_write(st, err);
-	else if (want_change && sqlite3_changes(st->db) == 0)
-		rc = no_job(st, id, err);
 	store_stmt_done(s);
-	return rc;
+	if (changed < 0)
+		return -1;
+	return want_change && changed == 0 ? no_job(st, id, err) : 0;
 }
 
 int
@@ -89,18 +87,16 @@ store_job_next(struct store *st, struct store_job *j, struct fct_error *err)
 	store_job_release(j);
 	if ((s = store_stmt(st, STORE_STMT_JOB_NEXT, sql, err)) == NULL)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s, err)) == 1) {
 		j->id = sqlite3_column_int64(s, 0);
 		j->kind = store_column_strdup(s, 1);
 		j->payload = store_column_strdup(s, 2);
 		j->attempts = (unsigned)sqlite3_column_int64(s, 3);
 		j->last_error = store_column_strdup(s, 4);
 		j->created = sqlite3_column_int64(s, 5);
-	} else if (rc != SQLITE_DONE)
-		store_error_read(st, err);
+	}
 	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -122,10 +118,11 @@ store_job_count(struct store *st, size_t *n, struct fct_error *err)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int
-store_job_done(struct store *st, int64_t id, struct fct_error *err)
+/* One UPDATE or DELETE of job id (?1), with text for ?2 when it has one. */
+static int
+job_update(struct store *st, enum store_stmt_id slot, const char *sql,
+    int64_t id, const char *text, struct fct_error *err)
 {
-	static const char sql[] = "DELETE FROM jobs WHERE id = ?1";
 	sqlite3_stmt *s;
 	bool own;
 	int rc = -1;
@@ -133,11 +130,21 @@ store_job_done(struct store *st, int64_t id, struct fct_error *err)
 	if (store_write_begin(st, &own, err) != 0)
 		return -1;
 	st->durable = true;
-	if ((s = store_stmt(st, STORE_STMT_JOB_DONE, sql, err)) != NULL) {
+	if ((s = store_stmt(st, slot, sql, err)) != NULL) {
 		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_bind_parameter_count(s) >= 2)
+			store_bind_text(s, 2, text);
 		rc = job_write(st, s, id, true, err);
 	}
 	return store_write_end(st, own, rc, err);
+}
+
+int
+store_job_done(struct store *st, int64_t id, struct fct_error *err)
+{
+	static const char sql[] = "DELETE FROM jobs WHERE id = ?1";
+
+	return job_update(st, STORE_STMT_JOB_DONE, sql, id, NULL, err);
 }
 
 int
@@ -147,17 +154,6 @@ store_job_failed(struct store *st, int64_t id, const char *reason,
 	static const char sql[] =
 	    "UPDATE jobs SET attempts = attempts + 1, last_error = ?2 "
 	    "WHERE id = ?1";
-	sqlite3_stmt *s;
-	bool own;
-	int rc = -1;
 
-	if (store_write_begin(st, &own, err) != 0)
-		return -1;
-	st->durable = true;
-	if ((s = store_stmt(st, STORE_STMT_JOB_FAILED, sql, err)) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		store_bind_text(s, 2, reason);
-		rc = job_write(st, s, id, true, err);
-	}
-	return store_write_end(st, own, rc, err);
+	return job_update(st, STORE_STMT_JOB_FAILED, sql, id, reason, err);
 }

@@ -53,17 +53,17 @@ static int
 outbox_write(struct store *st, sqlite3_stmt *s, int64_t id, bool want_change,
     struct fct_error *err)
 {
-	int rc = 0;
+	int changed = store_step_write(st, s, err);
 
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = store_error_write(st, err);
-	else if (want_change && sqlite3_changes(st->db) == 0)
-		rc = fct_error_set(err,
+	sqlite3_finalize(s);
+	if (changed < 0)
+		return -1;
+	if (want_change && changed == 0)
+		return fct_error_set(err,
 		    "cannot write to cache '%s': no message %lld in the "
 		    "outbox",
 		    st->path, (long long)id);
-	sqlite3_finalize(s);
-	return rc;
+	return 0;
 }
 
 int
@@ -119,8 +119,7 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s, err)) == 1) {
 		m->id = id;
 		m->state = store_column_strdup(s, 0);
 		m->identity = store_column_strdup(s, 1);
@@ -140,10 +139,9 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 		m->last_error = store_column_strdup(s, 10);
 		m->sent = sqlite3_column_int64(s, 11);
 		m->claim = (int)sqlite3_column_int64(s, 12);
-	} else if (rc != SQLITE_DONE)
-		store_error_read(st, err);
+	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -153,7 +151,6 @@ store_outbox_ids(struct store *st, const char *state, int64_t **ids, size_t *n,
 	static const char sql[] = "SELECT id FROM outbox "
 				  "WHERE ?1 IS NULL OR state = ?1 ORDER BY id";
 	sqlite3_stmt *s;
-	size_t alloc = 0;
 	int rc;
 
 	*ids = NULL;
@@ -161,18 +158,9 @@ store_outbox_ids(struct store *st, const char *state, int64_t **ids, size_t *n,
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
 	store_bind_text(s, 1, state);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error_read(st, err);
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
+	rc = store_step_ids(st, s, ids, n, err);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 /* One UPDATE or DELETE of row id with an optional text for ?2. */
@@ -263,23 +251,13 @@ store_outbox_orphans(struct store *st, int64_t **ids, size_t *n,
 	    "AND substr(j.payload, 1, length('outbox=' || o.id || char(10))) "
 	    "= 'outbox=' || o.id || char(10)) ORDER BY o.id";
 	sqlite3_stmt *s;
-	size_t alloc = 0;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error_read(st, err);
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
+	rc = store_step_ids(st, s, ids, n, err);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
