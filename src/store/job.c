@@ -33,22 +33,6 @@ no_job(struct store *st, int64_t id, struct fct_error *err)
 	    st->path, (long long)id);
 }
 
-/*
- * Runs a bound job write. want_change: the statement must change a row,
- * else the job does not exist.
- */
-static int
-job_write(struct store *st, sqlite3_stmt *s, int64_t id, bool want_change,
-    struct fct_error *err)
-{
-	int changed = store_step_write(st, s, err);
-
-	store_stmt_done(s);
-	if (changed < 0)
-		return -1;
-	return want_change && changed == 0 ? no_job(st, id, err) : 0;
-}
-
 int
 store_job_add(struct store *st, const char *kind, const char *payload,
     int64_t *id, struct fct_error *err)
@@ -68,7 +52,8 @@ store_job_add(struct store *st, const char *kind, const char *payload,
 		store_bind_text(s, 1, kind);
 		store_bind_text(s, 2, payload);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-		rc = job_write(st, s, 0, false, err);
+		rc = store_step_write(st, s, err) < 0 ? -1 : 0;
+		store_stmt_done(s);
 		if (rc == 0 && id != NULL)
 			*id = sqlite3_last_insert_rowid(st->db);
 	}
@@ -118,33 +103,15 @@ store_job_count(struct store *st, size_t *n, struct fct_error *err)
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-/* One UPDATE or DELETE of job id (?1), with text for ?2 when it has one. */
-static int
-job_update(struct store *st, enum store_stmt_id slot, const char *sql,
-    int64_t id, const char *text, struct fct_error *err)
-{
-	sqlite3_stmt *s;
-	bool own;
-	int rc = -1;
-
-	if (store_write_begin(st, &own, err) != 0)
-		return -1;
-	st->durable = true;
-	if ((s = store_stmt(st, slot, sql, err)) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_bind_parameter_count(s) >= 2)
-			store_bind_text(s, 2, text);
-		rc = job_write(st, s, id, true, err);
-	}
-	return store_write_end(st, own, rc, err);
-}
-
 int
 store_job_done(struct store *st, int64_t id, struct fct_error *err)
 {
 	static const char sql[] = "DELETE FROM jobs WHERE id = ?1";
 
-	return job_update(st, STORE_STMT_JOB_DONE, sql, id, NULL, err);
+	return store_write_row(st, STORE_STMT_JOB_DONE, sql, id, NULL, no_job,
+		   err) < 0
+	    ? -1
+	    : 0;
 }
 
 int
@@ -155,5 +122,8 @@ store_job_failed(struct store *st, int64_t id, const char *reason,
 	    "UPDATE jobs SET attempts = attempts + 1, last_error = ?2 "
 	    "WHERE id = ?1";
 
-	return job_update(st, STORE_STMT_JOB_FAILED, sql, id, reason, err);
+	return store_write_row(st, STORE_STMT_JOB_FAILED, sql, id, reason,
+		   no_job, err) < 0
+	    ? -1
+	    : 0;
 }
