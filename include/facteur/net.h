@@ -111,8 +111,9 @@ int net_credential_get(const struct config_account *acct,
 void net_credential_release(struct net_credential *cred);
 
 /*
- * SASL (src/net/sasl.c): what IMAP, SMTP and POP3 share when they
- * authenticate. Any thread; no network here but in net_login's callback.
+ * SASL (src/net/sasl.c): what IMAP, SMTP, POP3 and ManageSieve share
+ * when they authenticate. Any thread; no network here but in net_login's
+ * callback.
  */
 enum net_sasl_mech {
 	NET_SASL_PLAIN,       /* RFC 4616 */
@@ -184,7 +185,7 @@ struct net_sasl_io {
 	int (*send)(void *session, const char *response, struct fct_error *err);
 	int (*read)(void *session, struct strbuf *challenge,
 	    struct fct_error *err);
-	bool quoted;
+	bool quoted; /* responses as quoted strings (ManageSieve) */
 };
 
 /*
