@@ -28,7 +28,9 @@
 #   FCT_SEED        facteur-seed (default: next to FACTEUR)
 #   FCT_BENCH_POLL  poll-newest (default: bench/poll-newest next to
 #                   FACTEUR; built when bench/local.mk is in the build)
-#   FCT_BENCH_PORT_BASE  ports of the bench's own test bed (default 15300)
+#   FCT_BENCH_PORT_BASE  ports of the bench's own test bed (default 16300,
+#                   base to base+15: clear of scripts/test's 14300, the
+#                   demo's 14500 and the 15000-15999 of developers' beds)
 #   FCT_BENCH_DOC   where to write the results (default doc/benchmarks.md;
 #                   "-" for nowhere)
 # Needs: the test bed's packages (tests/servers/README.md), python3,
@@ -54,7 +56,7 @@ fi
 bindir=$(cd "$(dirname "$FACTEUR")" 2>/dev/null && pwd) || bindir=.
 FCT_SEED=${FCT_SEED:-$bindir/facteur-seed}
 POLL=${FCT_BENCH_POLL:-$bindir/bench/poll-newest}
-PORT_BASE=${FCT_BENCH_PORT_BASE:-15300}
+PORT_BASE=${FCT_BENCH_PORT_BASE:-16300}
 DOC=${FCT_BENCH_DOC:-$top/doc/benchmarks.md}
 FOLDER=Bench
 WARM_RUNS=20

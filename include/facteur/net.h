@@ -111,8 +111,9 @@ int net_credential_get(const struct config_account *acct,
 void net_credential_release(struct net_credential *cred);
 
 /*
- * SASL (src/net/sasl.c): what IMAP, SMTP and POP3 share when they
- * authenticate. Any thread; no network here but in net_login's callback.
+ * SASL (src/net/sasl.c): what IMAP, SMTP, POP3 and ManageSieve share
+ * when they authenticate. Any thread; no network here but in net_login's
+ * callback.
  */
 enum net_sasl_mech {
 	NET_SASL_PLAIN,       /* RFC 4616 */
@@ -152,6 +153,57 @@ void net_sasl_describe_challenge(struct strbuf *sb, const char *b64);
 /* Wipes the whole buffer, then releases it. */
 void net_sasl_wipe(struct strbuf *sb);
 
+/*
+ * One SASL exchange, the loop every protocol runs the same way once its
+ * command (AUTHENTICATE, AUTH) is out: each server continuation is
+ * answered with the initial response when it did not go with the command,
+ * then (OAuth) with the acknowledgement of the server's error report,
+ * which is kept in why, and then with "*", which cancels. The protocol
+ * only frames the lines, through net_sasl_io.
+ *
+ * Invariants: ir holds the secret (wiped on release); why is "" or
+ * " (the server's report)" for the error message.
+ */
+struct net_sasl_exchange {
+	enum net_sasl_mech mech;
+	struct strbuf ir;    /* the initial response, base64 */
+	struct strbuf why;   /* the server's error report, described */
+	bool ir_sent;        /* the caller sent ir with its command */
+	unsigned challenges; /* continuations answered after ir */
+};
+
+/*
+ * How a protocol sends and reads inside an exchange (session is its own).
+ * send: one client response line (base64, "" or "*", then CRLF; inside
+ * double quotes when quoted, as ManageSieve strings go), to be sent marked
+ * private. read: the server's next answer: 1 with the continuation's text
+ * (base64) appended to challenge, 0 for the final answer (which the
+ * protocol keeps and judges), -1 with err filled when the connection or
+ * the answer failed.
+ */
+struct net_sasl_io {
+	int (*send)(void *session, const char *response, struct fct_error *err);
+	int (*read)(void *session, struct strbuf *challenge,
+	    struct fct_error *err);
+	bool quoted; /* responses as quoted strings (ManageSieve) */
+};
+
+/*
+ * Starts x for mech with cred's initial response (net_sasl_initial). x is
+ * initialised even on failure; release it with net_sasl_exchange_release.
+ */
+int net_sasl_exchange_init(struct net_sasl_exchange *x, enum net_sasl_mech mech,
+    const struct net_credential *cred, const char *host, unsigned port,
+    struct fct_error *err) FCT_WUR;
+/* Answers continuations until the final answer (0) or a failure (-1). */
+int net_sasl_exchange_run(struct net_sasl_exchange *x,
+    const struct net_sasl_io *io, void *session, struct fct_error *err) FCT_WUR;
+/* Appends x's description of the server's error report to err's message. */
+void net_sasl_exchange_explain(const struct net_sasl_exchange *x,
+    struct fct_error *err);
+/* Wipes ir, frees both buffers. */
+void net_sasl_exchange_release(struct net_sasl_exchange *x);
+
 /* Base64 (RFC 4648) of n bytes appended to out; decoding fails (-1) on
  * anything that is not padded base64. */
 void net_base64_encode(struct strbuf *out, const void *data, size_t n);
@@ -172,6 +224,10 @@ typedef int (*net_login_fn)(void *session, const struct net_credential *cred,
  * second refusal says so. The secret is wiped before returning. Blocks.
  */
 int net_login(const struct config_account *acct, net_login_fn login,
+    void *session, struct fct_error *err) FCT_WUR;
+
+/* One attempt with cred, no retry (for a credential the caller has). */
+int net_login_with(const struct net_credential *cred, net_login_fn login,
     void *session, struct fct_error *err) FCT_WUR;
 
 #endif

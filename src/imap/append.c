@@ -16,13 +16,6 @@
 #include "facteur/imap.h"
 #include "private.h"
 
-static void
-add_flag(struct mailimap_flag_list *fl, struct mailimap_flag *f)
-{
-	if (f == NULL || mailimap_flag_list_add(fl, f) != MAILIMAP_NO_ERROR)
-		fct_fatal("out of memory");
-}
-
 int
 imap_append(struct imap_session *s, const char *raw_name, unsigned flags,
     const char *data, size_t len, uint32_t *uidvalidity, uint32_t *uid,
@@ -36,20 +29,12 @@ imap_append(struct imap_session *s, const char *raw_name, unsigned flags,
 		*uidvalidity = 0;
 	if (uid != NULL)
 		*uid = 0;
-	if (strpbrk(raw_name, "\r\n") != NULL)
+	if (imap_has_line_break(raw_name))
 		return fct_error_set(err, "bad folder name '%s'", raw_name);
 	if (len == 0)
 		return fct_error_set(err, "cannot append an empty message");
-	if ((fl = mailimap_flag_list_new_empty()) == NULL)
-		fct_fatal("out of memory");
-	if (flags & FCT_FLAG_SEEN)
-		add_flag(fl, mailimap_flag_new_seen());
-	if (flags & FCT_FLAG_ANSWERED)
-		add_flag(fl, mailimap_flag_new_answered());
-	if (flags & FCT_FLAG_FLAGGED)
-		add_flag(fl, mailimap_flag_new_flagged());
-	if (flags & FCT_FLAG_DRAFT)
-		add_flag(fl, mailimap_flag_new_draft());
+	/* APPEND has never carried \Deleted. */
+	fl = imap_flag_list_new(flags & ~(unsigned)FCT_FLAG_DELETED);
 	if (mailimap_has_extension(s->imap, "UIDPLUS"))
 		r = mailimap_uidplus_append(s->imap, raw_name, fl, NULL, data,
 		    len, &v, &u);

@@ -6,11 +6,12 @@
  * Why by hand. libetpan's mailimap_authenticate goes through Cyrus SASL
  * (plugins that may be missing at run time, no SASL-IR), and its XOAUTH2
  * throws the server's error report away; OAUTHBEARER it does not know.
- * The mechanisms here speak once (src/net/sasl.c builds the message): with
- * SASL-IR (RFC 4959) the message goes on the command line, else after the
- * server's empty "+" continuation. Any later "+" carries an error report
- * (OAuth, RFC 7628 3.2.2): it is kept for the error message and answered
- * as the mechanism requires, and the tagged NO follows.
+ * The mechanisms here speak once (src/net/sasl.c builds the message and
+ * picks each answer): with SASL-IR (RFC 4959) the message goes on the
+ * command line, else after the server's empty "+" continuation. Any later
+ * "+" carries an error report (OAuth, RFC 7628 3.2.2): it is kept for the
+ * error message and answered as the mechanism requires, and the tagged NO
+ * follows.
  *
  * The credential lines are sent with the stream marked private, so that
  * the protocol trace shows a placeholder instead. A tagged NO means the
@@ -70,6 +71,43 @@ offers(void *arg, const char *mech)
 	return mailimap_has_authentication(s->imap, mech) != 0;
 }
 
+/* An AUTHENTICATE under way, for the net_sasl_io callbacks. */
+struct auth_io {
+	struct imap_session *s;
+	const struct net_credential *cred;
+};
+
+static int
+io_send(void *arg, const char *response, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+
+	return send_line(a->s, false, response, true, err);
+}
+
+/* A "+" line is a continuation; anything else is left in libetpan's
+ * buffer for mailimap_parse_response. */
+static int
+io_read(void *arg, struct strbuf *challenge, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+	const char *l;
+
+	if (mailimap_read_line(a->s->imap) == NULL)
+		return imap_error(a->s, MAILIMAP_ERROR_STREAM, err,
+		    "login as '%s' failed", a->cred->user);
+	l = a->s->imap->imap_stream_buffer->str;
+	if (l[0] != '+')
+		return 0;
+	continuation_text(l, challenge);
+	return 1;
+}
+
+static const struct net_sasl_io auth_io_ops = {
+	.send = io_send,
+	.read = io_read,
+};
+
 /*
  * AUTHENTICATE with mech. *caps is set when the tagged OK carried the new
  * capabilities ([CAPABILITY ...], which libetpan keeps): no need to ask.
@@ -79,56 +117,32 @@ authenticate(struct imap_session *s, enum net_sasl_mech mech,
     const struct net_credential *cred, bool *rejected, bool *caps,
     struct fct_error *err)
 {
-	struct strbuf ir = STRBUF_INIT, line = STRBUF_INIT, why = STRBUF_INIT;
-	struct strbuf text = STRBUF_INIT;
+	struct net_sasl_exchange x;
+	struct strbuf line = STRBUF_INIT;
 	struct mailimap_response *resp = NULL;
 	struct mailimap_resp_text_code *code;
+	struct auth_io a = { .s = s, .cred = cred };
 	const char *name = net_sasl_name(mech);
-	bool sent = false, ok;
-	int r, rc = -1, challenges = 0;
+	bool ok;
+	int r, rc = -1;
 
-	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &ir, err) != 0)
-		return -1;
+	if (net_sasl_exchange_init(&x, mech, cred, s->ep.host, s->ep.port,
+		err) != 0)
+		goto out;
 	if (mailimap_has_extension(s->imap, "SASL-IR")) {
 		strbuf_addf(&line, "AUTHENTICATE %s ", name);
-		strbuf_add(&line, ir.buf, ir.len);
+		strbuf_add(&line, x.ir.buf, x.ir.len);
 		strbuf_addstr(&line, "\r\n");
 		if (send_line(s, true, line.buf, true, err) != 0)
 			goto out;
-		sent = true;
+		x.ir_sent = true;
 	} else {
 		strbuf_addf(&line, "AUTHENTICATE %s\r\n", name);
 		if (send_line(s, true, line.buf, false, err) != 0)
 			goto out;
 	}
-	for (;;) {
-		if (mailimap_read_line(s->imap) == NULL) {
-			imap_error(s, MAILIMAP_ERROR_STREAM, err,
-			    "login as '%s' failed", cred->user);
-			goto out;
-		}
-		if (s->imap->imap_stream_buffer->str[0] != '+')
-			break;
-		strbuf_setlen(&text, 0);
-		continuation_text(s->imap->imap_stream_buffer->str, &text);
-		net_sasl_wipe(&line);
-		if (!sent) {
-			/* The server's go-ahead: the message now. */
-			strbuf_add(&line, ir.buf, ir.len);
-			strbuf_addstr(&line, "\r\n");
-			sent = true;
-		} else if (challenges++ == 0 && mech != NET_SASL_PLAIN) {
-			/* An OAuth error report: keep it, acknowledge it. */
-			net_sasl_describe_challenge(&why, text.buf);
-			strbuf_addf(&line, "%s\r\n",
-			    net_sasl_error_reply(mech));
-		} else {
-			/* More than these mechanisms ever ask: cancel. */
-			strbuf_addstr(&line, "*\r\n");
-		}
-		if (send_line(s, false, line.buf, true, err) != 0)
-			goto out;
-	}
+	if (net_sasl_exchange_run(&x, &auth_io_ops, &a, err) != 0)
+		goto out;
 	r = mailimap_parse_response(s->imap, &resp);
 	if (r != MAILIMAP_NO_ERROR) {
 		imap_error(s, r, err, "login as '%s' failed", cred->user);
@@ -152,18 +166,12 @@ authenticate(struct imap_session *s, enum net_sasl_mech mech,
 		*rejected = true;
 	imap_error(s, MAILIMAP_ERROR_LOGIN, err, "login as '%s' failed",
 	    cred->user);
-	if (why.len > 0) {
-		strbuf_setlen(&text, 0);
-		strbuf_addf(&text, "%s%s", fct_error_msg(err), why.buf);
-		fct_error_set(err, "%s", text.buf);
-	}
+	net_sasl_exchange_explain(&x, err);
 out:
 	if (resp != NULL)
 		mailimap_response_free(resp);
-	net_sasl_wipe(&ir);
+	net_sasl_exchange_release(&x);
 	net_sasl_wipe(&line);
-	strbuf_release(&why);
-	strbuf_release(&text);
 	return rc;
 }
 
@@ -185,10 +193,12 @@ login_command(struct imap_session *s, const struct net_credential *cred,
 	return 0;
 }
 
+/* One login with cred: a net_login_fn. */
 static int
-login_once(struct imap_session *s, const struct net_credential *cred,
-    bool *rejected, struct fct_error *err)
+login_once(void *session, const struct net_credential *cred, bool *rejected,
+    struct fct_error *err)
 {
+	struct imap_session *s = session;
 	enum net_sasl_mech mech;
 	bool caps = false;
 	int rc;
@@ -218,21 +228,12 @@ int
 imap_session_login(struct imap_session *s, const struct net_credential *cred,
     struct fct_error *err)
 {
-	bool rejected;
-
-	return login_once(s, cred, &rejected, err);
-}
-
-static int
-login_cb(void *session, const struct net_credential *cred, bool *rejected,
-    struct fct_error *err)
-{
-	return login_once(session, cred, rejected, err);
+	return net_login_with(cred, login_once, s, err);
 }
 
 int
 imap_session_authenticate(struct imap_session *s,
     const struct config_account *acct, struct fct_error *err)
 {
-	return net_login(acct, login_cb, s, err);
+	return net_login(acct, login_once, s, err);
 }

@@ -16,8 +16,8 @@
 #include "facteur/query.h"
 #include "private.h"
 
-static bool
-has_line_break(const char *s)
+bool
+imap_has_line_break(const char *s)
 {
 	return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
@@ -40,11 +40,31 @@ uid_set(const uint32_t *uids, size_t n)
 	return set;
 }
 
-static void
-add_flag(struct mailimap_flag_list *fl, struct mailimap_flag *f)
+void
+imap_flag_list_add(struct mailimap_flag_list *fl, struct mailimap_flag *f)
 {
 	if (f == NULL || mailimap_flag_list_add(fl, f) != MAILIMAP_NO_ERROR)
 		fct_fatal("out of memory");
+}
+
+struct mailimap_flag_list *
+imap_flag_list_new(unsigned flags)
+{
+	struct mailimap_flag_list *fl = mailimap_flag_list_new_empty();
+
+	if (fl == NULL)
+		fct_fatal("out of memory");
+	if (flags & FCT_FLAG_SEEN)
+		imap_flag_list_add(fl, mailimap_flag_new_seen());
+	if (flags & FCT_FLAG_ANSWERED)
+		imap_flag_list_add(fl, mailimap_flag_new_answered());
+	if (flags & FCT_FLAG_FLAGGED)
+		imap_flag_list_add(fl, mailimap_flag_new_flagged());
+	if (flags & FCT_FLAG_DELETED)
+		imap_flag_list_add(fl, mailimap_flag_new_deleted());
+	if (flags & FCT_FLAG_DRAFT)
+		imap_flag_list_add(fl, mailimap_flag_new_draft());
+	return fl;
 }
 
 int
@@ -60,27 +80,16 @@ imap_store_flags(struct imap_session *s, const uint32_t *uids, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (has_line_break(keywords))
+	if (imap_has_line_break(keywords))
 		return fct_error_set(err, "bad keyword '%s'", keywords);
-	if ((fl = mailimap_flag_list_new_empty()) == NULL)
-		fct_fatal("out of memory");
-	if (flags & FCT_FLAG_SEEN)
-		add_flag(fl, mailimap_flag_new_seen());
-	if (flags & FCT_FLAG_ANSWERED)
-		add_flag(fl, mailimap_flag_new_answered());
-	if (flags & FCT_FLAG_FLAGGED)
-		add_flag(fl, mailimap_flag_new_flagged());
-	if (flags & FCT_FLAG_DELETED)
-		add_flag(fl, mailimap_flag_new_deleted());
-	if (flags & FCT_FLAG_DRAFT)
-		add_flag(fl, mailimap_flag_new_draft());
+	fl = imap_flag_list_new(flags);
 	for (k = keywords; k != NULL && *k != '\0'; k = end) {
 		while (*k == ' ')
 			k++;
 		for (end = k; *end != '\0' && *end != ' '; end++)
 			;
 		if (end > k)
-			add_flag(fl,
+			imap_flag_list_add(fl,
 			    mailimap_flag_new_flag_keyword(
 				xstrndup(k, (size_t)(end - k))));
 	}
@@ -141,7 +150,7 @@ imap_copy(struct imap_session *s, const uint32_t *uids, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (has_line_break(dest_raw))
+	if (imap_has_line_break(dest_raw))
 		return fct_error_set(err, "bad folder name '%s'", dest_raw);
 	set = uid_set(uids, n);
 	if (native_move)
@@ -237,7 +246,8 @@ convert(const struct query_imap_key *k, int depth)
 	struct mailimap_search_key *r = NULL, *a, *b;
 	size_t i;
 
-	if (depth > 200 || has_line_break(k->value) || has_line_break(k->field))
+	if (depth > 200 || imap_has_line_break(k->value) ||
+	    imap_has_line_break(k->field))
 		return NULL;
 	switch (k->type) {
 	case QUERY_IMAP_ALL:

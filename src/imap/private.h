@@ -50,4 +50,20 @@ void imap_harvest(struct imap_session *s, struct imap_changes *ch);
 int imap_session_attach(mailstream *stream, const char *host,
     struct imap_session **out, struct fct_error *err) FCT_WUR;
 
+/*
+ * True when s (may be NULL) holds a CR or LF: libetpan writes quoted
+ * strings without escaping them, so such a string could smuggle a command.
+ */
+bool imap_has_line_break(const char *s);
+
+/*
+ * The flag list for the FCT_FLAG_* system flags in flags (ops.c), aborting
+ * on allocation failure. Owned: mailimap_flag_list_free, or transferred to
+ * the libetpan structure it is given to.
+ */
+struct mailimap_flag_list *imap_flag_list_new(unsigned flags);
+
+/* Appends f (transfers) to fl, aborting on allocation failure. */
+void imap_flag_list_add(struct mailimap_flag_list *fl, struct mailimap_flag *f);
+
 #endif

@@ -6,7 +6,12 @@
  * "> " like quoted mail, table rows one a line with " | " between cells,
  * <pre> as it is, and each link's target as a numbered reference ("[n]"
  * after the link text, the list under the text). Scripts, styles, the
- * head and comments are dropped.
+ * head and comments are dropped, and so is what the sender hid: elements
+ * with the hidden attribute, or whose style attribute says display:none or
+ * visibility:hidden (the "preview text" newsletters write for the inbox
+ * list, which a reader of the message never sees). Only inline styles
+ * count: style sheets and classes are not evaluated, and a hidden
+ * element's whole subtree goes, even a part that CSS would show again.
  *
  * Design: the walk feeds words into a small line builder (struct conv)
  * that knows the current prefix (quote depth, list indentation) and wraps
@@ -222,6 +227,78 @@ static const char *const lines[] = { "div", "tr", "dt", "dd", "li", "section",
 
 static void walk(struct conv *c, xmlNode *n, int depth);
 
+/* Whether [p, end) is word once trimmed of blanks, ignoring case. */
+static bool
+span_is(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (p < end && strchr(" \t\r\n", *p) != NULL)
+		p++;
+	while (end > p && strchr(" \t\r\n", end[-1]) != NULL)
+		end--;
+	return (size_t)(end - p) == n && strncasecmp(p, word, n) == 0;
+}
+
+/* [p, *end) less a trailing "!important" (CSS allows blanks after '!'). */
+static void
+drop_important(const char *p, const char **end)
+{
+	const char *e = *end;
+
+	while (e > p && strchr(" \t\r\n", e[-1]) != NULL)
+		e--;
+	if ((size_t)(e - p) < 9 || strncasecmp(e - 9, "important", 9) != 0)
+		return;
+	e -= 9;
+	while (e > p && strchr(" \t\r\n", e[-1]) != NULL)
+		e--;
+	if (e > p && e[-1] == '!')
+		*end = e - 1;
+}
+
+/*
+ * Whether an inline style hides its element: display:none or
+ * visibility:hidden (or collapse), the last declaration of each winning.
+ */
+static bool
+style_hides(const char *style)
+{
+	const char *p = style, *end, *colon, *vend;
+	bool none = false, invisible = false;
+
+	for (; *p != '\0'; p = *end != '\0' ? end + 1 : end) {
+		end = p + strcspn(p, ";");
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon == NULL)
+			continue;
+		vend = end;
+		drop_important(colon + 1, &vend);
+		if (span_is(p, colon, "display"))
+			none = span_is(colon + 1, vend, "none");
+		else if (span_is(p, colon, "visibility"))
+			invisible = span_is(colon + 1, vend, "hidden") ||
+			    span_is(colon + 1, vend, "collapse");
+	}
+	return none || invisible;
+}
+
+/* Whether the sender hid element n from the reader. */
+static bool
+is_hidden(xmlNode *n)
+{
+	xmlChar *style;
+	bool hidden;
+
+	if (xmlHasProp(n, (const xmlChar *)"hidden") != NULL)
+		return true;
+	if ((style = xmlGetProp(n, (const xmlChar *)"style")) == NULL)
+		return false;
+	hidden = style_hides((const char *)style);
+	xmlFree(style);
+	return hidden;
+}
+
 static void
 add_link(struct conv *c, const char *href)
 {
@@ -258,7 +335,7 @@ walk_element(struct conv *c, xmlNode *n, int depth)
 	char num[32];
 	unsigned item = 0, saved_indent;
 
-	if (name_in(n, dropped))
+	if (name_in(n, dropped) || is_hidden(n))
 		return;
 	if (name_is(n, "br")) {
 		before_text(c);
@@ -294,6 +371,8 @@ walk_element(struct conv *c, xmlNode *n, int depth)
 					walk_element(c, k, depth + 1);
 				continue;
 			}
+			if (is_hidden(k))
+				continue;
 			want_break(c, 1);
 			free(c->bullet);
 			if (name_is(n, "ol")) {

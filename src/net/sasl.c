@@ -1,9 +1,10 @@
 /*
  * SASL, the part every protocol shares: which mechanism to use, the
  * client's first message for it, and logging in with one retry on a fresh
- * OAuth2 token. The protocol layers (src/imap, src/smtp, src/pop) only
- * frame these messages in their own commands (AUTHENTICATE, AUTH) and
- * read the answers.
+ * OAuth2 token, and the exchange itself (net_sasl_exchange_run): which
+ * answer each server continuation gets. The protocol layers (src/imap,
+ * src/smtp, src/pop, src/sieve) only frame these messages in their own
+ * commands (AUTHENTICATE, AUTH) and read the answers.
  *
  * facteur writes its SASL exchanges itself rather than through libetpan's
  * Cyrus SASL glue: the Cyrus plugins may be missing at run time, the glue
@@ -191,6 +192,83 @@ net_sasl_describe_challenge(struct strbuf *sb, const char *b64)
 	strbuf_release(&raw);
 }
 
+int
+net_sasl_exchange_init(struct net_sasl_exchange *x, enum net_sasl_mech mech,
+    const struct net_credential *cred, const char *host, unsigned port,
+    struct fct_error *err)
+{
+	x->mech = mech;
+	strbuf_init(&x->ir, 0);
+	strbuf_init(&x->why, 0);
+	x->ir_sent = false;
+	x->challenges = 0;
+	return net_sasl_initial(mech, cred, host, port, &x->ir, err);
+}
+
+/* The answer to one continuation whose text is challenge (base64). */
+static void
+answer(struct net_sasl_exchange *x, const char *challenge, bool quoted,
+    struct strbuf *out)
+{
+	if (quoted)
+		strbuf_addch(out, '"');
+	if (!x->ir_sent) {
+		/* The server's go-ahead: the message now. */
+		strbuf_add(out, x->ir.buf, x->ir.len);
+		x->ir_sent = true;
+	} else if (x->challenges++ == 0 && x->mech != NET_SASL_PLAIN) {
+		/* An OAuth error report: keep it, acknowledge it. */
+		net_sasl_describe_challenge(&x->why, challenge);
+		strbuf_addstr(out, net_sasl_error_reply(x->mech));
+	} else {
+		/* More than these mechanisms ever ask: cancel. */
+		strbuf_addch(out, '*');
+	}
+	strbuf_addstr(out, quoted ? "\"\r\n" : "\r\n");
+}
+
+int
+net_sasl_exchange_run(struct net_sasl_exchange *x, const struct net_sasl_io *io,
+    void *session, struct fct_error *err)
+{
+	struct strbuf challenge = STRBUF_INIT, line = STRBUF_INIT;
+	int r;
+
+	while ((r = io->read(session, &challenge, err)) == 1) {
+		answer(x, challenge.buf, io->quoted, &line);
+		r = io->send(session, line.buf, err);
+		net_sasl_wipe(&line);
+		strbuf_setlen(&challenge, 0);
+		if (r != 0) {
+			r = -1;
+			break;
+		}
+	}
+	strbuf_release(&challenge);
+	return r == 0 ? 0 : -1;
+}
+
+void
+net_sasl_exchange_explain(const struct net_sasl_exchange *x,
+    struct fct_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (x->why.len == 0)
+		return;
+	/* Through a copy: the message is replaced by itself plus more. */
+	strbuf_addf(&sb, "%s%s", fct_error_msg(err), x->why.buf);
+	fct_error_set(err, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+void
+net_sasl_exchange_release(struct net_sasl_exchange *x)
+{
+	net_sasl_wipe(&x->ir);
+	strbuf_release(&x->why);
+}
+
 void
 net_sasl_wipe(struct strbuf *sb)
 {
@@ -241,4 +319,13 @@ net_login(const struct config_account *acct, net_login_fn login, void *session,
 	fct_error_release(&first);
 	net_credential_release(&cred);
 	return rc;
+}
+
+int
+net_login_with(const struct net_credential *cred, net_login_fn login,
+    void *session, struct fct_error *err)
+{
+	bool rejected = false;
+
+	return login(session, cred, &rejected, err);
 }

@@ -7,10 +7,9 @@
  * the initial response goes on the AUTH line only when it fits, else after
  * the server's empty "+" continuation. A later "+" is an error report,
  * acknowledged as the mechanism requires and quoted in the error, before
- * the final -ERR. Credential lines are written with the stream private.
- *
- * NEEDSWORK: the line reading and writing here repeats session.c's own in
- * small; share one set of helpers once session.c exports them.
+ * the final -ERR (net_sasl_exchange_run decides the answers). Credential
+ * lines are written with the stream private: send_line is the private
+ * counterpart of pop_send, which keeps the trace public.
  */
 #include "config.h"
 
@@ -22,13 +21,6 @@
 /* RFC 5034 4: the longest AUTH command line, CRLF included. */
 #define AUTH_LINE_MAX 255
 
-static int
-lost(struct pop_session *s, struct fct_error *err)
-{
-	s->broken = true;
-	return fct_error_set(err, "login: connection to '%s' lost", s->ep.host);
-}
-
 /* Writes line (with its CRLF), private or not, and flushes. */
 static int
 send_line(struct pop_session *s, const char *line, bool private,
@@ -39,28 +31,13 @@ send_line(struct pop_session *s, const char *line, bool private,
 	int rc = 0;
 
 	if (st == NULL || s->broken)
-		return lost(s, err);
+		return pop_lost(s, err, "login");
 	mailstream_set_privacy(st, private ? 0 : 1);
 	if (mailstream_write(st, line, len) != (ssize_t)len ||
 	    mailstream_flush(st) != 0)
-		rc = lost(s, err);
+		rc = pop_lost(s, err, "login");
 	mailstream_set_privacy(st, 1);
 	return rc;
-}
-
-/* One line without its CRLF, borrowed from s->line; NULL when lost. */
-static const char *
-read_line(struct pop_session *s)
-{
-	MMAPString *l = s->line;
-
-	if (mailstream_read_line(s->pop->pop3_stream, l) == NULL ||
-	    l->len == 0 || l->str[l->len - 1] != '\n')
-		return NULL;
-	l->str[--l->len] = '\0';
-	if (l->len > 0 && l->str[l->len - 1] == '\r')
-		l->str[--l->len] = '\0';
-	return l->str;
 }
 
 static bool
@@ -97,70 +74,85 @@ refused(struct fct_error *err, const char *user, const char *text,
 	return -1;
 }
 
+/* An AUTH under way, for the net_sasl_io callbacks. */
+struct auth_io {
+	struct pop_session *s;
+	const char *final; /* "+OK ..." or "-ERR ...", borrowed from s->line */
+};
+
+static int
+io_send(void *arg, const char *response, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+
+	return send_line(a->s, response, true, err);
+}
+
+static int
+io_read(void *arg, struct strbuf *challenge, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+	const char *l;
+
+	if ((l = pop_read_line(a->s)) == NULL)
+		return pop_lost(a->s, err, "login");
+	if (strncmp(l, "+OK", 3) == 0 || strncmp(l, "-ERR", 4) == 0) {
+		a->final = l;
+		return 0;
+	}
+	if (l[0] != '+' || (l[1] != ' ' && l[1] != '\0')) {
+		a->s->broken = true;
+		return fct_error_set(err, "login: unreadable answer from '%s'",
+		    a->s->ep.host);
+	}
+	strbuf_addstr(challenge, l[1] != '\0' ? l + 2 : "");
+	return 1;
+}
+
+static const struct net_sasl_io auth_io_ops = {
+	.send = io_send,
+	.read = io_read,
+};
+
 int
 pop_auth_oauth(struct pop_session *s, const struct net_credential *cred,
     bool *rejected, struct fct_error *err)
 {
-	struct strbuf ir = STRBUF_INIT, line = STRBUF_INIT, why = STRBUF_INIT;
+	struct net_sasl_exchange x;
+	struct strbuf line = STRBUF_INIT;
+	struct auth_io a = { .s = s, .final = NULL };
 	enum net_sasl_mech mech;
 	const char *l;
-	bool sent = false;
-	int rc = -1, challenges = 0;
+	int rc = -1;
 
 	*rejected = false;
 	if (net_sasl_choose(cred, offers, s, &mech) != 0)
 		return fct_error_set(err,
 		    "'%s' offers no OAuth2 login (SASL OAUTHBEARER or XOAUTH2)",
 		    s->ep.host);
-	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &ir, err) != 0)
-		return -1;
+	if (net_sasl_exchange_init(&x, mech, cred, s->ep.host, s->ep.port,
+		err) != 0)
+		goto out;
 	strbuf_addf(&line, "AUTH %s", net_sasl_name(mech));
-	if (line.len + 1 + ir.len + 2 <= AUTH_LINE_MAX) {
+	if (line.len + 1 + x.ir.len + 2 <= AUTH_LINE_MAX) {
 		strbuf_addch(&line, ' ');
-		strbuf_add(&line, ir.buf, ir.len);
-		sent = true;
+		strbuf_add(&line, x.ir.buf, x.ir.len);
+		x.ir_sent = true;
 	}
 	strbuf_addstr(&line, "\r\n");
-	if (send_line(s, line.buf, sent, err) != 0)
+	if (send_line(s, line.buf, x.ir_sent, err) != 0 ||
+	    net_sasl_exchange_run(&x, &auth_io_ops, &a, err) != 0)
 		goto out;
-	for (;;) {
-		if ((l = read_line(s)) == NULL) {
-			lost(s, err);
-			goto out;
-		}
-		if (strncmp(l, "+OK", 3) == 0) {
-			rc = 0;
-			goto out;
-		}
-		if (strncmp(l, "-ERR", 4) == 0) {
-			*rejected = sent;
-			l += 4;
-			refused(err, cred->user, l + strspn(l, " "), &why);
-			goto out;
-		}
-		if (l[0] != '+' || (l[1] != ' ' && l[1] != '\0')) {
-			s->broken = true;
-			fct_error_set(err, "login: unreadable answer from '%s'",
-			    s->ep.host);
-			goto out;
-		}
-		net_sasl_wipe(&line);
-		if (!sent) {
-			strbuf_add(&line, ir.buf, ir.len);
-			sent = true;
-		} else if (challenges++ == 0) {
-			net_sasl_describe_challenge(&why, l[1] ? l + 2 : "");
-			strbuf_addstr(&line, net_sasl_error_reply(mech));
-		} else
-			strbuf_addch(&line, '*');
-		strbuf_addstr(&line, "\r\n");
-		if (send_line(s, line.buf, true, err) != 0)
-			goto out;
+	if (strncmp(a.final, "+OK", 3) == 0) {
+		rc = 0;
+		goto out;
 	}
+	*rejected = x.ir_sent;
+	l = a.final + 4;
+	refused(err, cred->user, l + strspn(l, " "), &x.why);
 out:
-	net_sasl_wipe(&ir);
+	net_sasl_exchange_release(&x);
 	net_sasl_wipe(&line);
-	strbuf_release(&why);
 	return rc;
 }
 

@@ -330,18 +330,42 @@ offers(void *arg, const char *mech)
 	return has;
 }
 
-/* Sends `"TEXT"` on its own line (base64 needs no escaping), private. */
-static int
-send_string(struct sieve_session *s, const char *text, struct fct_error *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	int rc;
+/* An AUTHENTICATE under way, for the net_sasl_io callbacks: the final
+ * answer and its text. */
+struct auth_io {
+	struct sieve_session *s;
+	enum resp r;
+	struct strbuf text;
+};
 
-	strbuf_addf(&line, "\"%s\"\r\n", text);
-	rc = send_text(s, line.buf, line.len, err);
-	net_sasl_wipe(&line);
-	return rc;
+static int
+io_send(void *arg, const char *response, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+
+	return send_str(a->s, response, err);
 }
+
+/* A string alone on its line is a challenge. */
+static int
+io_read(void *arg, struct strbuf *challenge, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+
+	strbuf_reset(&a->text);
+	if (read_response_ex(a->s, false, true, &a->r, &a->text, err) != 0)
+		return -1;
+	if (a->r != RESP_STRING)
+		return 0;
+	strbuf_add(challenge, a->text.buf, a->text.len);
+	return 1;
+}
+
+static const struct net_sasl_io auth_io_ops = {
+	.send = io_send,
+	.read = io_read,
+	.quoted = true,
+};
 
 /* One AUTHENTICATE with cred: a net_login_fn. */
 static int
@@ -349,11 +373,11 @@ authenticate(void *session, const struct net_credential *cred, bool *rejected,
     struct fct_error *err)
 {
 	struct sieve_session *s = session;
-	struct strbuf cmd = STRBUF_INIT, ir = STRBUF_INIT, text = STRBUF_INIT,
-		      why = STRBUF_INIT;
+	struct net_sasl_exchange x;
+	struct strbuf cmd = STRBUF_INIT;
+	struct auth_io a = { .s = s, .r = RESP_BYE, .text = STRBUF_INIT };
 	enum net_sasl_mech mech;
-	enum resp r = RESP_BYE;
-	int rc = -1, challenges = 0;
+	int rc = -1;
 
 	*rejected = false;
 	if (net_sasl_choose(cred, offers, s, &mech) != 0)
@@ -362,43 +386,29 @@ authenticate(void *session, const struct net_credential *cred, bool *rejected,
 		    cred->kind == NET_CRED_OAUTH2
 			? "OAUTHBEARER or XOAUTH2 for an OAuth2 token"
 			: "PLAIN for a password");
-	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &ir, err) != 0)
-		return -1;
-	strbuf_addf(&cmd, "AUTHENTICATE \"%s\" \"", net_sasl_name(mech));
-	strbuf_add(&cmd, ir.buf, ir.len);
-	strbuf_addstr(&cmd, "\"\r\n");
-	if (send_text(s, cmd.buf, cmd.len, err) != 0)
+	if (net_sasl_exchange_init(&x, mech, cred, s->ep.host, s->ep.port,
+		err) != 0)
 		goto out;
-	for (;;) {
-		strbuf_reset(&text);
-		if (read_response_ex(s, false, true, &r, &text, err) != 0)
-			goto out;
-		if (r != RESP_STRING)
-			break;
-		/* A challenge: the server's error report, acknowledged. */
-		if (challenges++ == 0) {
-			net_sasl_describe_challenge(&why, text.buf);
-			rc = send_string(s, net_sasl_error_reply(mech), err);
-		} else
-			rc = send_string(s, "*", err);
-		if (rc != 0)
-			goto out;
-		rc = -1;
-	}
-	if (r == RESP_OK) {
+	strbuf_addf(&cmd, "AUTHENTICATE \"%s\" \"", net_sasl_name(mech));
+	strbuf_add(&cmd, x.ir.buf, x.ir.len);
+	strbuf_addstr(&cmd, "\"\r\n");
+	x.ir_sent = true;
+	if (send_text(s, cmd.buf, cmd.len, err) != 0 ||
+	    net_sasl_exchange_run(&x, &auth_io_ops, &a, err) != 0)
+		goto out;
+	if (a.r == RESP_OK) {
 		rc = 0;
 		goto out;
 	}
-	*rejected = r == RESP_NO;
+	*rejected = a.r == RESP_NO;
 	fct_error_set(err,
 	    "ManageSieve server '%s' refused the login as '%s': %s%s",
-	    s->ep.host, cred->user, text.len > 0 ? text.buf : "no reason given",
-	    why.buf);
+	    s->ep.host, cred->user,
+	    a.text.len > 0 ? a.text.buf : "no reason given", x.why.buf);
 out:
+	net_sasl_exchange_release(&x);
 	net_sasl_wipe(&cmd);
-	net_sasl_wipe(&ir);
-	strbuf_release(&text);
-	strbuf_release(&why);
+	strbuf_release(&a.text);
 	return rc;
 }
 

@@ -309,10 +309,15 @@ send_private_b64(struct smtp_session *s, const char *prefix, const void *data,
 
 /* Sends a line marked private (it answers a challenge), reads the reply. */
 static int
-send_private_line(struct smtp_session *s, struct strbuf *line)
+send_private_line(struct smtp_session *s, const char *line)
 {
-	int r = mailsmtp_send_command_private(s->smtp, line->buf);
+	/* Through a copy, wiped: libetpan's prototype lacks const. */
+	struct strbuf copy = STRBUF_INIT;
+	int r;
 
+	strbuf_addstr(&copy, line);
+	r = mailsmtp_send_command_private(s->smtp, copy.buf);
+	net_sasl_wipe(&copy);
 	return r != 0 ? 0 : mailsmtp_read_response(s->smtp);
 }
 
@@ -325,6 +330,43 @@ note_rejected(int code, bool *rejected)
 		*rejected = true;
 }
 
+/* An AUTH under way: the last reply code, for the net_sasl_io callbacks. */
+struct auth_io {
+	struct smtp_session *s;
+	int code; /* 0 when the connection failed */
+};
+
+/* A failed send shows as code 0, which the caller judges as the end. */
+static int
+io_send(void *arg, const char *response, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+
+	(void)err;
+	a->code = send_private_line(a->s, response);
+	return 0;
+}
+
+/* The reply is read with the line that asked for it: 334 continues. */
+static int
+io_read(void *arg, struct strbuf *challenge, struct fct_error *err)
+{
+	struct auth_io *a = arg;
+	const char *text = a->s->smtp->response;
+
+	(void)err;
+	if (a->code != 334)
+		return 0;
+	if (text != NULL)
+		strbuf_add(challenge, text, strcspn(text, "\r\n"));
+	return 1;
+}
+
+static const struct net_sasl_io auth_io_ops = {
+	.send = io_send,
+	.read = io_read,
+};
+
 /*
  * AUTH with a one-message mechanism (src/net/sasl.c) and its initial
  * response (RFC 4954), in one round trip. A 334 challenge then can only be
@@ -335,41 +377,32 @@ static int
 auth_sasl(struct smtp_session *s, enum net_sasl_mech mech,
     const struct net_credential *cred, bool *rejected, struct fct_error *err)
 {
-	struct strbuf line = STRBUF_INIT, why = STRBUF_INIT;
-	int code = 0, rc = -1;
+	struct net_sasl_exchange x;
+	struct strbuf line = STRBUF_INIT;
+	struct auth_io a = { .s = s, .code = 0 };
+	int rc = -1;
 
-	strbuf_addf(&line, "AUTH %s ", net_sasl_name(mech));
-	if (net_sasl_initial(mech, cred, s->ep.host, s->ep.port, &line, err) !=
-	    0)
+	if (net_sasl_exchange_init(&x, mech, cred, s->ep.host, s->ep.port,
+		err) != 0)
 		goto out;
+	strbuf_addf(&line, "AUTH %s ", net_sasl_name(mech));
+	strbuf_add(&line, x.ir.buf, x.ir.len);
 	strbuf_addstr(&line, "\r\n");
-	code = send_private_line(s, &line);
-	net_sasl_wipe(&line);
-	if (code == 334) {
-		if (mech != NET_SASL_PLAIN && s->smtp->response != NULL) {
-			strbuf_add(&line, s->smtp->response,
-			    strcspn(s->smtp->response, "\r\n"));
-			net_sasl_describe_challenge(&why, line.buf);
-			strbuf_setlen(&line, 0);
-		}
-		strbuf_addf(&line, "%s\r\n",
-		    mech == NET_SASL_PLAIN ? "*" : net_sasl_error_reply(mech));
-		code = send_private_line(s, &line);
-	}
-	if (code == 235) {
+	x.ir_sent = true;
+	a.code = send_private_line(s, line.buf);
+	if (net_sasl_exchange_run(&x, &auth_io_ops, &a, err) != 0)
+		goto out;
+	if (a.code == 235) {
 		rc = 0;
 		goto out;
 	}
-	note_rejected(code, rejected);
-	smtp_error(s, code, err, "login as '%s' failed", cred->user);
-	if (why.len > 0 && !s->broken) {
-		strbuf_setlen(&line, 0);
-		strbuf_addf(&line, "%s%s", fct_error_msg(err), why.buf);
-		fct_error_set(err, "%s", line.buf);
-	}
+	note_rejected(a.code, rejected);
+	smtp_error(s, a.code, err, "login as '%s' failed", cred->user);
+	if (!s->broken)
+		net_sasl_exchange_explain(&x, err);
 out:
+	net_sasl_exchange_release(&x);
 	net_sasl_wipe(&line);
-	strbuf_release(&why);
 	return rc;
 }
 
@@ -423,10 +456,12 @@ offers(void *arg, const char *mech)
 	return smtp_session_offers_auth(arg, mech);
 }
 
+/* One login with cred: a net_login_fn. */
 static int
-login_once(struct smtp_session *s, const struct net_credential *cred,
-    bool *rejected, struct fct_error *err)
+login_once(void *session, const struct net_credential *cred, bool *rejected,
+    struct fct_error *err)
 {
+	struct smtp_session *s = session;
 	enum net_sasl_mech mech;
 	int rc;
 
@@ -463,23 +498,14 @@ int
 smtp_session_login(struct smtp_session *s, const struct net_credential *cred,
     struct fct_error *err)
 {
-	bool rejected;
-
-	return login_once(s, cred, &rejected, err);
-}
-
-static int
-login_cb(void *session, const struct net_credential *cred, bool *rejected,
-    struct fct_error *err)
-{
-	return login_once(session, cred, rejected, err);
+	return net_login_with(cred, login_once, s, err);
 }
 
 int
 smtp_session_authenticate(struct smtp_session *s,
     const struct config_account *acct, struct fct_error *err)
 {
-	return net_login(acct, login_cb, s, err);
+	return net_login(acct, login_once, s, err);
 }
 
 void

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -103,6 +104,84 @@ store_column_strdup(sqlite3_stmt *stmt, int i)
 	const unsigned char *s = sqlite3_column_text(stmt, i);
 
 	return s != NULL ? xstrdup((const char *)s) : NULL;
+}
+
+int
+store_step_row(struct store *st, sqlite3_stmt *s, struct fct_error *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_error_read(st, err);
+}
+
+int
+store_step_write(struct store *st, sqlite3_stmt *s, struct fct_error *err)
+{
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return store_error_write(st, err);
+	return sqlite3_changes(st->db);
+}
+
+int
+store_write_row(struct store *st, enum store_stmt_id slot, const char *sql,
+    int64_t id, const char *text, store_missing_fn missing,
+    struct fct_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	bool own;
+	int rc = -1, changed = -1;
+
+	if (store_write_begin(st, &own, err) != 0)
+		return -1;
+	st->durable = true;
+	if (slot != STORE_STMT__COUNT)
+		s = store_stmt(st, slot, sql, err);
+	else if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		store_error_write(st, err);
+	if (s != NULL) {
+		sqlite3_bind_int64(s, 1, id);
+		if (sqlite3_bind_parameter_count(s) >= 2)
+			store_bind_text(s, 2, text);
+		if (sqlite3_bind_parameter_count(s) >= 3)
+			sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
+		changed = store_step_write(st, s, err);
+		if (slot != STORE_STMT__COUNT)
+			store_stmt_done(s);
+		else
+			sqlite3_finalize(s);
+	}
+	if (changed == 0 && missing != NULL)
+		rc = missing(st, id, err);
+	else if (changed >= 0)
+		rc = 0;
+	if (store_write_end(st, own, rc, err) != 0)
+		return -1;
+	return changed;
+}
+
+int
+store_step_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n,
+    struct fct_error *err)
+{
+	size_t alloc = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc == SQLITE_DONE)
+		return 0;
+	free(*ids);
+	*ids = NULL;
+	*n = 0;
+	return store_error_read(st, err);
 }
 
 /*

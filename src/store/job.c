@@ -33,24 +33,6 @@ no_job(struct store *st, int64_t id, struct fct_error *err)
 	    st->path, (long long)id);
 }
 
-/*
- * Runs a bound job write. want_change: the statement must change a row,
- * else the job does not exist.
- */
-static int
-job_write(struct store *st, sqlite3_stmt *s, int64_t id, bool want_change,
-    struct fct_error *err)
-{
-	int rc = 0;
-
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = store_error_write(st, err);
-	else if (want_change && sqlite3_changes(st->db) == 0)
-		rc = no_job(st, id, err);
-	store_stmt_done(s);
-	return rc;
-}
-
 int
 store_job_add(struct store *st, const char *kind, const char *payload,
     int64_t *id, struct fct_error *err)
@@ -70,7 +52,8 @@ store_job_add(struct store *st, const char *kind, const char *payload,
 		store_bind_text(s, 1, kind);
 		store_bind_text(s, 2, payload);
 		sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-		rc = job_write(st, s, 0, false, err);
+		rc = store_step_write(st, s, err) < 0 ? -1 : 0;
+		store_stmt_done(s);
 		if (rc == 0 && id != NULL)
 			*id = sqlite3_last_insert_rowid(st->db);
 	}
@@ -89,18 +72,16 @@ store_job_next(struct store *st, struct store_job *j, struct fct_error *err)
 	store_job_release(j);
 	if ((s = store_stmt(st, STORE_STMT_JOB_NEXT, sql, err)) == NULL)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s, err)) == 1) {
 		j->id = sqlite3_column_int64(s, 0);
 		j->kind = store_column_strdup(s, 1);
 		j->payload = store_column_strdup(s, 2);
 		j->attempts = (unsigned)sqlite3_column_int64(s, 3);
 		j->last_error = store_column_strdup(s, 4);
 		j->created = sqlite3_column_int64(s, 5);
-	} else if (rc != SQLITE_DONE)
-		store_error_read(st, err);
+	}
 	store_stmt_done(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -126,18 +107,11 @@ int
 store_job_done(struct store *st, int64_t id, struct fct_error *err)
 {
 	static const char sql[] = "DELETE FROM jobs WHERE id = ?1";
-	sqlite3_stmt *s;
-	bool own;
-	int rc = -1;
 
-	if (store_write_begin(st, &own, err) != 0)
-		return -1;
-	st->durable = true;
-	if ((s = store_stmt(st, STORE_STMT_JOB_DONE, sql, err)) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		rc = job_write(st, s, id, true, err);
-	}
-	return store_write_end(st, own, rc, err);
+	return store_write_row(st, STORE_STMT_JOB_DONE, sql, id, NULL, no_job,
+		   err) < 0
+	    ? -1
+	    : 0;
 }
 
 int
@@ -147,17 +121,9 @@ store_job_failed(struct store *st, int64_t id, const char *reason,
 	static const char sql[] =
 	    "UPDATE jobs SET attempts = attempts + 1, last_error = ?2 "
 	    "WHERE id = ?1";
-	sqlite3_stmt *s;
-	bool own;
-	int rc = -1;
 
-	if (store_write_begin(st, &own, err) != 0)
-		return -1;
-	st->durable = true;
-	if ((s = store_stmt(st, STORE_STMT_JOB_FAILED, sql, err)) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		store_bind_text(s, 2, reason);
-		rc = job_write(st, s, id, true, err);
-	}
-	return store_write_end(st, own, rc, err);
+	return store_write_row(st, STORE_STMT_JOB_FAILED, sql, id, reason,
+		   no_job, err) < 0
+	    ? -1
+	    : 0;
 }

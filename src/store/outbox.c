@@ -47,23 +47,22 @@ prepare(struct store *st, const char *sql, bool write, struct fct_error *err)
 	return s;
 }
 
-/* Runs one bound write in its own transaction or the caller's. want_change:
- * the statement must change a row, else id is unknown. */
 static int
-outbox_write(struct store *st, sqlite3_stmt *s, int64_t id, bool want_change,
-    struct fct_error *err)
+no_message(struct store *st, int64_t id, struct fct_error *err)
 {
-	int rc = 0;
+	return fct_error_set(err,
+	    "cannot write to cache '%s': no message %lld in the outbox",
+	    st->path, (long long)id);
+}
 
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = store_error_write(st, err);
-	else if (want_change && sqlite3_changes(st->db) == 0)
-		rc = fct_error_set(err,
-		    "cannot write to cache '%s': no message %lld in the "
-		    "outbox",
-		    st->path, (long long)id);
+/* Runs one bound write (not checked to change a row) and finalizes it. */
+static int
+outbox_write(struct store *st, sqlite3_stmt *s, struct fct_error *err)
+{
+	int changed = store_step_write(st, s, err);
+
 	sqlite3_finalize(s);
-	return rc;
+	return changed < 0 ? -1 : 0;
 }
 
 int
@@ -96,7 +95,7 @@ store_outbox_add(struct store *st, struct store_outbox *m,
 		sqlite3_bind_blob64(s, 7, m->message, m->len, SQLITE_STATIC);
 		store_bind_text(s, 8, m->copy_folder);
 		sqlite3_bind_int64(s, 9, m->created);
-		rc = outbox_write(st, s, 0, false, err);
+		rc = outbox_write(st, s, err);
 		if (rc == 0)
 			m->id = sqlite3_last_insert_rowid(st->db);
 	}
@@ -119,8 +118,7 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
+	if ((rc = store_step_row(st, s, err)) == 1) {
 		m->id = id;
 		m->state = store_column_strdup(s, 0);
 		m->identity = store_column_strdup(s, 1);
@@ -140,10 +138,9 @@ store_outbox_get(struct store *st, int64_t id, struct store_outbox *m,
 		m->last_error = store_column_strdup(s, 10);
 		m->sent = sqlite3_column_int64(s, 11);
 		m->claim = (int)sqlite3_column_int64(s, 12);
-	} else if (rc != SQLITE_DONE)
-		store_error_read(st, err);
+	}
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
 int
@@ -153,7 +150,6 @@ store_outbox_ids(struct store *st, const char *state, int64_t **ids, size_t *n,
 	static const char sql[] = "SELECT id FROM outbox "
 				  "WHERE ?1 IS NULL OR state = ?1 ORDER BY id";
 	sqlite3_stmt *s;
-	size_t alloc = 0;
 	int rc;
 
 	*ids = NULL;
@@ -161,41 +157,21 @@ store_outbox_ids(struct store *st, const char *state, int64_t **ids, size_t *n,
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
 	store_bind_text(s, 1, state);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error_read(st, err);
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
+	rc = store_step_ids(st, s, ids, n, err);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }
 
-/* One UPDATE or DELETE of row id with an optional text for ?2. */
+/* One UPDATE or DELETE of row id with an optional text for ?2 and the
+ * time for ?3: statements prepared per call (see the top). */
 static int
 outbox_update(struct store *st, const char *sql, int64_t id, const char *text,
     struct fct_error *err)
 {
-	sqlite3_stmt *s;
-	bool own;
-	int rc = -1;
-
-	if (store_write_begin(st, &own, err) != 0)
-		return -1;
-	st->durable = true;
-	if ((s = prepare(st, sql, true, err)) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		if (sqlite3_bind_parameter_count(s) >= 2)
-			store_bind_text(s, 2, text);
-		if (sqlite3_bind_parameter_count(s) >= 3)
-			sqlite3_bind_int64(s, 3, (sqlite3_int64)time(NULL));
-		rc = outbox_write(st, s, id, true, err);
-	}
-	return store_write_end(st, own, rc, err);
+	return store_write_row(st, STORE_STMT__COUNT, sql, id, text, no_message,
+		   err) < 0
+	    ? -1
+	    : 0;
 }
 
 int
@@ -217,7 +193,7 @@ store_outbox_claim(struct store *st, int64_t id, const char *state, int claim,
 		store_bind_text(s, 2, state);
 		sqlite3_bind_int64(s, 3, claim);
 		sqlite3_bind_int64(s, 4, pid);
-		rc = outbox_write(st, s, id, false, err);
+		rc = outbox_write(st, s, err);
 		changed = sqlite3_changes(st->db);
 	}
 	if (store_write_end(st, own, rc, err) != 0)
@@ -263,23 +239,13 @@ store_outbox_orphans(struct store *st, int64_t **ids, size_t *n,
 	    "AND substr(j.payload, 1, length('outbox=' || o.id || char(10))) "
 	    "= 'outbox=' || o.id || char(10)) ORDER BY o.id";
 	sqlite3_stmt *s;
-	size_t alloc = 0;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
 	if ((s = prepare(st, sql, false, err)) == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		FCT_ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = sqlite3_column_int64(s, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error_read(st, err);
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-	}
+	rc = store_step_ids(st, s, ids, n, err);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc;
 }

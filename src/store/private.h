@@ -142,6 +142,37 @@ int store_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 char *store_column_strdup(sqlite3_stmt *stmt, int i);
 
 /*
+ * Stepping a bound statement; the caller still resets or finalizes it.
+ * store_step_row: for a read of at most one row, 1 with a row to read, 0
+ * when there is none, -1 with err filled. store_step_write: runs a write
+ * to its end, giving the number of rows it changed, or -1 with err filled.
+ * store_step_ids: collects column 0 of every row into *ids (owned, free;
+ * NULL with *n 0 when there is none, or on error: -1 with err filled).
+ */
+int store_step_row(struct store *st, sqlite3_stmt *s,
+    struct fct_error *err) FCT_WUR;
+int store_step_write(struct store *st, sqlite3_stmt *s,
+    struct fct_error *err) FCT_WUR;
+int store_step_ids(struct store *st, sqlite3_stmt *s, int64_t **ids, size_t *n,
+    struct fct_error *err) FCT_WUR;
+
+/* Fills err for a row id that a write did not find; returns -1. */
+typedef int (
+    *store_missing_fn)(struct store *st, int64_t id, struct fct_error *err);
+
+/*
+ * One durable write (st->durable) of row id, in its own transaction or the
+ * caller's (store_write_begin/_end): sql's ?1 is id, ?2 text and ?3 the
+ * time now when sql has them. slot is sql's statement cache slot, or
+ * STORE_STMT__COUNT to prepare it for this call alone. missing (may be
+ * NULL) reports a write that changed no row, which then fails and rolls
+ * back. Returns the number of rows changed, or -1 with err filled.
+ */
+int store_write_row(struct store *st, enum store_stmt_id slot, const char *sql,
+    int64_t id, const char *text, store_missing_fn missing,
+    struct fct_error *err) FCT_WUR;
+
+/*
  * Error wording. Both record "cannot read cache 'PATH': <SQLite's message>"
  * (or "cannot write to cache ...") from the connection's last error, and
  * return -1.

@@ -4,7 +4,9 @@
  * UIDL with the numbers a hostile server could send (0, beyond STAT's
  * count, twice), servers without CAPA or UIDL, OAuth2 refused, STLS
  * required (not offered, refused, answered with injected bytes), QUIT only
- * when safe, and a trace that never shows a secret.
+ * when safe, and a trace that never shows a secret. The greeting, STLS
+ * and login cases are tables of exchanges that peer_run
+ * (tests/unit/net/peer.h) plays and checks.
  */
 #include "config.h"
 
@@ -39,23 +41,6 @@ attach(struct peer *p, const struct step *script, bool tls)
 	if (pop_session_attach(stream, "peer", tls, &s, &err) != 0)
 		fail_msg("attach: %s", fct_error_msg(&err));
 	return s;
-}
-
-static void
-attach_fails(struct peer *p, const struct step *script, bool tls,
-    const char *want)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-	struct pop_session *s = NULL;
-	mailstream *stream;
-
-	peer_start(p, script, &stream);
-	assert_int_equal(pop_session_attach(stream, "peer", tls, &s, &err), -1);
-	assert_null(s);
-	if (strstr(fct_error_msg(&err), want) == NULL)
-		fail_msg("error '%s' lacks '%s'", fct_error_msg(&err), want);
-	fct_error_release(&err);
-	peer_finish(p);
 }
 
 static void
@@ -110,10 +95,7 @@ login(struct pop_session *s)
 	{                                    \
 		"QUIT", "+OK bye\r\n", false \
 	}
-#define END                       \
-	{                         \
-		NULL, NULL, false \
-	}
+#define END PEER_END
 
 /* ---- parsers ------------------------------------------------------------ */
 
@@ -269,152 +251,6 @@ test_login_stat_list(void **state)
 	assert_null(s);
 	peer_finish(&p);
 	assert_false(peer_saw(&p, "APOP"));
-	strbuf_release(&p.seen);
-}
-
-static void
-test_login_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		CAPA_FULL,
-		{ "USER alice", "+OK\r\n", false },
-		{ "PASS s3cret", "-ERR [AUTH] Authentication failed.\r\n",
-		    false },
-		QUIT,
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = credential(NET_CRED_PASSWORD, "s3cret");
-	struct peer p;
-	struct pop_session *s = attach(&p, script, true);
-
-	(void)state;
-	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "login as 'alice' failed: [AUTH] Authentication failed.");
-	pop_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-/*
- * OAuth2 by AUTH (RFC 5034): OAUTHBEARER preferred; a short initial
- * response on the AUTH line, a long one after the "+" continuation; the
- * error challenge answered with ^A; a refused token replaced by a fresh
- * one from the token command, once; CAPA read again once logged in.
- */
-static void
-test_login_oauthbearer(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		{ "CAPA", "+OK\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\n.\r\n",
-		    false },
-		{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
-		  "g9QmVhcmVyIHRvazABAQ==",
-		    "+ eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
-		{ "AQ==", "-ERR [AUTH] token expired\r\n", false },
-		{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
-		  "g9QmVhcmVyIHRvazEBAQ==",
-		    "+OK welcome\r\n", false },
-		{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
-		QUIT,
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct config_account acct = { 0 };
-	char counter[] = "/tmp/fct-pop-token.XXXXXX";
-	struct peer p;
-	struct pop_session *s;
-	int fd;
-
-	(void)state;
-	assert_true((fd = mkstemp(counter)) >= 0);
-	close(fd);
-	acct.name = (char *)"t";
-	acct.email = (char *)"alice";
-	acct.oauth2_token_command =
-	    xasprintf("n=$(cat %s); n=${n:-0}; echo $((n + 1)) >%s; echo tok$n",
-		counter, counter);
-	s = attach(&p, script, true);
-	if (pop_session_authenticate(s, &acct, &err) != 0)
-		fail_msg("authenticate: %s", fct_error_msg(&err));
-	pop_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "XOAUTH2"));
-	assert_false(peer_saw(&p, "USER"));
-	strbuf_release(&p.seen);
-	unlink(counter);
-	free(acct.oauth2_token_command);
-}
-
-static void
-test_login_xoauth2_long_token(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		{ "CAPA", "+OK\r\nSASL XOAUTH2\r\n.\r\n", false },
-		{ "AUTH XOAUTH2", "+ \r\n", false },
-		{ "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB4eHh4", "+OK hi\r\n", false },
-		{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
-		QUIT,
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	char token[301];
-	struct net_credential cred = credential(NET_CRED_OAUTH2, token);
-	struct peer p;
-	struct pop_session *s;
-
-	(void)state;
-	memset(token, 'x', sizeof token - 1);
-	token[sizeof token - 1] = '\0';
-	s = attach(&p, script, true);
-	if (pop_session_login(s, &cred, &err) != 0)
-		fail_msg("login: %s", fct_error_msg(&err));
-	pop_session_close(&s);
-	peer_finish(&p);
-	assert_true(peer_saw(&p, "AUTH XOAUTH2\n"));
-	strbuf_release(&p.seen);
-}
-
-/* What must never reach the wire: OAuth2, line breaks, long arguments,
- * and USER/PASS to a server whose CAPA does not offer USER. */
-static void
-test_login_refused_locally(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		{ "CAPA", "+OK\r\nSASL PLAIN\r\nUIDL\r\n.\r\n", false },
-		QUIT,
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = credential(NET_CRED_OAUTH2, "tok3n");
-	char big[POP_MAX_ARG + 2];
-	struct peer p;
-	struct pop_session *s = attach(&p, script, true);
-
-	(void)state;
-	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "'peer' offers no OAuth2 login (SASL OAUTHBEARER or XOAUTH2)");
-	cred.kind = NET_CRED_PASSWORD;
-	cred.secret = (char *)"s3\r\ncret";
-	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "password contains a line break");
-	memset(big, 'x', sizeof big - 1);
-	big[sizeof big - 1] = '\0';
-	cred.secret = big;
-	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "password is too long for POP3");
-	cred.secret = (char *)"s3cret";
-	expect_error(pop_session_login(s, &cred, &err), &err,
-	    "does not accept a USER/PASS login");
-	pop_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "USER"));
-	assert_false(peer_saw(&p, "PASS"));
-	assert_false(peer_saw(&p, "AUTH"));
 	strbuf_release(&p.seen);
 }
 
@@ -667,93 +503,6 @@ test_no_capa(void **state)
 	strbuf_release(&p.seen);
 }
 
-static void
-test_greeting_refused(void **state)
-{
-	static const struct step script[] = {
-		{ NULL, "-ERR too many connections\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, true,
-	    "'peer' refused the connection: too many connections");
-	assert_int_equal(p.seen.len, 0);
-	strbuf_release(&p.seen);
-}
-
-/* Garbage where a status belongs: the session is unusable. */
-static void
-test_not_pop3(void **state)
-{
-	static const struct step script[] = {
-		{ NULL, "+OK hello\r\n", false },
-		{ "CAPA", "* OK this is IMAP\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, true, "CAPA: unreadable answer from 'peer'");
-	strbuf_release(&p.seen);
-}
-
-/* ---- STLS ---------------------------------------------------------------- */
-
-static void
-test_stls_not_offered(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		CAPA_FULL,
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, false,
-	    "offers no STLS: refusing to continue without TLS");
-	assert_string_equal(p.seen.buf, "CAPA\n");
-	strbuf_release(&p.seen);
-}
-
-/* Without CAPA, STLS is tried; refused, the session ends there. */
-static void
-test_stls_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		{ "CAPA", "-ERR no CAPA\r\n", false },
-		{ "STLS", "-ERR no TLS here\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, false,
-	    "offers no STLS: refusing to continue without TLS");
-	assert_string_equal(p.seen.buf, "CAPA\nSTLS\n");
-	strbuf_release(&p.seen);
-}
-
-static void
-test_stls_injection(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		{ "CAPA", "+OK\r\nSTLS\r\nUSER\r\n.\r\n", false },
-		{ "STLS", "+OK begin TLS\r\n+OK injected\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, false, "STLS answer was not clean");
-	assert_string_equal(p.seen.buf, "CAPA\nSTLS\n");
-	strbuf_release(&p.seen);
-}
-
 /* ---- closing and the trace ---------------------------------------------- */
 
 /* A session that marked a message for deletion is dropped, not QUIT:
@@ -774,65 +523,6 @@ test_close_without_quit_after_dele(void **state)
 	pop_session_close(&s);
 	peer_finish(&p);
 	assert_false(peer_saw(&p, "QUIT"));
-	strbuf_release(&p.seen);
-}
-
-static char *
-slurp(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *fp = fopen(path, "r");
-
-	assert_non_null(fp);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(fp);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void
-test_trace_hides_credentials(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		CAPA_FULL,
-		LOGIN,
-		STAT3,
-		{ "QUIT", "+OK\r\n", false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	char path[] = "/tmp/fct-pop-trace.XXXXXX", *text;
-	struct peer p;
-	struct pop_session *s;
-	uint32_t count;
-	uint64_t size;
-	int fd;
-
-	(void)state;
-	assert_true((fd = mkstemp(path)) >= 0);
-	close(fd);
-	setenv("FACTEUR_POP_TRACE", path, 1);
-	s = attach(&p, script, true);
-	unsetenv("FACTEUR_POP_TRACE");
-	login(s);
-	/* After PASS, facteur's own commands are public again. */
-	if (pop_stat(s, &count, &size, &err) != 0)
-		fail_msg("stat: %s", fct_error_msg(&err));
-	pop_session_close(&s);
-	peer_finish(&p);
-	text = slurp(path);
-	unlink(path);
-	assert_non_null(strstr(text, "S: +OK POP3 ready"));
-	assert_non_null(strstr(text, "C: CAPA"));
-	assert_non_null(strstr(text, "C: <credentials hidden>"));
-	assert_non_null(strstr(text, "C: STAT"));
-	assert_non_null(strstr(text, "C: QUIT"));
-	assert_null(strstr(text, "s3cret"));
-	assert_null(strstr(text, "USER alice"));
-	free(text);
 	strbuf_release(&p.seen);
 }
 
@@ -1118,6 +808,215 @@ test_quit_lost(void **state)
 	strbuf_release(&p.seen);
 }
 
+/* ---- greeting, STLS and logging in: a table of cases -------------------- */
+
+static void *
+proto_attach(mailstream *stream, bool tls, struct fct_error *err)
+{
+	struct pop_session *s = NULL;
+
+	if (pop_session_attach(stream, "peer", tls, &s, err) != 0) {
+		assert_null(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+proto_login(void *s, const struct net_credential *cred, struct fct_error *err)
+{
+	return pop_session_login(s, cred, err);
+}
+
+static int
+proto_authenticate(void *s, const struct config_account *acct,
+    struct fct_error *err)
+{
+	return pop_session_authenticate(s, acct, err);
+}
+
+static void
+proto_close(void *s)
+{
+	struct pop_session *ps = s;
+
+	pop_session_close(&ps);
+	assert_null(ps);
+}
+
+static const struct peer_proto pop_proto = {
+	.attach = proto_attach,
+	.login = proto_login,
+	.authenticate = proto_authenticate,
+	.close = proto_close,
+};
+
+/* After PASS, facteur's own commands are public again (the trace case). */
+static void
+stat_after_login(void *s)
+{
+	struct fct_error err = FCT_ERROR_INIT;
+	uint32_t count;
+	uint64_t size;
+
+	if (pop_stat(s, &count, &size, &err) != 0)
+		fail_msg("stat: %s", fct_error_msg(&err));
+}
+
+#define ALICE(how, secret)                              \
+	{                                               \
+		how, "alice", secret, 0, 0, NULL, false \
+	}
+#define FAILS(how, secret, error)                        \
+	{                                                \
+		how, "alice", secret, 0, 0, error, false \
+	}
+
+static const struct step login_refused[] = {
+	GREETING,
+	CAPA_FULL,
+	{ "USER alice", "+OK\r\n", false },
+	{ "PASS s3cret", "-ERR [AUTH] Authentication failed.\r\n", false },
+	QUIT,
+	END,
+};
+/*
+ * OAuth2 by AUTH (RFC 5034): OAUTHBEARER preferred; a short initial
+ * response on the AUTH line, a long one after the "+" continuation; the
+ * error challenge answered with ^A; a refused token replaced by a fresh
+ * one from the token command, once; CAPA read again once logged in.
+ */
+static const struct step login_oauthbearer[] = {
+	GREETING,
+	{ "CAPA", "+OK\r\nSASL PLAIN XOAUTH2 OAUTHBEARER\r\n.\r\n", false },
+	{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
+	  "g9QmVhcmVyIHRvazABAQ==",
+	    "+ eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
+	{ "AQ==", "-ERR [AUTH] token expired\r\n", false },
+	{ "AUTH OAUTHBEARER bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dG"
+	  "g9QmVhcmVyIHRvazEBAQ==",
+	    "+OK welcome\r\n", false },
+	{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
+	QUIT,
+	END,
+};
+static const struct step login_xoauth2_long_token[] = {
+	GREETING,
+	{ "CAPA", "+OK\r\nSASL XOAUTH2\r\n.\r\n", false },
+	{ "AUTH XOAUTH2", "+ \r\n", false },
+	{ "dXNlcj1hbGljZQFhdXRoPUJlYXJlciB4eHh4", "+OK hi\r\n", false },
+	{ "CAPA", "+OK\r\nUIDL\r\n.\r\n", false },
+	QUIT,
+	END,
+};
+static const struct step login_refused_locally[] = {
+	GREETING,
+	{ "CAPA", "+OK\r\nSASL PLAIN\r\nUIDL\r\n.\r\n", false },
+	QUIT,
+	END,
+};
+static const struct step greeting_refused[] = {
+	{ NULL, "-ERR too many connections\r\n", false },
+	END,
+};
+/* Garbage where a status belongs: the session is unusable. */
+static const struct step not_pop3[] = {
+	{ NULL, "+OK hello\r\n", false },
+	{ "CAPA", "* OK this is IMAP\r\n", false },
+	END,
+};
+static const struct step stls_not_offered[] = {
+	GREETING,
+	CAPA_FULL,
+	END,
+};
+/* Without CAPA, STLS is tried; refused, the session ends there. */
+static const struct step stls_refused[] = {
+	GREETING,
+	{ "CAPA", "-ERR no CAPA\r\n", false },
+	{ "STLS", "-ERR no TLS here\r\n", false },
+	END,
+};
+static const struct step stls_injection[] = {
+	GREETING,
+	{ "CAPA", "+OK\r\nSTLS\r\nUSER\r\n.\r\n", false },
+	{ "STLS", "+OK begin TLS\r\n+OK injected\r\n", false },
+	END,
+};
+static const struct step trace[] = {
+	GREETING,
+	CAPA_FULL,
+	LOGIN,
+	STAT3,
+	{ "QUIT", "+OK\r\n", false },
+	END,
+};
+
+static const struct peer_case cases[] = {
+	{ .name = "login_refused",
+	    .script = login_refused,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "s3cret",
+		"login as 'alice' failed: [AUTH] Authentication failed.") } },
+	/* What must never reach the wire: OAuth2, line breaks, long
+	 * arguments, and USER/PASS to a server whose CAPA does not offer
+	 * USER. */
+	{ .name = "login_refused_locally",
+	    .script = login_refused_locally,
+	    .tls = true,
+	    .login = { FAILS(PEER_OAUTH2, "tok3n",
+			   "'peer' offers no OAuth2 login (SASL OAUTHBEARER "
+			   "or XOAUTH2)"),
+		FAILS(PEER_PASSWORD, "s3\r\ncret",
+		    "password contains a line break"),
+		{ PEER_PASSWORD, "alice", NULL, 0, POP_MAX_ARG + 1,
+		    "password is too long for POP3", false },
+		FAILS(PEER_PASSWORD, "s3cret",
+		    "does not accept a USER/PASS login") },
+	    .unseen = { "USER", "PASS", "AUTH" } },
+	{ .name = "login_oauthbearer",
+	    .script = login_oauthbearer,
+	    .tls = true,
+	    .login = { ALICE(PEER_TOKENS, NULL) },
+	    .unseen = { "XOAUTH2", "USER" } },
+	{ .name = "login_xoauth2_long_token",
+	    .script = login_xoauth2_long_token,
+	    .tls = true,
+	    .login = { { PEER_OAUTH2, "alice", NULL, 0, 300, NULL, false } },
+	    .saw = { "AUTH XOAUTH2\n" } },
+	{ .name = "greeting_refused",
+	    .script = greeting_refused,
+	    .tls = true,
+	    .attach_error =
+		"'peer' refused the connection: too many connections",
+	    .seen = "" },
+	{ .name = "not_pop3",
+	    .script = not_pop3,
+	    .tls = true,
+	    .attach_error = "CAPA: unreadable answer from 'peer'" },
+	{ .name = "stls_not_offered",
+	    .script = stls_not_offered,
+	    .attach_error = "offers no STLS: refusing to continue without TLS",
+	    .seen = "CAPA\n" },
+	{ .name = "stls_refused",
+	    .script = stls_refused,
+	    .attach_error = "offers no STLS: refusing to continue without TLS",
+	    .seen = "CAPA\nSTLS\n" },
+	{ .name = "stls_injection",
+	    .script = stls_injection,
+	    .attach_error = "STLS answer was not clean",
+	    .seen = "CAPA\nSTLS\n" },
+	{ .name = "trace_hides_credentials",
+	    .script = trace,
+	    .tls = true,
+	    .login = { ALICE(PEER_PASSWORD, "s3cret") },
+	    .logged_in = stat_after_login,
+	    .trace_env = "FACTEUR_POP_TRACE",
+	    .trace_has = { "S: +OK POP3 ready", "C: CAPA",
+		"C: <credentials hidden>", "C: STAT", "C: QUIT" },
+	    .trace_lacks = { "s3cret", "USER alice" } },
+};
+
 int
 main(void)
 {
@@ -1127,10 +1026,6 @@ main(void)
 		cmocka_unit_test(test_parse_uidl),
 		cmocka_unit_test(test_parse_capa),
 		cmocka_unit_test(test_login_stat_list),
-		cmocka_unit_test(test_login_refused),
-		cmocka_unit_test(test_login_refused_locally),
-		cmocka_unit_test(test_login_oauthbearer),
-		cmocka_unit_test(test_login_xoauth2_long_token),
 		cmocka_unit_test(test_list_index_zero),
 		cmocka_unit_test(test_list_index_beyond_count),
 		cmocka_unit_test(test_list_too_many),
@@ -1141,13 +1036,7 @@ main(void)
 		cmocka_unit_test(test_uidl_not_unique),
 		cmocka_unit_test(test_list_without_uidl),
 		cmocka_unit_test(test_no_capa),
-		cmocka_unit_test(test_greeting_refused),
-		cmocka_unit_test(test_not_pop3),
-		cmocka_unit_test(test_stls_not_offered),
-		cmocka_unit_test(test_stls_refused),
-		cmocka_unit_test(test_stls_injection),
 		cmocka_unit_test(test_close_without_quit_after_dele),
-		cmocka_unit_test(test_trace_hides_credentials),
 		cmocka_unit_test(test_retr_pipelined),
 		cmocka_unit_test(test_retr_one_at_a_time),
 		cmocka_unit_test(test_retr_refused),
@@ -1163,5 +1052,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (getenv("TEST_POP_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("TEST_POP_FILTER"));
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) +
+	    peer_run_cases("pop sessions", &pop_proto, cases,
+		sizeof cases / sizeof cases[0]);
 }

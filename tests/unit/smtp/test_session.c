@@ -4,7 +4,8 @@
  * scripted peer on a socketpair: AUTH PLAIN, LOGIN and XOAUTH2, the
  * server's words in errors, credentials refused before they are sent,
  * STARTTLS required (not offered, refused, answered with injected bytes),
- * and a trace that never shows a secret.
+ * and a trace that never shows a secret. The session cases are tables of
+ * exchanges that peer_run (tests/unit/net/peer.h) plays and checks.
  */
 #include "config.h"
 
@@ -30,68 +31,6 @@
 #include "peer.h"
 #include "private.h"
 
-static struct smtp_session *
-attach(struct peer *p, const struct step *script, bool tls)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-	struct smtp_session *s = NULL;
-	mailstream *stream;
-
-	peer_start(p, script, &stream);
-	if (smtp_session_attach(stream, "peer", tls, &s, &err) != 0)
-		fail_msg("attach: %s", fct_error_msg(&err));
-	return s;
-}
-
-/* Attaching must fail with a message containing `want`. */
-static void
-attach_fails(struct peer *p, const struct step *script, bool tls,
-    const char *want)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-	struct smtp_session *s = NULL;
-	mailstream *stream;
-
-	peer_start(p, script, &stream);
-	assert_int_equal(smtp_session_attach(stream, "peer", tls, &s, &err),
-	    -1);
-	assert_null(s);
-	if (strstr(fct_error_msg(&err), want) == NULL)
-		fail_msg("error '%s' lacks '%s'", fct_error_msg(&err), want);
-	fct_error_release(&err);
-	peer_finish(p);
-}
-
-static struct net_credential
-password(const char *user, const char *secret)
-{
-	struct net_credential c = { NET_CRED_PASSWORD, (char *)user,
-		(char *)secret };
-
-	return c;
-}
-
-static struct net_credential
-oauth2(const char *user, const char *token)
-{
-	struct net_credential c = password(user, token);
-
-	c.kind = NET_CRED_OAUTH2;
-	return c;
-}
-
-static void
-login_fails(struct smtp_session *s, struct net_credential cred,
-    const char *want)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-
-	assert_int_equal(smtp_session_login(s, &cred, &err), -1);
-	if (strstr(fct_error_msg(&err), want) == NULL)
-		fail_msg("error '%s' lacks '%s'", fct_error_msg(&err), want);
-	fct_error_release(&err);
-}
-
 #define GREETING                                        \
 	{                                               \
 		NULL, "220 peer ESMTP ready\r\n", false \
@@ -100,10 +39,7 @@ login_fails(struct smtp_session *s, struct net_credential cred,
 	{                                        \
 		"EHLO [127.0.0.1]", lines, false \
 	}
-#define END                       \
-	{                         \
-		NULL, NULL, false \
-	}
+#define END PEER_END
 
 /* ---- the EHLO reply ---------------------------------------------------- */
 
@@ -249,28 +185,54 @@ test_ehlo_name(void **state)
 	free(name);
 }
 
-/* ---- logging in ----------------------------------------------------------- */
+/* ---- greeting, EHLO, STARTTLS and logging in: a table of cases -------- */
+
+static void *
+attach(mailstream *stream, bool tls, struct fct_error *err)
+{
+	struct smtp_session *s = NULL;
+
+	if (smtp_session_attach(stream, "peer", tls, &s, err) != 0) {
+		assert_null(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+login(void *s, const struct net_credential *cred, struct fct_error *err)
+{
+	return smtp_session_login(s, cred, err);
+}
+
+static int
+authenticate(void *s, const struct config_account *acct, struct fct_error *err)
+{
+	return smtp_session_authenticate(s, acct, err);
+}
 
 static void
-test_login_plain(void **state)
+close_session(void *s)
 {
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250-SIZE 1000\r\n"
-			  "250 AUTH LOGIN PLAIN XOAUTH2\r\n"),
-		{ "AUTH PLAIN AGFsaWNlAHMzY3JldA==", "235 2.7.0 ok\r\n",
-		    false },
-		/* mailsmtp_quit does not wait for the 221. */
-		{ "QUIT", NULL, false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s;
+	struct smtp_session *ss = s;
 
-	(void)state;
-	s = attach(&p, script, true);
+	smtp_session_close(&ss);
+	assert_null(ss);
+}
+
+static const struct peer_proto smtp_proto = {
+	.attach = attach,
+	.login = login,
+	.authenticate = authenticate,
+	.close = close_session,
+};
+
+/* What the EHLO of login_plain announced. */
+static void
+ehlo_announced(void *arg)
+{
+	struct smtp_session *s = arg;
+
 	assert_string_equal(smtp_session_auth_mechanisms(s),
 	    "LOGIN PLAIN XOAUTH2");
 	assert_true(smtp_session_offers_auth(s, "plain"));
@@ -279,419 +241,224 @@ test_login_plain(void **state)
 	assert_int_equal(smtp_session_extensions(s),
 	    SMTP_EXT_SIZE | SMTP_EXT_AUTH);
 	assert_string_equal(smtp_session_ehlo_name(s), "[127.0.0.1]");
-	if (smtp_session_login(s, &cred, &err) != 0)
-		fail_msg("login: %s", fct_error_msg(&err));
-	smtp_session_close(&s);
-	assert_null(s);
-	peer_finish(&p);
-	assert_true(peer_saw(&p, "QUIT\n"));
-	strbuf_release(&p.seen);
 }
 
-static void
-test_login_login(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH LOGIN\r\n"),
-		{ "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n", false },
-		{ "YWxpY2U=", "334 UGFzc3dvcmQ6\r\n", false },
-		{ "czNjcmV0", "235 2.7.0 ok\r\n", false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
+#define ALICE(how, secret)                              \
+	{                                               \
+		how, "alice", secret, 0, 0, NULL, false \
+	}
+#define FAILS(how, user, secret, error)               \
+	{                                             \
+		how, user, secret, 0, 0, error, false \
+	}
 
-	(void)state;
-	if (smtp_session_login(s, &cred, &err) != 0)
-		fail_msg("login: %s", fct_error_msg(&err));
-	smtp_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-/* The server's reply, all its lines, controls defused, in the error. */
-static void
-test_login_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN\r\n"),
-		{ "AUTH PLAIN ",
-		    "535-5.7.8 Username and Password not accepted\r\n"
-		    "535 5.7.8 see \x1b[31mhttps://example.test\r\n",
-		    false },
-		END,
-	};
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred,
-	    "login as 'alice' failed: 535 5.7.8 Username and Password not "
-	    "accepted 5.7.8 see ?[31mhttps://example.test");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-/* Only mechanisms facteur will not use: nothing is sent. */
-static void
-test_login_no_password_mechanism(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH CRAM-MD5 DIGEST-MD5\r\n"),
-		END,
-	};
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred,
-	    "offers no password login (AUTH PLAIN or LOGIN), only: CRAM-MD5 "
-	    "DIGEST-MD5");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "AUTH"));
-	strbuf_release(&p.seen);
-}
-
-static void
-test_login_no_auth(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 8BITMIME\r\n"),
-		END,
-	};
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred, "offers no login (no AUTH after EHLO)");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "AUTH"));
-	strbuf_release(&p.seen);
-}
-
-/* Line breaks and oversized credentials never reach the wire. */
-static void
-test_login_bad_credentials(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN LOGIN\r\n"),
-		END,
-	};
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-	char *big = xmalloc(SMTP_MAX_SECRET + 2);
-
-	(void)state;
-	memset(big, 'x', SMTP_MAX_SECRET + 1);
-	big[SMTP_MAX_SECRET + 1] = '\0';
-	login_fails(s, password("alice\r\nRSET", "s3cret"), "line break");
-	login_fails(s, password("alice", "s3\ncret"), "line break");
-	login_fails(s, password("alice", big), "secret is too long");
-	big[SMTP_MAX_USER + 1] = '\0';
-	login_fails(s, password(big, "s3cret"), "user name is too long");
-	login_fails(s, password("", "s3cret"), "no user name");
-	free(big);
-	smtp_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "AUTH"));
-	strbuf_release(&p.seen);
-}
-
-static void
-test_login_xoauth2(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN XOAUTH2\r\n"),
-		{ "AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2szbgEB",
-		    "235 2.7.0 ok\r\n", false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = oauth2("alice", "tok3n");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	if (smtp_session_login(s, &cred, &err) != 0)
-		fail_msg("login: %s", fct_error_msg(&err));
-	smtp_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-/* The JSON challenge is acknowledged, the final reply quoted. */
-static void
-test_login_xoauth2_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH XOAUTH2\r\n"),
-		{ "AUTH XOAUTH2 ", "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
-		{ "", "535 5.7.8 token expired\r\n", false },
-		END,
-	};
-	struct net_credential cred = oauth2("alice", "tok3n");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred,
-	    "login as 'alice' failed: 535 5.7.8 token expired");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-static void
-test_login_xoauth2_not_offered(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN LOGIN\r\n"),
-		END,
-	};
-	struct net_credential cred = oauth2("alice", "tok3n");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred,
-	    "'peer' offers no OAuth2 login (AUTH OAUTHBEARER or XOAUTH2), "
-	    "only: PLAIN LOGIN");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "AUTH"));
-	strbuf_release(&p.seen);
-}
-
-/*
- * OAUTHBEARER is preferred to XOAUTH2; a refused token (the JSON
- * challenge answered with ^A, RFC 7628) is replaced by a fresh one from
- * the token command, once, on the same connection.
- */
-static void
-test_login_oauthbearer_fresh_token(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN XOAUTH2 OAUTHBEARER\r\n"),
-		{ "AUTH OAUTHBEARER "
-		  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazAB"
-		  "AQ==",
-		    "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
-		{ "AQ==", "535 5.7.8 token expired\r\n", false },
-		{ "AUTH OAUTHBEARER "
-		  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazEB"
-		  "AQ==",
-		    "235 2.7.0 ok\r\n", false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct config_account acct = { 0 };
-	char counter[] = "/tmp/fct-smtp-token.XXXXXX";
-	struct peer p;
-	struct smtp_session *s;
-	int fd;
-
-	(void)state;
-	assert_true((fd = mkstemp(counter)) >= 0);
-	close(fd);
-	acct.name = (char *)"t";
-	acct.email = (char *)"alice";
-	acct.oauth2_token_command =
-	    xasprintf("n=$(cat %s); n=${n:-0}; echo $((n + 1)) >%s; echo tok$n",
-		counter, counter);
-	s = attach(&p, script, true);
-	if (smtp_session_authenticate(s, &acct, &err) != 0)
-		fail_msg("authenticate: %s", fct_error_msg(&err));
-	smtp_session_close(&s);
-	peer_finish(&p);
-	assert_false(peer_saw(&p, "XOAUTH2"));
-	strbuf_release(&p.seen);
-	unlink(counter);
-	free(acct.oauth2_token_command);
-}
-
+static const struct step login_plain[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250-SIZE 1000\r\n"
+		  "250 AUTH LOGIN PLAIN XOAUTH2\r\n"),
+	{ "AUTH PLAIN AGFsaWNlAHMzY3JldA==", "235 2.7.0 ok\r\n", false },
+	/* mailsmtp_quit does not wait for the 221. */
+	{ "QUIT", NULL, false },
+	END,
+};
+static const struct step login_login[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH LOGIN\r\n"),
+	{ "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n", false },
+	{ "YWxpY2U=", "334 UGFzc3dvcmQ6\r\n", false },
+	{ "czNjcmV0", "235 2.7.0 ok\r\n", false },
+	END,
+};
+static const struct step login_refused[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH PLAIN\r\n"),
+	{ "AUTH PLAIN ",
+	    "535-5.7.8 Username and Password not accepted\r\n"
+	    "535 5.7.8 see \x1b[31mhttps://example.test\r\n",
+	    false },
+	END,
+};
+static const struct step no_password_mechanism[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH CRAM-MD5 DIGEST-MD5\r\n"),
+	END,
+};
+static const struct step no_auth[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 8BITMIME\r\n"),
+	END,
+};
+static const struct step plain_login_offered[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH PLAIN LOGIN\r\n"),
+	END,
+};
+static const struct step xoauth2[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH PLAIN XOAUTH2\r\n"),
+	{ "AUTH XOAUTH2 dXNlcj1hbGljZQFhdXRoPUJlYXJlciB0b2szbgEB",
+	    "235 2.7.0 ok\r\n", false },
+	END,
+};
+static const struct step xoauth2_refused[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH XOAUTH2\r\n"),
+	{ "AUTH XOAUTH2 ", "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
+	{ "", "535 5.7.8 token expired\r\n", false },
+	END,
+};
+static const struct step oauthbearer_fresh_token[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH PLAIN XOAUTH2 OAUTHBEARER\r\n"),
+	{ "AUTH OAUTHBEARER "
+	  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazABAQ==",
+	    "334 eyJzdGF0dXMiOiI0MDEifQ==\r\n", false },
+	{ "AQ==", "535 5.7.8 token expired\r\n", false },
+	{ "AUTH OAUTHBEARER "
+	  "bixhPWFsaWNlLAFob3N0PXBlZXIBcG9ydD0wAWF1dGg9QmVhcmVyIHRvazEBAQ==",
+	    "235 2.7.0 ok\r\n", false },
+	END,
+};
 /* The peer hangs up in the middle: the session is lost, not stuck. */
-static void
-test_login_connection_lost(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN\r\n"),
-		{ "AUTH PLAIN", NULL, true },
-	};
-	struct net_credential cred = password("alice", "s3cret");
-	struct peer p;
-	struct smtp_session *s = attach(&p, script, true);
-
-	(void)state;
-	login_fails(s, cred, "connection to 'peer' lost");
-	smtp_session_close(&s);
-	peer_finish(&p);
-	strbuf_release(&p.seen);
-}
-
-/* ---- greeting, EHLO and STARTTLS ------------------------------------------ */
-
-static void
-test_greeting_refused(void **state)
-{
-	static const struct step script[] = {
-		{ NULL, "554 5.3.2 not now\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, true,
-	    "'peer' refuses service: 554 5.3.2 not now");
-	assert_int_equal(p.seen.len, 0);
-	strbuf_release(&p.seen);
-}
-
-static void
-test_ehlo_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("502 5.5.2 say HELO\r\n"),
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, true,
-	    "'peer' refused EHLO: 502 5.5.2 say HELO");
-	strbuf_release(&p.seen);
-}
-
-/* smtp:// without STARTTLS: refused, and the peer hears nothing more. */
-static void
-test_starttls_not_offered(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH PLAIN LOGIN\r\n"),
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, false,
-	    "offers no STARTTLS: refusing to continue without TLS");
-	assert_string_equal(p.seen.buf, "EHLO [127.0.0.1]\n");
-	strbuf_release(&p.seen);
-}
-
-static void
-test_starttls_refused(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 STARTTLS\r\n"),
-		{ "STARTTLS", "454 4.7.0 TLS not available\r\n", false },
-		END,
-	};
-	struct peer p;
-
-	(void)state;
-	attach_fails(&p, script, false,
-	    "'peer' refused STARTTLS: 454 4.7.0 TLS not available");
-	assert_string_equal(p.seen.buf, "EHLO [127.0.0.1]\nSTARTTLS\n");
-	strbuf_release(&p.seen);
-}
-
+static const struct step connection_lost[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 AUTH PLAIN\r\n"),
+	{ "AUTH PLAIN", NULL, true },
+};
+static const struct step greeting_refused[] = {
+	{ NULL, "554 5.3.2 not now\r\n", false },
+	END,
+};
+static const struct step ehlo_refused[] = {
+	GREETING,
+	EHLO_WITH("502 5.5.2 say HELO\r\n"),
+	END,
+};
+static const struct step starttls_refused[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 STARTTLS\r\n"),
+	{ "STARTTLS", "454 4.7.0 TLS not available\r\n", false },
+	END,
+};
 /* Bytes after the 220 (CVE-2020-15953) end the session before any TLS. */
-static void
-test_starttls_injection(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 STARTTLS\r\n"),
-		{ "STARTTLS", "220 go ahead\r\n250 AUTH PLAIN\r\n", false },
-		END,
-	};
-	struct peer p;
+static const struct step starttls_injection[] = {
+	GREETING,
+	EHLO_WITH("250-peer\r\n250 STARTTLS\r\n"),
+	{ "STARTTLS", "220 go ahead\r\n250 AUTH PLAIN\r\n", false },
+	END,
+};
 
-	(void)state;
-	attach_fails(&p, script, false, "STARTTLS answer was not clean");
-	assert_string_equal(p.seen.buf, "EHLO [127.0.0.1]\nSTARTTLS\n");
-	strbuf_release(&p.seen);
-}
-
-/* ---- the trace ------------------------------------------------------------ */
-
-static char *
-slurp(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *fp = fopen(path, "r");
-
-	assert_non_null(fp);
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		strbuf_add(&sb, buf, n);
-	fclose(fp);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void
-test_trace_hides_credentials(void **state)
-{
-	static const struct step script[] = {
-		GREETING,
-		EHLO_WITH("250-peer\r\n250 AUTH LOGIN\r\n"),
-		{ "AUTH LOGIN", "334 VXNlcm5hbWU6\r\n", false },
-		{ "YWxpY2U=", "334 UGFzc3dvcmQ6\r\n", false },
-		{ "czNjcmV0", "235 2.7.0 ok\r\n", false },
-		END,
-	};
-	struct fct_error err = FCT_ERROR_INIT;
-	struct net_credential cred = password("alice", "s3cret");
-	char path[] = "/tmp/fct-smtp-trace.XXXXXX", *text;
-	struct peer p;
-	struct smtp_session *s;
-	int fd;
-
-	(void)state;
-	assert_true((fd = mkstemp(path)) >= 0);
-	close(fd);
-	setenv("FACTEUR_SMTP_TRACE", path, 1);
-	s = attach(&p, script, true);
-	unsetenv("FACTEUR_SMTP_TRACE");
-	if (smtp_session_login(s, &cred, &err) != 0)
-		fail_msg("login: %s", fct_error_msg(&err));
-	smtp_session_close(&s);
-	peer_finish(&p);
-	text = slurp(path);
-	unlink(path);
-	assert_non_null(strstr(text, "S: 220 peer ESMTP ready"));
-	assert_non_null(strstr(text, "C: EHLO [127.0.0.1]"));
-	assert_non_null(strstr(text, "C: AUTH LOGIN"));
-	assert_non_null(strstr(text, "C: <credentials hidden>"));
-	assert_non_null(strstr(text, "S: 235 2.7.0 ok"));
-	assert_null(strstr(text, "czNjcmV0"));
-	assert_null(strstr(text, "s3cret"));
-	assert_null(strstr(text, "YWxpY2U="));
-	free(text);
-	strbuf_release(&p.seen);
-}
+static const struct peer_case cases[] = {
+	{ .name = "login_plain",
+	    .script = login_plain,
+	    .tls = true,
+	    .login = { ALICE(PEER_PASSWORD, "s3cret") },
+	    .saw = { "QUIT\n" },
+	    .attached = ehlo_announced },
+	{ .name = "login_login",
+	    .script = login_login,
+	    .tls = true,
+	    .login = { ALICE(PEER_PASSWORD, "s3cret") } },
+	/* The server's reply, all its lines, controls defused, in the error. */
+	{ .name = "login_refused",
+	    .script = login_refused,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "alice", "s3cret",
+		"login as 'alice' failed: 535 5.7.8 Username and Password "
+		"not accepted 5.7.8 see ?[31mhttps://example.test") } },
+	/* Only mechanisms facteur will not use: nothing is sent. */
+	{ .name = "login_no_password_mechanism",
+	    .script = no_password_mechanism,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "alice", "s3cret",
+		"offers no password login (AUTH PLAIN or LOGIN), only: "
+		"CRAM-MD5 DIGEST-MD5") },
+	    .unseen = { "AUTH" } },
+	{ .name = "login_no_auth",
+	    .script = no_auth,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "alice", "s3cret",
+		"offers no login (no AUTH after EHLO)") },
+	    .unseen = { "AUTH" } },
+	/* Line breaks and oversized credentials never reach the wire. */
+	{ .name = "login_bad_credentials",
+	    .script = plain_login_offered,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "alice\r\nRSET", "s3cret",
+			   "line break"),
+		FAILS(PEER_PASSWORD, "alice", "s3\ncret", "line break"),
+		{ PEER_PASSWORD, "alice", NULL, 0, SMTP_MAX_SECRET + 1,
+		    "secret is too long", false },
+		{ PEER_PASSWORD, NULL, "s3cret", SMTP_MAX_USER + 1, 0,
+		    "user name is too long", false },
+		FAILS(PEER_PASSWORD, "", "s3cret", "no user name") },
+	    .unseen = { "AUTH" } },
+	{ .name = "login_xoauth2",
+	    .script = xoauth2,
+	    .tls = true,
+	    .login = { ALICE(PEER_OAUTH2, "tok3n") } },
+	/* The JSON challenge is acknowledged, the final reply quoted. */
+	{ .name = "login_xoauth2_refused",
+	    .script = xoauth2_refused,
+	    .tls = true,
+	    .login = { FAILS(PEER_OAUTH2, "alice", "tok3n",
+		"login as 'alice' failed: 535 5.7.8 token expired") } },
+	{ .name = "login_xoauth2_not_offered",
+	    .script = plain_login_offered,
+	    .tls = true,
+	    .login = { FAILS(PEER_OAUTH2, "alice", "tok3n",
+		"'peer' offers no OAuth2 login (AUTH OAUTHBEARER or "
+		"XOAUTH2), only: PLAIN LOGIN") },
+	    .unseen = { "AUTH" } },
+	/*
+	 * OAUTHBEARER is preferred to XOAUTH2; a refused token (the JSON
+	 * challenge answered with ^A, RFC 7628) is replaced by a fresh one
+	 * from the token command, once, on the same connection.
+	 */
+	{ .name = "login_oauthbearer_fresh_token",
+	    .script = oauthbearer_fresh_token,
+	    .tls = true,
+	    .login = { ALICE(PEER_TOKENS, NULL) },
+	    .unseen = { "XOAUTH2" } },
+	{ .name = "login_connection_lost",
+	    .script = connection_lost,
+	    .tls = true,
+	    .login = { FAILS(PEER_PASSWORD, "alice", "s3cret",
+		"connection to 'peer' lost") } },
+	{ .name = "greeting_refused",
+	    .script = greeting_refused,
+	    .tls = true,
+	    .attach_error = "'peer' refuses service: 554 5.3.2 not now",
+	    .seen = "" },
+	{ .name = "ehlo_refused",
+	    .script = ehlo_refused,
+	    .tls = true,
+	    .attach_error = "'peer' refused EHLO: 502 5.5.2 say HELO" },
+	/* smtp:// without STARTTLS: refused, and the peer hears nothing
+	 * more. */
+	{ .name = "starttls_not_offered",
+	    .script = plain_login_offered,
+	    .attach_error =
+		"offers no STARTTLS: refusing to continue without TLS",
+	    .seen = "EHLO [127.0.0.1]\n" },
+	{ .name = "starttls_refused",
+	    .script = starttls_refused,
+	    .attach_error =
+		"'peer' refused STARTTLS: 454 4.7.0 TLS not available",
+	    .seen = "EHLO [127.0.0.1]\nSTARTTLS\n" },
+	{ .name = "starttls_injection",
+	    .script = starttls_injection,
+	    .attach_error = "STARTTLS answer was not clean",
+	    .seen = "EHLO [127.0.0.1]\nSTARTTLS\n" },
+	{ .name = "trace_hides_credentials",
+	    .script = login_login,
+	    .tls = true,
+	    .login = { ALICE(PEER_PASSWORD, "s3cret") },
+	    .trace_env = "FACTEUR_SMTP_TRACE",
+	    .trace_has = { "S: 220 peer ESMTP ready", "C: EHLO [127.0.0.1]",
+		"C: AUTH LOGIN", "C: <credentials hidden>", "S: 235 2.7.0 ok" },
+	    .trace_lacks = { "czNjcmV0", "s3cret", "YWxpY2U=" } },
+};
 
 int
 main(void)
@@ -700,23 +467,6 @@ main(void)
 		cmocka_unit_test(test_ehlo_parse),
 		cmocka_unit_test(test_ehlo_parse_tab),
 		cmocka_unit_test(test_ehlo_name),
-		cmocka_unit_test(test_login_plain),
-		cmocka_unit_test(test_login_login),
-		cmocka_unit_test(test_login_refused),
-		cmocka_unit_test(test_login_no_password_mechanism),
-		cmocka_unit_test(test_login_no_auth),
-		cmocka_unit_test(test_login_bad_credentials),
-		cmocka_unit_test(test_login_xoauth2),
-		cmocka_unit_test(test_login_xoauth2_refused),
-		cmocka_unit_test(test_login_xoauth2_not_offered),
-		cmocka_unit_test(test_login_oauthbearer_fresh_token),
-		cmocka_unit_test(test_login_connection_lost),
-		cmocka_unit_test(test_greeting_refused),
-		cmocka_unit_test(test_ehlo_refused),
-		cmocka_unit_test(test_starttls_not_offered),
-		cmocka_unit_test(test_starttls_refused),
-		cmocka_unit_test(test_starttls_injection),
-		cmocka_unit_test(test_trace_hides_credentials),
 	};
 
 	/* What net_init does for the program: a peer that hangs up must
@@ -724,5 +474,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 	if (getenv("TEST_SMTP_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("TEST_SMTP_FILTER"));
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) +
+	    peer_run_cases("smtp sessions", &smtp_proto, cases,
+		sizeof cases / sizeof cases[0]);
 }

@@ -3,13 +3,11 @@
  * folders on a synthetic cache, first at schema version 1 (no date index,
  * every text term tested by fct_match on every row), then after the
  * upgrade to version 2 (date index, trigram prefilter). doc/store.md has
- * the figures. It needs libquery.a, which the store's tests do not link,
- * so it is not in tests/unit/store/local.mk; from a build directory:
+ * the figures. Built by `make` (bench/local.mk), installed nowhere; it
+ * needs libquery.a, which the store's tests do not link. From a build
+ * directory:
  *
- *	cc -O2 -I. -I$SRC/include -I$SRC/src/store \
- *	    $SRC/tests/unit/store/bench_search.c \
- *	    libstore.a libquery.a libcore.a -lsqlite3 -o bench_search
- *	./bench_search [messages]
+ *	bench/search [messages]
  *
  * (default 100000 messages in 4 folders; a body for one in five).
  */
@@ -38,7 +36,7 @@ static void
 check(int rc, const struct fct_error *err)
 {
 	if (rc != 0) {
-		fprintf(stderr, "bench_search: %s\n", fct_error_msg(err));
+		fprintf(stderr, "search: %s\n", fct_error_msg(err));
 		exit(1);
 	}
 }
@@ -193,7 +191,7 @@ main(int argc, char **argv)
 	}
 	cmd = xasprintf("rm -rf '%s'", dir);
 	if (system(cmd) != 0)
-		fprintf(stderr, "bench_search: cannot remove '%s'\n", dir);
+		fprintf(stderr, "search: cannot remove '%s'\n", dir);
 	free(cmd);
 	free(path);
 	return 0;
