@@ -169,6 +169,7 @@ struct net_sasl_exchange {
 	struct strbuf ir;    /* the initial response, base64 */
 	struct strbuf why;   /* the server's error report, described */
 	bool ir_sent;        /* the caller sent ir with its command */
+	bool cancelled;      /* "*" was sent: the server must end it */
 	unsigned challenges; /* continuations answered after ir */
 };
 

@@ -201,6 +201,7 @@ net_sasl_exchange_init(struct net_sasl_exchange *x, enum net_sasl_mech mech,
 	strbuf_init(&x->ir, 0);
 	strbuf_init(&x->why, 0);
 	x->ir_sent = false;
+	x->cancelled = false;
 	x->challenges = 0;
 	return net_sasl_initial(mech, cred, host, port, &x->ir, err);
 }
@@ -223,6 +224,7 @@ answer(struct net_sasl_exchange *x, const char *challenge, bool quoted,
 	} else {
 		/* More than these mechanisms ever ask: cancel. */
 		strbuf_addch(out, '*');
+		x->cancelled = true;
 	}
 	strbuf_addstr(out, quoted ? "\"\r\n" : "\r\n");
 }
@@ -235,6 +237,15 @@ net_sasl_exchange_run(struct net_sasl_exchange *x, const struct net_sasl_io *io,
 	int r;
 
 	while ((r = io->read(session, &challenge, err)) == 1) {
+		/* A server asking again after the cancel would keep the
+		 * login going for ever. */
+		if (x->cancelled) {
+			fct_error_set(err,
+			    "the server went on with the login after it "
+			    "was cancelled");
+			r = -1;
+			break;
+		}
 		answer(x, challenge.buf, io->quoted, &line);
 		r = io->send(session, line.buf, err);
 		net_sasl_wipe(&line);

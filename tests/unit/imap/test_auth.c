@@ -136,6 +136,14 @@ static const struct step plain_continuation[] = {
 	CAPA("2"),
 	END,
 };
+/* A server asking on after the cancel does not keep the login going. */
+static const struct step endless_continuations[] = {
+	GREET("IMAP4rev1 AUTH=PLAIN"),
+	{ "1 AUTHENTICATE PLAIN", "+ \r\n", false },
+	{ PLAIN_IR, "+ \r\n", false },
+	{ "*", "+ \r\n", false },
+	END,
+};
 static const struct step login_without_plain[] = {
 	GREET("IMAP4rev1 AUTH=CRAM-MD5"),
 	{ "1 LOGIN alice s3cret", "1 OK logged in\r\n", false },
@@ -196,6 +204,11 @@ static const struct peer_case cases[] = {
 	    .script = plain_continuation,
 	    .login = { ALICE(PEER_PASSWORD, "s3cret") },
 	    .saw = { "1 AUTHENTICATE PLAIN\n" PLAIN_IR "\n" } },
+	{ .name = "endless_continuations",
+	    .script = endless_continuations,
+	    .login = { { PEER_PASSWORD, "alice", "s3cret", 0, 0,
+		"the server went on with the login after it was cancelled",
+		false } } },
 	{ .name = "login_without_plain",
 	    .script = login_without_plain,
 	    .login = { ALICE(PEER_PASSWORD, "s3cret") },
