@@ -33,6 +33,7 @@
 #include "facteur/net.h"
 #include "facteur/store_pop.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
 
 /* Progress is reported every this many messages (and at the end). */
 #define PROGRESS_EVERY 20
@@ -91,28 +92,15 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
     struct fct_error *err)
 {
 	struct pop_ctx *c = arg;
-	struct mime_summary sum = MIME_SUMMARY_INIT;
 	struct strbuf text = STRBUF_INIT;
-	struct store_msg m;
+	struct store_msg m = STORE_MSG_INIT;
 	int added, rc = -1;
 
-	memset(&m, 0, sizeof m);
 	m.size = len;
 	m.internaldate = (int64_t)c->opts->now;
-	m.headers = xstrndup(data, header_len(data, len));
 	/* Mail GMime cannot read is kept all the same: its raw header and
 	 * body stay, only the decoded fields are missing. */
-	if (mime_summary_parse(data, len, &sum, NULL) == 0) {
-		m.subject = sum.subject;
-		m.from_text = sum.from_text;
-		m.to_text = sum.to_text;
-		m.cc_text = sum.cc_text;
-		m.message_id = sum.message_id;
-		m.in_reply_to = sum.in_reply_to;
-		m.references = sum.references;
-		m.list_id = sum.list_id;
-		m.date = sum.date;
-	}
+	sync_msg_from_raw(&m, data, len, header_len(data, len));
 	m.has_attachment = mime_has_attachment(data, len);
 	if (mime_body_text(data, len, &text, NULL) != 0)
 		strbuf_reset(&text);
@@ -140,8 +128,7 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
 		report(c);
 	rc = 0;
 out:
-	free(m.headers);
-	mime_summary_release(&sum);
+	store_msg_release(&m);
 	strbuf_release(&text);
 	return rc;
 }

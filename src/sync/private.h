@@ -25,4 +25,36 @@ int sync_copy_guard(struct imap_session *s, struct store *st,
     struct imap_uid_list *uids, struct imap_uid_list *done,
     struct fct_error *err) FCT_WUR;
 
+/*
+ * The job writer of an account worker (jobwriter.c): a thread that writes
+ * jobs handed over to the account's store queue at once, then posts
+ * SYNC_REQ_ADD_JOB (no payload: "jobs were written") to `wake`. Refusals
+ * go to `events` as SYNC_EV_JOB_FAILED. *out is owned
+ * (sync_jobwriter_free, which writes what is still handed over first).
+ * cfg, acct and both queues must outlive it.
+ */
+struct sync_jobwriter;
+int sync_jobwriter_start(const struct config *cfg,
+    const struct config_account *acct, struct fct_queue *events,
+    struct fct_queue *wake, struct sync_jobwriter **out,
+    struct fct_error *err) FCT_WUR;
+/* Hands a job over (kind, payload copied); never waits for the store. */
+void sync_jobwriter_add(struct sync_jobwriter *jw, const char *kind,
+    const char *payload, uint64_t ticket);
+/* The ticket of a job written here (0: none), forgotten. */
+uint64_t sync_jobwriter_ticket_take(struct sync_jobwriter *jw, int64_t job_id);
+void sync_jobwriter_free(struct sync_jobwriter **jwp);
+
+/*
+ * The row of a message made from its raw text (msg.c): the decoded fields
+ * of the header (Subject, From, To, Cc, Message-ID, In-Reply-To,
+ * References, List-Id, Date) parsed from raw[0..len), and m->headers a
+ * copy of its first hdr_len bytes (the raw header block, for header:
+ * queries). Mail GMime cannot read at all still gets a row: only the
+ * decoded fields stay NULL. Every other field of m is left alone. The
+ * strings set are m's (store_msg_release frees them).
+ */
+void sync_msg_from_raw(struct store_msg *m, const char *raw, size_t len,
+    size_t hdr_len);
+
 #endif

@@ -65,6 +65,7 @@
 #include "facteur/query.h"
 #include "facteur/sync.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
 
 /* A folder name list, in order, without repeats. */
 struct name_list {
@@ -88,24 +89,6 @@ fetch_free(void *p)
 	free(f);
 }
 
-/* A job handed over (SYNC_REQ_ADD_JOB's payload). */
-struct add_job {
-	char *kind, *payload; /* owned */
-	uint64_t ticket;
-};
-
-static void
-add_job_free(void *p)
-{
-	struct add_job *a = p;
-
-	if (a != NULL) {
-		free(a->kind);
-		free(a->payload);
-	}
-	free(a);
-}
-
 /* A server search asked for (SYNC_REQ_SEARCH's payload). */
 struct search {
 	char *folder, *query; /* owned */
@@ -124,12 +107,6 @@ search_free(void *p)
 	free(q);
 }
 
-/* A queued job whose events carry a ticket. */
-struct ticket {
-	int64_t job_id;
-	uint64_t ticket;
-};
-
 /* What the last STATUS said of a folder. */
 struct counts {
 	char *name; /* owned */
@@ -147,6 +124,7 @@ struct sync_worker {
 	struct sync_worker_options opt;
 	struct fct_queue *events;   /* borrowed; the owner's */
 	struct fct_queue *requests; /* owned */
+	struct sync_jobwriter *jw;  /* owned: writes the jobs handed over */
 	pthread_t thread;
 
 	/* Under lock. */
@@ -176,12 +154,8 @@ struct sync_worker {
 	bool outbox_owed;      /* asked to run jobs: the outbox may not wait */
 	struct fetch *fetches; /* bodies asked for, oldest first */
 	size_t nfetches, fetches_alloc;
-	struct add_job **adds; /* jobs handed over, not in the store yet */
-	size_t nadds, adds_alloc;
 	struct search **searches; /* server searches asked for */
 	size_t nsearches, searches_alloc;
-	struct ticket *tickets; /* jobs in the store with a ticket */
-	size_t ntickets, tickets_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
 	struct counts *counts;  /* the last STATUS of each folder */
 	size_t ncounts, counts_alloc;
@@ -439,54 +413,11 @@ progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 
 static enum step take_requests(struct sync_worker *w);
 
-/*
- * Writes the jobs handed over to the store's queue, in the order they
- * came, and makes the queue owed. One the store refuses is reported
- * (JOB_FAILED with its ticket) and dropped: the caller hears of it.
- */
-static void
-write_jobs(struct sync_worker *w)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-	struct sync_event *ev;
-	struct add_job *a;
-	int64_t id;
-	size_t i;
-
-	for (i = 0; i < w->nadds; i++) {
-		a = w->adds[i];
-		if (store_job_add(w->st, a->kind, a->payload, &id, &err) != 0) {
-			ev = event_new(w, NULL, fct_error_msg(&err));
-			ev->job_kind = xstrdup(a->kind);
-			ev->ticket = a->ticket;
-			post(w, SYNC_EV_JOB_FAILED, ev);
-			fct_error_release(&err);
-		} else {
-			FCT_ALLOC_GROW(w->tickets, w->ntickets + 1,
-			    w->tickets_alloc);
-			w->tickets[w->ntickets].job_id = id;
-			w->tickets[w->ntickets++].ticket = a->ticket;
-			w->jobs_owed = true;
-		}
-		add_job_free(a);
-	}
-	w->nadds = 0;
-}
-
 /* The ticket of a job that left the queue (0: none), forgotten. */
 static uint64_t
 ticket_take(struct sync_worker *w, int64_t job_id)
 {
-	uint64_t t;
-	size_t i;
-
-	for (i = 0; i < w->ntickets; i++)
-		if (w->tickets[i].job_id == job_id) {
-			t = w->tickets[i].ticket;
-			w->tickets[i] = w->tickets[--w->ntickets];
-			return t;
-		}
-	return 0;
+	return sync_jobwriter_ticket_take(w->jw, job_id);
 }
 
 /*
@@ -557,8 +488,8 @@ take_requests(struct sync_worker *w)
 			w->urgent = true;
 			break;
 		case SYNC_REQ_ADD_JOB:
-			FCT_ALLOC_GROW(w->adds, w->nadds + 1, w->adds_alloc);
-			w->adds[w->nadds++] = fct_msg_take(m);
+			/* The job writer put a job in the store. */
+			w->jobs_owed = true;
 			w->urgent = true;
 			break;
 		case SYNC_REQ_SEARCH:
@@ -579,8 +510,6 @@ take_requests(struct sync_worker *w)
 		}
 		fct_msg_free(&m);
 	}
-	if (w->nadds > 0 && w->st != NULL)
-		write_jobs(w);
 	if (rc == STEP_OK && stop_asked(w))
 		rc = STEP_STOP;
 	return rc;
@@ -1742,6 +1671,13 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 		free(w);
 		return -1;
 	}
+	if (sync_jobwriter_start(cfg, acct, events, w->requests, &w->jw, err) !=
+	    0) {
+		fct_queue_free(&w->requests);
+		free(w->watch);
+		free(w);
+		return -1;
+	}
 	if (pthread_mutex_init(&w->lock, NULL) != 0 ||
 	    pthread_condattr_init(&ca) != 0 ||
 	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
@@ -1761,6 +1697,7 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	if (r != 0) {
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
+		sync_jobwriter_free(&w->jw);
 		fct_queue_free(&w->requests);
 		free(w->watch);
 		free(w);
@@ -1797,12 +1734,7 @@ void
 sync_worker_add_job(struct sync_worker *w, const char *kind,
     const char *payload, uint64_t ticket)
 {
-	struct add_job *a = xcalloc(1, sizeof *a);
-
-	a->kind = xstrdup(kind);
-	a->payload = xstrdup(payload);
-	a->ticket = ticket;
-	fct_queue_post(w->requests, SYNC_REQ_ADD_JOB, a, add_job_free);
+	sync_jobwriter_add(w->jw, kind, payload, ticket);
 }
 
 void
@@ -1845,6 +1777,9 @@ sync_worker_free(struct sync_worker **wp)
 
 	if (w == NULL)
 		return;
+	/* The jobs handed over go to the store first (its wake-up of the
+	 * worker is harmless now), while the worker still takes requests. */
+	sync_jobwriter_free(&w->jw);
 	sync_worker_stop(w);
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += w->opt.stop_grace_ms / 1000;
@@ -1877,12 +1812,6 @@ sync_worker_free(struct sync_worker **wp)
 	for (i = 0; i < w->nfetches; i++)
 		free(w->fetches[i].folder);
 	free(w->fetches);
-	/* Jobs handed over but never written: the worker never opened its
-	 * store (it could not), and said so. */
-	for (i = 0; i < w->nadds; i++)
-		add_job_free(w->adds[i]);
-	free(w->adds);
-	free(w->tickets);
 	for (i = 0; i < w->nsearches; i++)
 		search_free(w->searches[i]);
 	free(w->searches);

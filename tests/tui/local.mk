@@ -9,3 +9,4 @@ TESTS += tests/tui/busy.sh
 TESTS += tests/tui/search.sh
 TESTS += tests/tui/compose_wait.sh
 TESTS += tests/tui/send_offline.sh
+TESTS += tests/tui/filing_durable.sh
