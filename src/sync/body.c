@@ -13,6 +13,7 @@
 
 #include "facteur/mime.h"
 #include "facteur/sync.h"
+#include "private.h"
 
 /* Whole messages per round trip: a few, since each may be large. */
 #define BODY_BATCH 20
@@ -52,10 +53,12 @@ pend_drop(struct body_ctx *c)
 	c->pend_bytes = 0;
 }
 
-/* Writes one gathered body, inside the caller's transaction. */
+/* Writes gathered body i, inside flush's transaction. */
 static int
-put_one(struct body_ctx *c, const struct body_pend *p, struct fct_error *err)
+put_one(void *arg, size_t i, struct fct_error *err)
 {
+	struct body_ctx *c = arg;
+	const struct body_pend *p = &c->pend[i];
 	struct store_msg m = STORE_MSG_INIT;
 	int found, rc = -1;
 
@@ -83,24 +86,8 @@ out:
 static int
 flush(struct body_ctx *c, struct fct_error *err)
 {
-	size_t i;
-	int rc = -1;
+	int rc = sync_store_apply(c->st, c->npend, put_one, c, err);
 
-	if (c->npend == 0)
-		return 0;
-	if (store_begin(c->st, err) != 0)
-		goto out;
-	for (i = 0; i < c->npend; i++)
-		if (put_one(c, &c->pend[i], err) != 0) {
-			store_rollback(c->st);
-			goto out;
-		}
-	if (store_commit(c->st, err) != 0) {
-		store_rollback(c->st);
-		goto out;
-	}
-	rc = 0;
-out:
 	pend_drop(c);
 	return rc;
 }

@@ -65,6 +65,7 @@ struct sync_ctx {
 	bool failed;
 	struct pend *pend; /* FETCH answers not written yet (on_msg) */
 	size_t npend, pend_alloc, pend_bytes;
+	const struct imap_changes *ch; /* flush's expunges, while it runs */
 };
 
 /* The error of a failed step: the callback's when it was the cause. */
@@ -122,11 +123,16 @@ struct pend {
 	struct store_msg m; /* owned strings */
 };
 
-/* Writes one gathered answer, inside the caller's transaction. */
+/* Writes gathered answer i, or at i == npend the expunges of c->ch. */
 static int
-apply_one(struct sync_ctx *c, struct pend *p, struct fct_error *err)
+apply_one(void *arg, size_t i, struct fct_error *err)
 {
+	struct sync_ctx *c = arg;
+	struct pend *p = &c->pend[i];
 	bool known = false;
+
+	if (i == c->npend)
+		return apply_vanished(c, c->ch, err);
 
 	if (!p->row) {
 		if (store_msg_set_flags(c->st, c->folder.id, p->m.uid,
@@ -170,25 +176,13 @@ pend_drop(struct sync_ctx *c)
 static int
 flush(struct sync_ctx *c, const struct imap_changes *ch, struct fct_error *err)
 {
-	size_t i;
-	int rc = -1;
+	int rc;
 
-	if (c->npend == 0 && (ch == NULL || ch->vanished.n == 0))
-		return 0;
-	if (store_begin(c->st, err) != 0)
-		goto out;
-	for (i = 0; i < c->npend; i++)
-		if (apply_one(c, &c->pend[i], err) != 0) {
-			store_rollback(c->st);
-			goto out;
-		}
-	if ((ch != NULL && apply_vanished(c, ch, err) != 0) ||
-	    store_commit(c->st, err) != 0) {
-		store_rollback(c->st);
-		goto out;
-	}
-	rc = 0;
-out:
+	c->ch = ch;
+	rc = sync_store_apply(c->st,
+	    c->npend + (ch != NULL && ch->vanished.n > 0 ? 1 : 0), apply_one, c,
+	    err);
+	c->ch = NULL;
 	pend_drop(c);
 	return rc;
 }

@@ -160,12 +160,30 @@ writer_main(void *arg)
 }
 
 int
+sync_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int r;
+
+	/* The thread inherits the mask: it never takes a signal. */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGABRT);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
+int
 sync_jobwriter_start(const struct config *cfg,
     const struct config_account *acct, struct fct_queue *events,
     struct fct_queue *wake, struct sync_jobwriter **out, struct fct_error *err)
 {
 	struct sync_jobwriter *jw = xcalloc(1, sizeof *jw);
-	sigset_t all, old;
 	int r;
 
 	*out = NULL;
@@ -177,16 +195,7 @@ sync_jobwriter_start(const struct config *cfg,
 	    pthread_mutex_init(&jw->tlock, NULL) != 0 ||
 	    pthread_cond_init(&jw->cond, NULL) != 0)
 		fct_fatal("cannot initialise a job writer's lock");
-	/* The thread inherits the mask: it never takes a signal. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&jw->thread, NULL, writer_main, jw);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = sync_thread_start(&jw->thread, writer_main, jw);
 	if (r != 0) {
 		pthread_cond_destroy(&jw->cond);
 		pthread_mutex_destroy(&jw->tlock);

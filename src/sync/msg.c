@@ -2,7 +2,8 @@
  * A message's row made from its raw text: the one step that the IMAP
  * sync (folder.c: a FETCHed header block) and the POP3 download (pop.c: a
  * whole RETRieved message) share. GMime decodes the header
- * (mime_summary_parse); the row takes its strings over.
+ * (mime_summary_parse); the row takes its strings over. And the
+ * transaction that writes what was fetched (folder.c, body.c).
  */
 #include "config.h"
 
@@ -32,4 +33,27 @@ sync_msg_from_raw(struct store_msg *m, const char *raw, size_t len,
 	m->references = sum.references;
 	m->list_id = sum.list_id;
 	m->date = sum.date;
+}
+
+int
+sync_store_apply(struct store *st, size_t n,
+    int (*fn)(void *arg, size_t i, struct fct_error *err), void *arg,
+    struct fct_error *err)
+{
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	if (store_begin(st, err) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (fn(arg, i, err) != 0) {
+			store_rollback(st);
+			return -1;
+		}
+	if (store_commit(st, err) != 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }

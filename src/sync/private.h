@@ -2,6 +2,8 @@
 #ifndef FACTEUR_SYNC_PRIVATE_H
 #define FACTEUR_SYNC_PRIVATE_H
 
+#include <pthread.h>
+
 #include "facteur/sync.h"
 
 /* The value of `key` in a job's payload (owned, free), or NULL. */
@@ -24,6 +26,23 @@ int sync_copy_guard(struct imap_session *s, struct store *st,
     const struct store_job *job, const char *src_raw, const char *dest_raw,
     struct imap_uid_list *uids, struct imap_uid_list *done,
     struct fct_error *err) FCT_WUR;
+
+/*
+ * One store-only write transaction (msg.c): fn(arg, i, err) for each i in
+ * [0, n), in order, then the commit; nothing is written when any fails.
+ * For the writes of what was fetched, gathered in memory first: no write
+ * transaction of src/sync spans network I/O.
+ */
+int sync_store_apply(struct store *st, size_t n,
+    int (*fn)(void *arg, size_t i, struct fct_error *err), void *arg,
+    struct fct_error *err) FCT_WUR;
+
+/*
+ * pthread_create(t, fn, arg) with every signal but the synchronous ones
+ * blocked in the new thread (jobwriter.c): the threads of src/sync never
+ * take a signal. Returns pthread_create's error number.
+ */
+int sync_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /*
  * The job writer of an account worker (jobwriter.c): a thread that writes

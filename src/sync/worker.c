@@ -53,7 +53,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1640,7 +1639,6 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	    SYNC_WORKER_OPTIONS_INIT;
 	struct sync_worker *w;
 	pthread_condattr_t ca;
-	sigset_t all, old;
 	int r;
 
 	*out = NULL;
@@ -1684,16 +1682,7 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	    pthread_cond_init(&w->cond, &ca) != 0)
 		fct_fatal("cannot initialise a worker's lock");
 	pthread_condattr_destroy(&ca);
-	/* The thread inherits the mask: it never takes a signal. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&w->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = sync_thread_start(&w->thread, worker_main, w);
 	if (r != 0) {
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
