@@ -30,16 +30,12 @@ src=Storewait
 doveadm_ mailbox delete -r -u alice@example.test "$src" 2>/dev/null || true
 "$FCT_TB_SCRIPTS/seed" alice "$src" 3000 --seed 31 >/dev/null
 
-TCPPROXY_RATE=150000 python3 "$top_srcdir/tests/integration/tcpproxy.py" \
-	"$tmp/proxy.port" 127.0.0.1 "$FCT_TB_IMAPS_PORT" 2>"$tmp/proxy.log" &
-proxy=$!
-i=0
-while [ ! -s "$tmp/proxy.port" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || { fail "the proxy did not start"; finish; }
-done
-tb_conf alice alice "imaps://127.0.0.1:$(cat "$tmp/proxy.port")"
+# A slow link: about 150 kB/s.
+TCPPROXY_RATE=150000
+export TCPPROXY_RATE
+tb_proxy "$FCT_TB_IMAPS_PORT"
+unset TCPPROXY_RATE
+tb_conf alice alice "imaps://127.0.0.1:$proxy_port"
 cache=$tmp/cache-alice/t.sqlite
 run -c "$tmp/alice.conf" folders
 expect_eq "folder list through the proxy" 0 "$rc"

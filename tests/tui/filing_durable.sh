@@ -29,17 +29,9 @@ run -c "$tmp/alice.conf" sync "t:$src"
 expect_eq "the folder is cached" 0 "$rc"
 db=$tmp/cache-alice/t.sqlite
 
-python3 "$top_srcdir/tests/integration/tcpproxy.py" "$tmp/proxy.port" \
-	127.0.0.1 "$FCT_TB_IMAPS_PORT" 2>"$tmp/proxy.log" &
-proxy=$!
-i=0
-while [ ! -s "$tmp/proxy.port" ]; do
-	sleep 0.1
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || { fail "the proxy did not start"; finish; }
-done
+tb_proxy "$FCT_TB_IMAPS_PORT"
 kill -HUP "$proxy"
-tb_conf alice alice "imaps://127.0.0.1:$(cat "$tmp/proxy.port")"
+tb_conf alice alice "imaps://127.0.0.1:$proxy_port"
 
 tui_start ui alice
 tui_wait ui "the worker hangs in its connection" '\| t: connecting'
