@@ -149,7 +149,10 @@ tb_proxy() {
 	i=0
 	while [ ! -s "$tmp/proxy.port" ]; do
 		i=$((i + 1))
-		[ "$i" -lt 50 ] || { fail "the proxy did not start"; finish; }
+		[ "$i" -lt 50 ] || {
+			fail "the proxy did not start: $(cat "$tmp/proxy.log")"
+			finish
+		}
 		sleep 0.1
 	done
 	proxy_port=$(cat "$tmp/proxy.port")
