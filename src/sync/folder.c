@@ -128,12 +128,12 @@ static int
 apply_one(void *arg, size_t i, struct fct_error *err)
 {
 	struct sync_ctx *c = arg;
-	struct pend *p = &c->pend[i];
+	struct pend *p;
 	bool known = false;
 
 	if (i == c->npend)
 		return apply_vanished(c, c->ch, err);
-
+	p = &c->pend[i];
 	if (!p->row) {
 		if (store_msg_set_flags(c->st, c->folder.id, p->m.uid,
 			p->m.flags, p->m.keywords, p->m.modseq, err) != 0)
