@@ -138,3 +138,22 @@ EOC
 
 # The test bed's POP3 and LMTP side (tests/integration/popctl.py).
 popctl() { python3 "$top_srcdir/tests/integration/popctl.py" "$@"; }
+
+# tb_proxy PORT: tests/integration/tcpproxy.py in front of 127.0.0.1:PORT
+# (TCPPROXY_RATE from the environment), its pid in $proxy, the port it
+# listens on in $proxy_port, its log in $tmp/proxy.log.
+tb_proxy() {
+	python3 "$top_srcdir/tests/integration/tcpproxy.py" "$tmp/proxy.port" \
+	    127.0.0.1 "$1" 2>"$tmp/proxy.log" &
+	proxy=$!
+	i=0
+	while [ ! -s "$tmp/proxy.port" ]; do
+		i=$((i + 1))
+		[ "$i" -lt 50 ] || {
+			fail "the proxy did not start: $(cat "$tmp/proxy.log")"
+			finish
+		}
+		sleep 0.1
+	done
+	proxy_port=$(cat "$tmp/proxy.port")
+}

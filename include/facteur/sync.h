@@ -207,7 +207,8 @@ enum sync_request {
 	SYNC_REQ_RUN_JOBS,     /* replay the store's job queue now */
 	SYNC_REQ_STOP,         /* sent by sync_worker_stop */
 	SYNC_REQ_FETCH_BODY,   /* sent by sync_worker_fetch */
-	SYNC_REQ_ADD_JOB,      /* sent by sync_worker_add_job */
+	SYNC_REQ_ADD_JOB,      /* a job handed over is in the store: run the
+				  queue (sent by the worker's job writer) */
 	SYNC_REQ_SEARCH,       /* sent by sync_worker_search */
 };
 
@@ -334,11 +335,11 @@ void sync_worker_fetch(struct sync_worker *w, const char *folder, uint32_t uid);
 
 /*
  * Hands a job (kind and payload as for store_job_add; both copied) to the
- * worker, which writes it to its queue in the store as soon as it takes
- * the request (between two batches of a sync at worst, or once a
- * connection attempt in progress ends; until then it is in memory only),
- * then runs the queue. The caller never writes to the store, so it never waits
- * behind a worker's write. ticket (non-zero, the caller's choice) comes back in
+ * worker's job writer, a thread with a store connection of its own that
+ * writes it to the store's queue at once (crash-safe after one store-only
+ * commit of the worker at worst, never a network batch), then asks the
+ * worker to run the queue. The caller never writes to the store, so it
+ * never waits for it. ticket (non-zero, the caller's choice) comes back in
  * the JOB_DONE or JOB_FAILED event of that job (JOB_FAILED with job_id 0
  * when the store refused it). Never blocks.
  */

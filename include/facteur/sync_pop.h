@@ -128,10 +128,12 @@ int sync_local_run(struct store *st, const char *kind, const char *payload,
  * against the local folders, oldest first: each is applied as
  * sync_local_run does (an append puts the outbox's message, read, into
  * the local folder the job names, else "Sent" or "Drafts", created with
- * the role) and leaves the queue, and fn (may be NULL) hears how it went.
+ * the role) and leaves the queue, and fn (may be NULL) hears how it went,
+ * then touched (may be NULL) the names of the folders a job changed.
  * -1 when the cache fails (the job then stays first).
  */
-int sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
+int sync_local_jobs_run(struct store *st, sync_job_fn fn,
+    void (*touched)(void *arg, const char *folder), void *arg,
     struct fct_error *err) FCT_WUR;
 
 /* The role a local folder called name is given when created, or NULL. */

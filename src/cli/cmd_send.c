@@ -51,7 +51,7 @@ store_copies(struct cli_context *ctx, const struct config_account *acct,
 
 	/* A POP3 account keeps its copies in local folders ("Sent"). */
 	if (acct->pop.proto == CONFIG_PROTO_POP) {
-		if (sync_local_jobs_run(st, NULL, NULL, &err) != 0)
+		if (sync_local_jobs_run(st, NULL, NULL, NULL, &err) != 0)
 			fprintf(ctx->err, "facteur: account '%s': %s\n",
 			    acct->name, fct_error_msg(&err));
 		fct_error_release(&err);

@@ -404,9 +404,23 @@ out:
 static int
 store_create_file(const char *path, struct fct_error *err)
 {
+	struct stat sb;
 	int fd;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/*
+	 * Only when it does not exist: closing any descriptor of a file
+	 * drops every POSIX lock this process holds on it, those of the
+	 * SQLite handles already open on it in other threads included (the
+	 * worker's, while its job writer opens the same cache), which then
+	 * corrupts the database.
+	 */
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST) {
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+			errno = EISDIR;
+		else
+			return 0;
+	}
 	if (fd < 0)
 		return fct_error_set(err, "cannot open cache '%s': %s", path,
 		    strerror(errno));

@@ -8,6 +8,15 @@
  * put twice is the same row, a flag set twice is the same flag). So a sync
  * killed at any instant resumes from the old state and converges.
  *
+ * No write transaction spans network I/O: each FETCH's answers are
+ * gathered in memory (on_msg: rows made, headers decoded), then written
+ * with the expunges it reported in one store-only transaction (flush),
+ * so another writer of the cache waits for a few rows at most, never for
+ * the server. Memory stays bounded: batches are bounded in count, and an
+ * answer that grows past PEND_MAX rows or PEND_BYTES bytes is written in
+ * parts as it comes, between two reads, which the idempotence above
+ * allows.
+ *
  * The three paths differ only in how they learn what changed:
  *  - QRESYNC: UID FETCH 1:* (FLAGS) (CHANGEDSINCE modseq VANISHED) hands
  *    back changed flags and expunged UIDs in one round trip (not SELECT
@@ -27,12 +36,17 @@
 
 #include "facteur/mime.h"
 #include "facteur/sync.h"
+#include "private.h"
 
 /* The first batch of a cold folder is small, so that the newest screen
  * lands at once; later batches amortise round trips. */
 #define FIRST_BATCH 100
 #define BATCH 1000
 #define FLAG_BATCH 5000
+/* FETCH answers gathered in memory before they are written: a batch of
+ * headers fits, a long answer (CHANGEDSINCE) is written in parts. */
+#define PEND_MAX 5000
+#define PEND_BYTES (16u << 20)
 
 struct sync_ctx {
 	struct imap_session *imap;
@@ -49,76 +63,10 @@ struct sync_ctx {
 	bool completing;      /* full headers of rows made from a summary */
 	struct fct_error err; /* what a callback hit */
 	bool failed;
+	struct pend *pend; /* FETCH answers not written yet (on_msg) */
+	size_t npend, pend_alloc, pend_bytes;
+	const struct imap_changes *ch; /* flush's expunges, while it runs */
 };
-
-/* A FETCH answer: a whole new message, or a flag change. */
-static int
-on_msg(const struct imap_msg *im, void *arg)
-{
-	struct sync_ctx *c = arg;
-	struct store_msg m;
-	struct mime_summary sum = MIME_SUMMARY_INIT;
-	bool known = false;
-	int rc;
-
-	/* UID FETCH n:* answers with the last message even when its UID is
-	 * below n: that one is cached already. */
-	if (!im->has_headers || im->uid < c->first_new) {
-		if (!im->has_flags)
-			return 0;
-		if (store_msg_set_flags(c->st, c->folder.id, im->uid, im->flags,
-			im->keywords, im->modseq, &c->err) != 0)
-			goto fail;
-		c->stats->changed++;
-		return 0;
-	}
-	memset(&m, 0, sizeof m);
-	m.folder_id = c->folder.id;
-	m.uid = im->uid;
-	m.modseq = im->modseq;
-	m.flags = im->flags;
-	m.keywords = (char *)im->keywords;
-	m.size = im->size;
-	m.internaldate = im->internaldate;
-	m.has_attachment = im->has_attachment;
-	m.parts = (char *)im->parts;
-	m.headers =
-	    xstrndup(im->header != NULL ? im->header : "", im->header_len);
-	/* A header GMime cannot read at all still gets a row: the message
-	 * exists, and its raw header stays searchable. */
-	if (mime_summary_parse(im->header != NULL ? im->header : "",
-		im->header_len, &sum, NULL) == 0) {
-		m.subject = sum.subject;
-		m.from_text = sum.from_text;
-		m.to_text = sum.to_text;
-		m.cc_text = sum.cc_text;
-		m.message_id = sum.message_id;
-		m.in_reply_to = sum.in_reply_to;
-		m.references = sum.references;
-		m.list_id = sum.list_id;
-		m.date = sum.date;
-	}
-	/* Only a message the cache did not have is new to the rules: a
-	 * batch fetched again after a crash has been seen by them. */
-	rc = 0;
-	if (c->mark_pending)
-		rc =
-		    store_msg_known(c->st, m.folder_id, m.uid, &known, &c->err);
-	if (rc == 0)
-		rc = store_msg_put(c->st, &m, &c->err);
-	if (rc == 0 && c->mark_pending && !known)
-		rc = store_rules_pending_add(c->st, m.id, &c->err);
-	free(m.headers);
-	mime_summary_release(&sum);
-	if (rc != 0)
-		goto fail;
-	if (!c->completing)
-		c->stats->added++;
-	return 0;
-fail:
-	c->failed = true;
-	return -1;
-}
 
 /* The error of a failed step: the callback's when it was the cause. */
 static int
@@ -168,6 +116,146 @@ apply_vanished(struct sync_ctx *c, const struct imap_changes *ch,
 	return 0;
 }
 
+/* A FETCH answer gathered: a whole new message, or a flag change. */
+struct pend {
+	bool row;           /* m is a whole row; else uid, flags, keywords
+			       and modseq of a flag change */
+	struct store_msg m; /* owned strings */
+};
+
+/* Writes gathered answer i, or at i == npend the expunges of c->ch. */
+static int
+apply_one(void *arg, size_t i, struct fct_error *err)
+{
+	struct sync_ctx *c = arg;
+	struct pend *p;
+	bool known = false;
+
+	if (i == c->npend)
+		return apply_vanished(c, c->ch, err);
+	p = &c->pend[i];
+	if (!p->row) {
+		if (store_msg_set_flags(c->st, c->folder.id, p->m.uid,
+			p->m.flags, p->m.keywords, p->m.modseq, err) != 0)
+			return -1;
+		c->stats->changed++;
+		return 0;
+	}
+	/* Only a message the cache did not have is new to the rules: a
+	 * batch fetched again after a crash has been seen by them. */
+	if (c->mark_pending &&
+	    store_msg_known(c->st, p->m.folder_id, p->m.uid, &known, err) != 0)
+		return -1;
+	if (store_msg_put(c->st, &p->m, err) != 0)
+		return -1;
+	if (c->mark_pending && !known &&
+	    store_rules_pending_add(c->st, p->m.id, err) != 0)
+		return -1;
+	if (!c->completing)
+		c->stats->added++;
+	return 0;
+}
+
+static void
+pend_drop(struct sync_ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->npend; i++)
+		store_msg_release(&c->pend[i].m);
+	c->npend = 0;
+	c->pend_bytes = 0;
+}
+
+/*
+ * Writes what was gathered, and the expunges of ch when not NULL, in one
+ * transaction that does no network I/O: another writer of the cache (the
+ * command line, the job writer) waits at most for these rows, never for
+ * the server. On failure nothing of it is written.
+ */
+static int
+flush(struct sync_ctx *c, const struct imap_changes *ch, struct fct_error *err)
+{
+	int rc;
+
+	c->ch = ch;
+	rc = sync_store_apply(c->st,
+	    c->npend + (ch != NULL && ch->vanished.n > 0 ? 1 : 0), apply_one, c,
+	    err);
+	c->ch = NULL;
+	pend_drop(c);
+	return rc;
+}
+
+/*
+ * A FETCH answer: copied into memory (the row made at once, GMime's work
+ * done outside any transaction); written by flush, here when the answers
+ * gathered grow past PEND_MAX or PEND_BYTES (an answer of unbounded size,
+ * such as CHANGEDSINCE after a mass flag change), else by the caller once
+ * the command is over.
+ */
+static int
+on_msg(const struct imap_msg *im, void *arg)
+{
+	struct sync_ctx *c = arg;
+	struct pend *p;
+
+	/* UID FETCH n:* answers with the last message even when its UID is
+	 * below n: that one is cached already. */
+	if ((!im->has_headers || im->uid < c->first_new) && !im->has_flags)
+		return 0;
+	FCT_ALLOC_GROW(c->pend, c->npend + 1, c->pend_alloc);
+	p = &c->pend[c->npend++];
+	memset(p, 0, sizeof *p);
+	p->m.folder_id = c->folder.id;
+	p->m.uid = im->uid;
+	p->m.modseq = im->modseq;
+	p->m.flags = im->flags;
+	p->m.keywords = im->keywords != NULL ? xstrdup(im->keywords) : NULL;
+	c->pend_bytes += sizeof *p;
+	if (im->has_headers && im->uid >= c->first_new) {
+		p->row = true;
+		p->m.size = im->size;
+		p->m.internaldate = im->internaldate;
+		p->m.has_attachment = im->has_attachment;
+		p->m.parts = im->parts != NULL ? xstrdup(im->parts) : NULL;
+		sync_msg_from_raw(&p->m, im->header, im->header_len,
+		    im->header_len);
+		c->pend_bytes += 2 * im->header_len;
+	}
+	if ((c->npend >= PEND_MAX || c->pend_bytes >= PEND_BYTES) &&
+	    flush(c, NULL, &c->err) != 0) {
+		c->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One FETCH command, then what it brought (and the expunges it reported)
+ * written in a transaction of its own: see flush. Nothing is written when
+ * the command fails.
+ */
+static int
+fetch_step(struct sync_ctx *c, const uint32_t *uids, size_t n, uint32_t first,
+    uint32_t last, unsigned what, uint64_t changedsince, bool vanished,
+    struct fct_error *err)
+{
+	struct imap_changes ch = IMAP_CHANGES_INIT;
+	int rc = -1;
+
+	if (imap_fetch(c->imap, uids, n, first, last, what, changedsince,
+		vanished, on_msg, c, &ch, err) != 0) {
+		pend_drop(c);
+		step_failed(c, err);
+		goto out;
+	}
+	rc = flush(c, &ch, err);
+out:
+	imap_changes_release(&ch);
+	return rc;
+}
+
 /*
  * Fetches the headers of uids[0..n) newest first, in batches that each
  * commit on their own, with whatever the server says meanwhile.
@@ -176,26 +264,16 @@ static int
 fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n,
     enum imap_sync_mode mode, struct fct_error *err)
 {
-	struct imap_changes ch = IMAP_CHANGES_INIT;
 	unsigned what = IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS;
 	size_t end = n, batch = FIRST_BATCH, start;
-	int rc = -1;
 
 	if (mode != IMAP_SYNC_CLASSIC)
 		what |= IMAP_FETCH_MODSEQ;
 	while (end > 0) {
 		start = end > batch ? end - batch : 0;
-		if (store_begin(c->st, err) != 0)
-			goto out;
-		if (imap_fetch(c->imap, uids + start, end - start, 0, 0, what,
-			0, false, on_msg, c, &ch, err) != 0 ||
-		    apply_vanished(c, &ch, err) != 0 ||
-		    store_commit(c->st, err) != 0) {
-			store_rollback(c->st);
-			step_failed(c, err);
-			goto out;
-		}
-		imap_changes_release(&ch);
+		if (fetch_step(c, uids + start, end - start, 0, 0, what, 0,
+			false, err) != 0)
+			return -1;
 		c->done += (uint32_t)(end - start);
 		report(c);
 		end = start;
@@ -203,10 +281,7 @@ fetch_new(struct sync_ctx *c, const uint32_t *uids, size_t n,
 		if (end > 0 && yield_now(c))
 			break;
 	}
-	rc = 0;
-out:
-	imap_changes_release(&ch);
-	return rc;
+	return 0;
 }
 
 /*
@@ -221,28 +296,17 @@ static int
 fetch_top(struct sync_ctx *c, const struct imap_mailbox_state *ms,
     enum imap_sync_mode mode, bool summary, struct fct_error *err)
 {
-	struct imap_changes ch = IMAP_CHANGES_INIT;
 	uint32_t first =
 	    ms->uidnext > FIRST_BATCH ? ms->uidnext - FIRST_BATCH : 1;
-	int rc = -1;
 
-	if (store_begin(c->st, err) != 0)
-		return -1;
-	if (imap_fetch(c->imap, NULL, 0, first, ms->uidnext - 1,
+	if (fetch_step(c, NULL, 0, first, ms->uidnext - 1,
 		(summary ? IMAP_FETCH_SUMMARY : IMAP_FETCH_HEADERS) |
 		    IMAP_FETCH_FLAGS |
 		    (mode != IMAP_SYNC_CLASSIC ? IMAP_FETCH_MODSEQ : 0),
-		0, false, on_msg, c, &ch, err) != 0 ||
-	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
-		store_rollback(c->st);
-		step_failed(c, err);
-		goto out;
-	}
+		0, false, err) != 0)
+		return -1;
 	report(c);
-	rc = 0;
-out:
-	imap_changes_release(&ch);
-	return rc;
+	return 0;
 }
 
 /* Keeps the UIDs of `all` (ascending) that are >= from and not cached. */
@@ -301,7 +365,6 @@ out:
 static int
 refresh_all_flags(struct sync_ctx *c, struct fct_error *err)
 {
-	struct imap_changes ch = IMAP_CHANGES_INIT;
 	uint32_t *known = NULL;
 	size_t nknown = 0, i, n;
 	int rc = -1;
@@ -310,21 +373,12 @@ refresh_all_flags(struct sync_ctx *c, struct fct_error *err)
 		return -1;
 	for (i = 0; i < nknown; i += n) {
 		n = nknown - i < FLAG_BATCH ? nknown - i : FLAG_BATCH;
-		if (store_begin(c->st, err) != 0)
+		if (fetch_step(c, known + i, n, 0, 0, IMAP_FETCH_FLAGS, 0,
+			false, err) != 0)
 			goto out;
-		if (imap_fetch(c->imap, known + i, n, 0, 0, IMAP_FETCH_FLAGS, 0,
-			false, on_msg, c, &ch, err) != 0 ||
-		    apply_vanished(c, &ch, err) != 0 ||
-		    store_commit(c->st, err) != 0) {
-			store_rollback(c->st);
-			step_failed(c, err);
-			goto out;
-		}
-		imap_changes_release(&ch);
 	}
 	rc = 0;
 out:
-	imap_changes_release(&ch);
 	free(known);
 	return rc;
 }
@@ -343,9 +397,6 @@ static int
 cold_flags(struct sync_ctx *c, const struct imap_mailbox_state *ms,
     enum imap_sync_mode mode, struct fct_error *err)
 {
-	struct imap_changes ch = IMAP_CHANGES_INIT;
-	int rc = -1;
-
 	if (mode == IMAP_SYNC_CLASSIC || ms->highestmodseq == 0)
 		return refresh_all_flags(c, err);
 	if (c->folder.highestmodseq == 0) {
@@ -358,20 +409,9 @@ cold_flags(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 	}
 	if (ms->highestmodseq == c->folder.highestmodseq)
 		return 0;
-	if (store_begin(c->st, err) != 0)
-		return -1;
-	if (imap_fetch(c->imap, NULL, 0, 1, 0,
-		IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ, c->folder.highestmodseq,
-		false, on_msg, c, &ch, err) != 0 ||
-	    apply_vanished(c, &ch, err) != 0 || store_commit(c->st, err) != 0) {
-		store_rollback(c->st);
-		step_failed(c, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	imap_changes_release(&ch);
-	return rc;
+	return fetch_step(c, NULL, 0, 1, 0,
+	    IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ, c->folder.highestmodseq,
+	    false, err);
 }
 
 static int
@@ -401,18 +441,11 @@ fetch_tail(struct sync_ctx *c, const struct imap_mailbox_state *ms,
 	    ms->exists >= cached && ms->exists - cached <= BATCH) {
 		/* A little new mail: one round trip, no UID list. */
 		c->first_new = c->folder.uidnext;
-		if (store_begin(c->st, err) != 0)
-			goto out;
-		if (imap_fetch(c->imap, NULL, 0, c->folder.uidnext, 0,
+		if (fetch_step(c, NULL, 0, c->folder.uidnext, 0,
 			IMAP_FETCH_HEADERS | IMAP_FETCH_FLAGS |
 			    (mode != IMAP_SYNC_CLASSIC ? IMAP_FETCH_MODSEQ : 0),
-			0, false, on_msg, c, &ch, err) != 0 ||
-		    apply_vanished(c, &ch, err) != 0 ||
-		    store_commit(c->st, err) != 0) {
-			store_rollback(c->st);
-			step_failed(c, err);
+			0, false, err) != 0)
 			goto out;
-		}
 		c->first_new = 0;
 	} else if (ms->uidnext == 0 || ms->uidnext > c->folder.uidnext ||
 	    c->folder.uidnext == 0) {
@@ -573,21 +606,13 @@ sync_folder_yielding(struct imap_session *s, struct store *st, const char *name,
 		 * folder's mod-sequence moved at all. */
 		if (c.folder.highestmodseq == 0 ||
 		    ms.highestmodseq != c.folder.highestmodseq) {
-			if (store_begin(st, err) != 0)
-				goto out;
-			imap_changes_release(&ch);
-			if (imap_fetch(s, NULL, 0, 1, c.folder.uidnext - 1,
+			if (fetch_step(&c, NULL, 0, 1, c.folder.uidnext - 1,
 				IMAP_FETCH_FLAGS | IMAP_FETCH_MODSEQ,
 				c.folder.highestmodseq,
 				mode == IMAP_SYNC_QRESYNC &&
 				    c.folder.highestmodseq != 0,
-				on_msg, &c, &ch, err) != 0 ||
-			    apply_vanished(&c, &ch, err) != 0 ||
-			    store_commit(st, err) != 0) {
-				store_rollback(st);
-				step_failed(&c, err);
+				err) != 0)
 				goto out;
-			}
 		}
 	} else if (mode == IMAP_SYNC_CLASSIC) {
 		if (refresh_all_flags(&c, err) != 0)
@@ -624,6 +649,8 @@ yielded:
 	rc = 1;
 out:
 	imap_changes_release(&ch);
+	pend_drop(&c);
+	free(c.pend);
 	fct_error_release(&c.err);
 	store_folder_release(&c.folder);
 	return rc;
@@ -655,6 +682,8 @@ sync_fetch_headers(struct imap_session *s, struct store *st, const char *name,
 	*fetched = stats.added;
 	rc = 0;
 out:
+	pend_drop(&c);
+	free(c.pend);
 	fct_error_release(&c.err);
 	store_folder_release(&c.folder);
 	return rc;

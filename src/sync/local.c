@@ -40,26 +40,15 @@ header_len(const char *data, size_t len)
 }
 
 void
-sync_local_msg_fill(struct store_msg *m, struct mime_summary *sum,
-    struct strbuf *text, const char *data, size_t len, int64_t now)
+sync_local_msg_fill(struct store_msg *m, struct strbuf *text, const char *data,
+    size_t len, int64_t now)
 {
 	memset(m, 0, sizeof *m);
 	m->size = len;
 	m->internaldate = now;
-	m->headers = xstrndup(data, header_len(data, len));
 	/* Mail GMime cannot read is kept all the same: its raw header and
 	 * body stay, only the decoded fields are missing. */
-	if (mime_summary_parse(data, len, sum, NULL) == 0) {
-		m->subject = sum->subject;
-		m->from_text = sum->from_text;
-		m->to_text = sum->to_text;
-		m->cc_text = sum->cc_text;
-		m->message_id = sum->message_id;
-		m->in_reply_to = sum->in_reply_to;
-		m->references = sum->references;
-		m->list_id = sum->list_id;
-		m->date = sum->date;
-	}
+	sync_msg_from_raw(m, data, len, header_len(data, len));
 	m->has_attachment = mime_has_attachment(data, len);
 	if (mime_body_text(data, len, text, NULL) != 0)
 		strbuf_reset(text);
@@ -269,7 +258,6 @@ local_append(struct store *st, const char *payload, char **folder,
 {
 	struct store_outbox ob = STORE_OUTBOX_INIT;
 	struct store_folder f = STORE_FOLDER_INIT;
-	struct mime_summary sum = MIME_SUMMARY_INIT;
 	struct strbuf text = STRBUF_INIT;
 	struct store_msg m;
 	char *oid = sync_job_payload_get(payload, "outbox");
@@ -297,7 +285,7 @@ local_append(struct store *st, const char *payload, char **folder,
 	if (store_local_folder(st, *folder, draft ? "drafts" : "sent", &f,
 		err) != 0)
 		goto end;
-	sync_local_msg_fill(&m, &sum, &text, ob.message, ob.len, ob.created);
+	sync_local_msg_fill(&m, &text, ob.message, ob.len, ob.created);
 	m.folder_id = f.id;
 	m.uid = f.uidnext > 0 ? f.uidnext : 1;
 	m.flags = draft ? FCT_FLAG_DRAFT | FCT_FLAG_SEEN : FCT_FLAG_SEEN;
@@ -320,8 +308,7 @@ end:
 		store_rollback(st);
 	rc = rc < 0 ? -1 : 0;
 out:
-	free(m.headers);
-	mime_summary_release(&sum);
+	store_msg_release(&m);
 	strbuf_release(&text);
 	store_folder_release(&f);
 	store_outbox_release(&ob);
@@ -382,7 +369,8 @@ out:
 }
 
 int
-sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
+sync_local_jobs_run(struct store *st, sync_job_fn fn,
+    void (*touched)(void *arg, const char *folder), void *arg,
     struct fct_error *err)
 {
 	struct store_job job = { 0 };
@@ -399,10 +387,14 @@ sync_local_jobs_run(struct store *st, sync_job_fn fn, void *arg,
 			&folder, &dest, &jerr) != 0 &&
 		    jerr.msg == NULL)
 			fct_error_set(&jerr, "%s job failed", job.kind);
-		free(folder);
-		free(dest);
 		if (fn != NULL)
 			fn(arg, &job, jerr.msg, &cu);
+		if (touched != NULL && jerr.msg == NULL && folder != NULL)
+			touched(arg, folder);
+		if (touched != NULL && jerr.msg == NULL && dest != NULL)
+			touched(arg, dest);
+		free(folder);
+		free(dest);
 		fct_error_release(&jerr);
 		imap_copyuid_release(&cu);
 		if (store_job_done(st, job.id, err) != 0) {

@@ -21,3 +21,7 @@ libsync_a_SOURCES += src/sync/compose.c
 libsync_a_SOURCES += src/sync/copyguard.c
 # Saving parts and finding mailcap viewers (show and the pager).
 libsync_a_SOURCES += src/sync/attach.c
+# A message's row from its raw header (IMAP sync and POP3 share it).
+libsync_a_SOURCES += src/sync/msg.c
+# The job writer: jobs handed to a worker are in the store at once.
+libsync_a_SOURCES += src/sync/jobwriter.c

@@ -75,12 +75,11 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
     struct fct_error *err)
 {
 	struct pop_ctx *c = arg;
-	struct mime_summary sum = MIME_SUMMARY_INIT;
 	struct strbuf text = STRBUF_INIT;
-	struct store_msg m;
+	struct store_msg m = STORE_MSG_INIT;
 	int added, rc = -1;
 
-	sync_local_msg_fill(&m, &sum, &text, data, len, (int64_t)c->opts->now);
+	sync_local_msg_fill(&m, &text, data, len, (int64_t)c->opts->now);
 	if (store_begin(c->st, err) != 0)
 		goto out;
 	added = store_pop_add(c->st, c->folder->id, &m, data, len,
@@ -105,8 +104,7 @@ on_message(void *arg, const struct pop_msg *pm, const char *data, size_t len,
 		report(c);
 	rc = 0;
 out:
-	free(m.headers);
-	mime_summary_release(&sum);
+	store_msg_release(&m);
 	strbuf_release(&text);
 	return rc;
 }

@@ -53,7 +53,6 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -65,6 +64,7 @@
 #include "facteur/query.h"
 #include "facteur/sync.h"
 #include "facteur/sync_pop.h"
+#include "private.h"
 
 /* A folder name list, in order, without repeats. */
 struct name_list {
@@ -88,24 +88,6 @@ fetch_free(void *p)
 	free(f);
 }
 
-/* A job handed over (SYNC_REQ_ADD_JOB's payload). */
-struct add_job {
-	char *kind, *payload; /* owned */
-	uint64_t ticket;
-};
-
-static void
-add_job_free(void *p)
-{
-	struct add_job *a = p;
-
-	if (a != NULL) {
-		free(a->kind);
-		free(a->payload);
-	}
-	free(a);
-}
-
 /* A server search asked for (SYNC_REQ_SEARCH's payload). */
 struct search {
 	char *folder, *query; /* owned */
@@ -124,12 +106,6 @@ search_free(void *p)
 	free(q);
 }
 
-/* A queued job whose events carry a ticket. */
-struct ticket {
-	int64_t job_id;
-	uint64_t ticket;
-};
-
 /* What the last STATUS said of a folder. */
 struct counts {
 	char *name; /* owned */
@@ -147,6 +123,7 @@ struct sync_worker {
 	struct sync_worker_options opt;
 	struct fct_queue *events;   /* borrowed; the owner's */
 	struct fct_queue *requests; /* owned */
+	struct sync_jobwriter *jw;  /* owned: writes the jobs handed over */
 	pthread_t thread;
 
 	/* Under lock. */
@@ -176,12 +153,8 @@ struct sync_worker {
 	bool outbox_owed;      /* asked to run jobs: the outbox may not wait */
 	struct fetch *fetches; /* bodies asked for, oldest first */
 	size_t nfetches, fetches_alloc;
-	struct add_job **adds; /* jobs handed over, not in the store yet */
-	size_t nadds, adds_alloc;
 	struct search **searches; /* server searches asked for */
 	size_t nsearches, searches_alloc;
-	struct ticket *tickets; /* jobs in the store with a ticket */
-	size_t ntickets, tickets_alloc;
 	int64_t next_status_ms; /* 0: after the pass */
 	struct counts *counts;  /* the last STATUS of each folder */
 	size_t ncounts, counts_alloc;
@@ -208,9 +181,6 @@ enum step {
 struct worker_backend {
 	enum step (*step)(struct sync_worker *w);
 	void (*cancel)(struct sync_worker *w); /* called under the lock */
-	/* Takes the jobs handed over (w->adds): into the store's queue
-	 * (IMAP), or applied to the local folders at once (POP3). */
-	void (*take_jobs)(struct sync_worker *w);
 };
 
 static const char *const state_names[] = {
@@ -442,54 +412,11 @@ progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 
 static enum step take_requests(struct sync_worker *w);
 
-/*
- * Writes the jobs handed over to the store's queue, in the order they
- * came, and makes the queue owed. One the store refuses is reported
- * (JOB_FAILED with its ticket) and dropped: the caller hears of it.
- */
-static void
-write_jobs(struct sync_worker *w)
-{
-	struct fct_error err = FCT_ERROR_INIT;
-	struct sync_event *ev;
-	struct add_job *a;
-	int64_t id;
-	size_t i;
-
-	for (i = 0; i < w->nadds; i++) {
-		a = w->adds[i];
-		if (store_job_add(w->st, a->kind, a->payload, &id, &err) != 0) {
-			ev = event_new(w, NULL, fct_error_msg(&err));
-			ev->job_kind = xstrdup(a->kind);
-			ev->ticket = a->ticket;
-			post(w, SYNC_EV_JOB_FAILED, ev);
-			fct_error_release(&err);
-		} else {
-			FCT_ALLOC_GROW(w->tickets, w->ntickets + 1,
-			    w->tickets_alloc);
-			w->tickets[w->ntickets].job_id = id;
-			w->tickets[w->ntickets++].ticket = a->ticket;
-			w->jobs_owed = true;
-		}
-		add_job_free(a);
-	}
-	w->nadds = 0;
-}
-
 /* The ticket of a job that left the queue (0: none), forgotten. */
 static uint64_t
 ticket_take(struct sync_worker *w, int64_t job_id)
 {
-	uint64_t t;
-	size_t i;
-
-	for (i = 0; i < w->ntickets; i++)
-		if (w->tickets[i].job_id == job_id) {
-			t = w->tickets[i].ticket;
-			w->tickets[i] = w->tickets[--w->ntickets];
-			return t;
-		}
-	return 0;
+	return sync_jobwriter_ticket_take(w->jw, job_id);
 }
 
 /*
@@ -560,8 +487,8 @@ take_requests(struct sync_worker *w)
 			w->urgent = true;
 			break;
 		case SYNC_REQ_ADD_JOB:
-			FCT_ALLOC_GROW(w->adds, w->nadds + 1, w->adds_alloc);
-			w->adds[w->nadds++] = fct_msg_take(m);
+			/* The job writer put a job in the store. */
+			w->jobs_owed = true;
 			w->urgent = true;
 			break;
 		case SYNC_REQ_SEARCH:
@@ -582,8 +509,6 @@ take_requests(struct sync_worker *w)
 		}
 		fct_msg_free(&m);
 	}
-	if (w->nadds > 0 && w->st != NULL)
-		w->backend->take_jobs(w);
 	if (rc == STEP_OK && stop_asked(w))
 		rc = STEP_STOP;
 	return rc;
@@ -1461,81 +1386,36 @@ pop_publish(struct sync_worker *w, struct pop_session *s)
 	return cancel;
 }
 
-/*
- * A POP3 account's jobs (the UI's filing) are on local folders: applied
- * to the cache at once (sync_local_run) instead of being queued for a
- * server, and answered with the events of an IMAP job (a move's old and
- * new UIDs included, for undo), then with the counts of the folders
- * touched.
- */
 static void
-pop_jobs(struct sync_worker *w)
+pop_touched(void *arg, const char *folder)
 {
-	struct imap_copyuid cu = IMAP_COPYUID_INIT;
-	struct fct_error err = FCT_ERROR_INIT;
-	struct sync_event *ev;
-	struct add_job *a;
-	char *folder, *dest;
-	unsigned done;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < w->nadds; i++) {
-		a = w->adds[i];
-		rc = sync_local_run(w->st, a->kind, a->payload, &cu, &done,
-		    &folder, &dest, &err);
-		ev = event_new(w, NULL, rc != 0 ? fct_error_msg(&err) : NULL);
-		ev->job_kind = xstrdup(a->kind);
-		ev->ticket = a->ticket;
-		if (rc == 0 && cu.src.n > 0 && cu.src.n == cu.dst.n) {
-			ev->nuids = cu.src.n;
-			ev->src =
-			    xreallocarray(NULL, ev->nuids, sizeof *ev->src);
-			ev->dst =
-			    xreallocarray(NULL, ev->nuids, sizeof *ev->dst);
-			memcpy(ev->src, cu.src.v, ev->nuids * sizeof *ev->src);
-			memcpy(ev->dst, cu.dst.v, ev->nuids * sizeof *ev->dst);
-			ev->dst_uidvalidity = 1; /* local UIDs keep theirs */
-		}
-		post(w, rc == 0 ? SYNC_EV_JOB_DONE : SYNC_EV_JOB_FAILED, ev);
-		if (rc == 0 && folder != NULL)
-			post_changed(w, folder);
-		if (rc == 0 && dest != NULL)
-			post_changed(w, dest);
-		fct_error_release(&err);
-		imap_copyuid_release(&cu);
-		free(folder);
-		free(dest);
-		add_job_free(a);
-	}
-	w->nadds = 0;
+	post_changed(arg, folder);
 }
 
 /*
  * Runs the store's job queue on the local folders (sync_local_jobs_run):
- * the copies of sent mail, which the outbox queues as jobs, or jobs an
- * older facteur queued. Each is answered like an IMAP job, then every
- * folder's counts follow (a POP3 account has few).
+ * the UI's filing, which the job writer stored, the copies of sent mail,
+ * which the outbox queues as jobs, or jobs an older facteur queued. Each
+ * is answered like an IMAP job (a move's old and new UIDs included, for
+ * undo), then with the counts of the folders it touched.
  */
 static void
 pop_queue(struct sync_worker *w)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	struct store_folder_list l = STORE_FOLDER_LIST_INIT;
 	struct sync_event *ev;
-	size_t n = 0, i;
+	size_t n = 0;
 
+	/* A failure of the cache leaves its job first in the queue, for
+	 * the next round; err says why. */
 	if (store_job_count(w->st, &n, &err) == 0 && n > 0 &&
-	    sync_local_jobs_run(w->st, job_result, w, &err) == 0 &&
-	    store_folder_list(w->st, &l, &err) == 0)
-		for (i = 0; i < l.n; i++)
-			post_changed(w, l.v[i].name);
+	    sync_local_jobs_run(w->st, job_result, pop_touched, w, &err) == 0)
+		fct_error_release(&err);
 	if (err.msg != NULL) {
 		ev = event_new(w, NULL, fct_error_msg(&err));
 		ev->job_kind = xstrdup("append");
 		post(w, SYNC_EV_JOB_FAILED, ev);
 	}
-	store_folder_list_release(&l);
 	fct_error_release(&err);
 }
 
@@ -1550,6 +1430,10 @@ pop_progress(void *arg, const char *folder, uint32_t done, uint32_t total)
 	progress(arg, folder, done, total);
 	if (fct_queue_len(w->requests) > 0)
 		(void)take_requests(w);
+	if (w->jobs_owed) {
+		w->jobs_owed = false;
+		pop_queue(w);
+	}
 }
 
 /*
@@ -1781,13 +1665,11 @@ pop_cancel(struct sync_worker *w)
 static const struct worker_backend imap_backend = {
 	.step = imap_step,
 	.cancel = imap_cancel,
-	.take_jobs = write_jobs,
 };
 
 static const struct worker_backend pop_backend = {
 	.step = pop_step,
 	.cancel = pop_cancel,
-	.take_jobs = pop_jobs,
 };
 
 static enum step
@@ -1842,7 +1724,6 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 	    SYNC_WORKER_OPTIONS_INIT;
 	struct sync_worker *w;
 	pthread_condattr_t ca;
-	sigset_t all, old;
 	int r;
 
 	*out = NULL;
@@ -1873,25 +1754,24 @@ sync_worker_start(const struct config *cfg, const struct config_account *acct,
 		free(w);
 		return -1;
 	}
+	if (sync_jobwriter_start(cfg, acct, events, w->requests, &w->jw, err) !=
+	    0) {
+		fct_queue_free(&w->requests);
+		free(w->watch);
+		free(w);
+		return -1;
+	}
 	if (pthread_mutex_init(&w->lock, NULL) != 0 ||
 	    pthread_condattr_init(&ca) != 0 ||
 	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
 	    pthread_cond_init(&w->cond, &ca) != 0)
 		fct_fatal("cannot initialise a worker's lock");
 	pthread_condattr_destroy(&ca);
-	/* The thread inherits the mask: it never takes a signal. */
-	sigfillset(&all);
-	sigdelset(&all, SIGSEGV);
-	sigdelset(&all, SIGBUS);
-	sigdelset(&all, SIGFPE);
-	sigdelset(&all, SIGILL);
-	sigdelset(&all, SIGABRT);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	r = pthread_create(&w->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	r = sync_thread_start(&w->thread, worker_main, w);
 	if (r != 0) {
 		pthread_cond_destroy(&w->cond);
 		pthread_mutex_destroy(&w->lock);
+		sync_jobwriter_free(&w->jw);
 		fct_queue_free(&w->requests);
 		free(w->watch);
 		free(w);
@@ -1928,12 +1808,7 @@ void
 sync_worker_add_job(struct sync_worker *w, const char *kind,
     const char *payload, uint64_t ticket)
 {
-	struct add_job *a = xcalloc(1, sizeof *a);
-
-	a->kind = xstrdup(kind);
-	a->payload = xstrdup(payload);
-	a->ticket = ticket;
-	fct_queue_post(w->requests, SYNC_REQ_ADD_JOB, a, add_job_free);
+	sync_jobwriter_add(w->jw, kind, payload, ticket);
 }
 
 void
@@ -1976,6 +1851,9 @@ sync_worker_free(struct sync_worker **wp)
 
 	if (w == NULL)
 		return;
+	/* The jobs handed over go to the store first (its wake-up of the
+	 * worker is harmless now), while the worker still takes requests. */
+	sync_jobwriter_free(&w->jw);
 	sync_worker_stop(w);
 	clock_gettime(CLOCK_MONOTONIC, &until);
 	until.tv_sec += w->opt.stop_grace_ms / 1000;
@@ -2008,12 +1886,6 @@ sync_worker_free(struct sync_worker **wp)
 	for (i = 0; i < w->nfetches; i++)
 		free(w->fetches[i].folder);
 	free(w->fetches);
-	/* Jobs handed over but never written: the worker never opened its
-	 * store (it could not), and said so. */
-	for (i = 0; i < w->nadds; i++)
-		add_job_free(w->adds[i]);
-	free(w->adds);
-	free(w->tickets);
 	for (i = 0; i < w->nsearches; i++)
 		search_free(w->searches[i]);
 	free(w->searches);

@@ -8,13 +8,24 @@
  * run the queue; the UI never waits. What the folder's rights (MYRIGHTS)
  * forbid is refused here, before any job exists.
  *
- * The job is handed to the account's worker (sync_worker_add_job), which
- * writes it to the store's queue itself: the UI thread writes nothing, so
- * it never waits behind the worker's write batches (a store write here
- * could wait up to the busy timeout while a large sync commits, and did,
- * and made the worker's own writes fail in turn). The worker takes the
- * request between two batches of any sync, so the job is in the store
- * (crash-safe) within one batch. The job's store id is not known here:
+ * The job is handed to the account's worker (sync_worker_add_job), whose
+ * job writer (src/sync/jobwriter.c), a thread with a store connection of
+ * its own, writes it to the store's queue at once and then wakes the
+ * worker: the job is crash-safe within milliseconds, and the UI thread
+ * only appends to a list under a mutex, so it never waits for the store.
+ * Why not write on the UI thread, now that no write transaction of the
+ * worker spans network I/O (src/sync/folder.c, body.c)? A write there
+ * still waits for whatever commit is in progress: a batch of 1,000 rows
+ * with their full-text index. Measured on the test bed (2 shared vCPUs),
+ * a writer probing the cache every 10 ms during a cold sync of 20,000
+ * messages waited 56 ms at the 99th percentile and 80 ms at worst (the
+ * batch size, not the folder's, sets it: the same for 100,000), against
+ * 2.75 s when the transactions spanned the FETCH. 80 ms is several
+ * frames, more on a slow disk, and the command line in another terminal
+ * can hold the lock too; so the UI thread still writes nothing. Before,
+ * the worker wrote the job itself between two batches, so it lived in
+ * memory only for up to a whole network batch (a crash then lost the
+ * user's action). The job's store id is not known here:
  * the UI names it by a ticket of its own, which comes back in the job's
  * events. Without a worker (none could be started) the UI writes the job
  * itself: then nothing competes for the store.

@@ -32,3 +32,5 @@ TESTS += tests/integration/resume.sh
 TESTS += tests/integration/poprules.sh
 # scripts/demo (the README's first command) without its UI: seeded state, rerun.
 TESTS += tests/integration/demo.sh
+# No sync write transaction spans the network: another writer gets in mid-batch.
+TESTS += tests/integration/storewait.sh

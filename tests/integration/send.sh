@@ -148,16 +148,8 @@ expect_eq "support: none in alice's Sent" 0 \
 	"$(ctl alice search Sent Message-ID "$id3" | wc -l)"
 
 # --- the submission server out of reach --------------------------------------
-python3 "$top_srcdir/tests/integration/tcpproxy.py" "$tmp/proxy.port" \
-	127.0.0.1 "$FCT_TB_SUBMISSION_PORT" 2>"$tmp/proxy.log" &
-proxy=$!
-i=0
-while [ ! -s "$tmp/proxy.port" ]; do
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || { fail "the proxy did not start"; finish; }
-	sleep 0.1
-done
-pport=$(cat "$tmp/proxy.port")
+tb_proxy "$FCT_TB_SUBMISSION_PORT"
+pport=$proxy_port
 tb_conf down alice "" "smtp = smtp://127.0.0.1:$pport"
 kill -USR1 "$proxy"
 sleep 0.3

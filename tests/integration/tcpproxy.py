@@ -13,6 +13,8 @@ passes through untouched). Signals change what it does:
   SIGHUP   freeze: keep every connection open but relay nothing more,
            as a network that silently died
   SIGTERM  exit
+With TCPPROXY_RATE=N in the environment, it relays at most about N bytes
+a second (a slow link, so that a test can catch a transfer in the middle).
 Each change and each connection is logged on stderr, one line each.
 """
 import os
@@ -20,6 +22,7 @@ import selectors
 import signal
 import socket
 import sys
+import time
 
 pending = []  # signals received, handled by the loop
 
@@ -41,6 +44,7 @@ class Proxy:
         self.port = 0
         self.pairs = {}  # socket -> its peer
         self.frozen = False
+        self.rate = int(os.environ.get("TCPPROXY_RATE", "0"))
 
     def listen(self):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -89,7 +93,7 @@ class Proxy:
 
     def relay(self, s):
         try:
-            data = s.recv(65536)
+            data = s.recv(max(self.rate // 20, 1) if self.rate else 65536)
         except OSError:
             data = b""
         if not data:
@@ -99,6 +103,8 @@ class Proxy:
             self.pairs[s].sendall(data)
         except (OSError, KeyError):
             self.close_pair(s)
+        if self.rate:
+            time.sleep(len(data) / self.rate)
 
     def cut(self):
         self.unlisten()

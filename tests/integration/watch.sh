@@ -78,16 +78,8 @@ $(cat "$tmp/list")"
 	fi
 }
 
-python3 "$top_srcdir/tests/integration/tcpproxy.py" "$tmp/proxy.port" \
-	127.0.0.1 "$FCT_TB_IMAPS_PORT" 2>"$tmp/proxy.log" &
-proxy=$!
-i=0
-while [ ! -s "$tmp/proxy.port" ]; do
-	i=$((i + 1))
-	[ "$i" -lt 50 ] || { fail "the proxy did not start: $(cat "$tmp/proxy.log")"; finish; }
-	sleep 0.1
-done
-port=$(cat "$tmp/proxy.port")
+tb_proxy "$FCT_TB_IMAPS_PORT"
+port=$proxy_port
 
 # The certificate names 127.0.0.1, so TLS through the proxy verifies.
 cat >"$tmp/w.conf" <<EOC

@@ -11,3 +11,4 @@ TESTS += tests/tui/compose_wait.sh
 TESTS += tests/tui/send_offline.sh
 TESTS += tests/tui/pop.sh
 TESTS += tests/tui/command.sh
+TESTS += tests/tui/filing_durable.sh

@@ -1029,6 +1029,46 @@ test_folder_stats(void **state)
 	free(path);
 }
 
+/*
+ * Opening a cache again in this process keeps the locks of the handle
+ * already open on it: another process still finds the file locked. (A
+ * descriptor of the file closed by the second open dropped them, and the
+ * next process to close its own handle deleted the log in use.)
+ */
+static void
+test_open_keeps_locks(void **state)
+{
+	char *path = test_path(*state, "locks.sqlite");
+	struct fct_error err = FCT_ERROR_INIT;
+	struct store *a, *b;
+	struct flock fl;
+	pid_t pid;
+	int status, fd;
+
+	assert_int_equal(store_open(path, &a, &err), 0);
+	assert_int_equal(store_begin(a, &err), 0);
+	assert_int_equal(store_open(path, &b, &err), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* Locks are per process: only another one sees a's. */
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fd < 0 || fcntl(fd, F_GETLK, &fl) != 0)
+			_exit(2);
+		_exit(fl.l_type == F_UNLCK ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	store_rollback(a);
+	store_close(&b);
+	store_close(&a);
+	free(path);
+}
+
 static void
 test_versions(void **state)
 {
@@ -1068,6 +1108,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_checkpoint, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_folder_stats, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_open_keeps_locks, setup,
 		    teardown),
 		cmocka_unit_test(test_versions),
 	};
