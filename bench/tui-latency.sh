@@ -140,8 +140,9 @@ if [ -n "${FCT_BENCH_DOC:-}" ] && [ "$FCT_BENCH_DOC" != - ]; then
 import sys
 doc, table = sys.argv[1], open(sys.argv[2]).read()
 s = open(doc).read()
-b, e = "<!-- tui-bench:begin -->", "<!-- tui-bench:end -->"
-s = s[:s.index(b) + len(b)] + "\n" + table + s[s.index(e):]
+b, e = "<!-- tui-bench:begin", "<!-- tui-bench:end -->"
+start = s.index("-->", s.index(b)) + len("-->")
+s = s[:start] + "\n" + table + s[s.index(e):]
 open(doc, "w").write(s)
 PY
 fi

@@ -273,13 +273,17 @@ list_req_new(struct ui *ui, enum ui_list_kind kind)
 		r->nserver = ix->nserver;
 		r->server =
 		    xreallocarray(NULL, ix->nserver + 1, sizeof *r->server);
-		memcpy(r->server, ix->server, ix->nserver * sizeof *r->server);
+		if (ix->nserver > 0)
+			memcpy(r->server, ix->server,
+			    ix->nserver * sizeof *r->server);
 	}
 	r->ncollapsed = ix->ncollapsed;
 	r->collapsed =
 	    xreallocarray(NULL, ix->ncollapsed + 1, sizeof *r->collapsed);
-	memcpy(r->collapsed, ix->collapsed,
-	    ix->ncollapsed * sizeof *r->collapsed);
+	/* Never memcpy from NULL, even 0 bytes (UBSan says so). */
+	if (ix->ncollapsed > 0)
+		memcpy(r->collapsed, ix->collapsed,
+		    ix->ncollapsed * sizeof *r->collapsed);
 	r->now = time(NULL);
 	return r;
 }

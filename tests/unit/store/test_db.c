@@ -929,8 +929,8 @@ expect_counts(struct store *st, int64_t folder, uint32_t total, uint32_t unseen,
     size_t visible)
 {
 	struct fct_error err = FCT_ERROR_INIT;
-	uint32_t t, u;
-	size_t n;
+	uint32_t t = 0, u = 0;
+	size_t n = 0;
 
 	if (store_folder_counts(st, folder, &t, &u, &err) != 0 ||
 	    store_msg_count(st, folder, &n, &err) != 0)
