@@ -16,18 +16,12 @@ void
 sync_msg_from_raw(struct store_msg *m, const char *raw, size_t len,
     size_t hdr_len)
 {
+	struct mime_summary sum = MIME_SUMMARY_INIT;
+
 	if (raw == NULL)
 		raw = "";
 	m->headers = xstrndup(raw, hdr_len);
-	sync_msg_decode(m, raw, len);
-}
-
-void
-sync_msg_decode(struct store_msg *m, const char *raw, size_t len)
-{
-	struct mime_summary sum = MIME_SUMMARY_INIT;
-
-	if (mime_summary_parse(raw != NULL ? raw : "", len, &sum, NULL) != 0)
+	if (mime_summary_parse(raw, len, &sum, NULL) != 0)
 		return;
 	/* The strings move to the row. */
 	m->subject = sum.subject;

@@ -108,8 +108,4 @@ void sync_jobwriter_free(struct sync_jobwriter **jwp);
 void sync_msg_from_raw(struct store_msg *m, const char *raw, size_t len,
     size_t hdr_len);
 
-/* The decoded fields alone (the same as sync_msg_from_raw's), parsed from
- * raw[0..len): for a row whose m->headers is already made. */
-void sync_msg_decode(struct store_msg *m, const char *raw, size_t len);
-
 #endif
