@@ -14,8 +14,8 @@
  * (write_batch), so another writer of the cache waits for a few rows at
  * most, never for the server. A long run of new headers (fetch_new: a
  * cold folder) is a pipeline: a thread of its own (pipe.c) writes one
- * batch while the next is fetched and decoded, in order, one batch in
- * flight.
+ * batch while the next is fetched (headers decoded on either side), in
+ * order, one batch in flight.
  *
  * Memory stays bounded: batches are bounded in count, and an answer that
  * grows past PEND_MAX rows or PEND_BYTES bytes is written in parts as it
@@ -54,8 +54,11 @@
 
 /* A FETCH answer gathered: a whole new message, or a flag change. */
 struct pend {
-	bool row;           /* m is a whole row; else uid, flags, keywords
-			       and modseq of a flag change */
+	bool row;       /* m is a whole row; else uid, flags, keywords
+			   and modseq of a flag change */
+	bool undecoded; /* raw left for write_batch to decode */
+	char *raw;      /* then the header block, raw_len bytes */
+	size_t raw_len;
 	struct store_msg m; /* owned strings */
 };
 
@@ -202,26 +205,37 @@ batch_drop(struct batch *b)
 {
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
+	for (i = 0; i < b->n; i++) {
 		store_msg_release(&b->v[i].m);
+		free(b->v[i].raw);
+	}
 	b->n = 0;
 	b->bytes = 0;
 	imap_changes_release(&b->ch);
 }
 
 /*
- * Writes batch arg and the expunges it carries in one transaction that
- * does no network I/O: another writer of the cache (the command line, the
- * job writer) waits at most for these rows, never for the server. On
- * failure nothing of it is written. The batch is emptied either way. Runs
- * on the pipe's thread in fetch_new, else in line.
+ * Decodes the headers on_msg left undecoded (GMime), then writes batch
+ * arg and the expunges it carries in one transaction that does no network
+ * I/O: another writer of the cache (the command line, the job writer)
+ * waits at most for these rows, never for the server. On failure nothing
+ * of it is written. The batch is emptied either way. Runs on the pipe's
+ * thread in fetch_new, else in line.
  */
 static int
 write_batch(void *arg, struct fct_error *err)
 {
 	struct batch *b = arg;
+	size_t i;
 	int rc;
 
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].undecoded) {
+			sync_msg_from_raw(&b->v[i].m, b->v[i].raw,
+			    b->v[i].raw_len, b->v[i].raw_len);
+			free(b->v[i].raw);
+			b->v[i].raw = NULL;
+		}
 	rc = sync_store_apply(b->c->st, b->n + (b->ch.vanished.n > 0 ? 1 : 0),
 	    apply_one, b, err);
 	batch_drop(b);
@@ -259,11 +273,10 @@ settle(struct sync_ctx *c, struct fct_error *err)
 
 /*
  * A FETCH answer: copied into memory, the row made at once (GMime's work
- * done outside any transaction, in fetch_new while the pipe's thread
- * writes the batch before); handed over here when the answers gathered
- * grow past PEND_MAX or PEND_BYTES (an answer of unbounded size, such as
- * CHANGEDSINCE after a mass flag change), else by the caller once the
- * command is over.
+ * done outside any transaction, here or by write_batch: see fetch_new);
+ * handed over here when the answers gathered grow past PEND_MAX or
+ * PEND_BYTES (an answer of unbounded size, such as CHANGEDSINCE after a
+ * mass flag change), else by the caller once the command is over.
  */
 static int
 on_msg(const struct imap_msg *im, void *arg)
@@ -291,8 +304,20 @@ on_msg(const struct imap_msg *im, void *arg)
 		p->m.internaldate = im->internaldate;
 		p->m.has_attachment = im->has_attachment;
 		p->m.parts = im->parts != NULL ? xstrdup(im->parts) : NULL;
-		sync_msg_from_raw(&p->m, im->header, im->header_len,
-		    im->header_len);
+		/* Decoded here, unless the pipe's thread has nothing to do:
+		 * then it does, before it writes the batch (fetch_new). */
+		if (c->pipe != NULL && !sync_pipe_busy(c->pipe)) {
+			/* Every byte, as sync_msg_from_raw reads them. */
+			p->raw = xmalloc(im->header_len + 1);
+			if (im->header_len > 0)
+				memcpy(p->raw, im->header, im->header_len);
+			p->raw[im->header_len] = '\0';
+			p->raw_len = im->header_len;
+			p->undecoded = true;
+		} else {
+			sync_msg_from_raw(&p->m, im->header, im->header_len,
+			    im->header_len);
+		}
 		b->bytes += 2 * im->header_len;
 	}
 	if ((b->n >= PEND_MAX || b->bytes >= PEND_BYTES) &&
@@ -348,11 +373,14 @@ fetch_step(struct sync_ctx *c, const uint32_t *uids, size_t n, uint32_t first,
  *
  * A pipeline of two stages: while batch k is written by the pipe's thread
  * (write_batch: SQLite, its full-text indexes), this thread fetches batch
- * k+1 (the server's time, libetpan's parsing, GMime decoding the headers
- * in on_msg). GMime's work is on this side because that splits the CPU
- * time about evenly (measured on 100,000 headers: decoding on the
- * writer's side too left it with 85% of the process's CPU time, the
- * bottleneck, while this thread mostly waited for it). At most two batches
+ * k+1 (the server's time, libetpan's parsing). Decoding the headers
+ * (GMime, as much CPU time as the writes) goes to whichever side is free:
+ * on_msg decodes a header while the pipe's thread is busy, and leaves it
+ * to write_batch when that thread is idle. Measured on 100,000 headers:
+ * decoding on the writer's side only left it with 85% of the process's
+ * CPU time, the bottleneck, while this thread mostly waited; decoding on
+ * this side only made this one the bottleneck (the server's time is on
+ * it too), the writer idle half of the time. At most two batches
  * are in memory, one gathered and one written, and they are written in
  * order, each in its own transaction, exactly as in line: only the
  * commits come earlier. Between two batches, with the store idle (the

@@ -103,6 +103,17 @@ sync_pipe_wait(struct sync_pipe *p, struct fct_error *err)
 	return rc;
 }
 
+bool
+sync_pipe_busy(struct sync_pipe *p)
+{
+	bool busy;
+
+	pthread_mutex_lock(&p->lock);
+	busy = p->fn != NULL;
+	pthread_mutex_unlock(&p->lock);
+	return busy;
+}
+
 void
 sync_pipe_run(struct sync_pipe *p, int (*fn)(void *arg, struct fct_error *err),
     void *arg)

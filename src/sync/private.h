@@ -74,6 +74,8 @@ int sync_pipe_start(struct sync_pipe **out);
 void sync_pipe_run(struct sync_pipe *p,
     int (*fn)(void *arg, struct fct_error *err), void *arg);
 int sync_pipe_wait(struct sync_pipe *p, struct fct_error *err) FCT_WUR;
+/* Whether a job is in flight (it may end at any time). */
+bool sync_pipe_busy(struct sync_pipe *p);
 void sync_pipe_stop(struct sync_pipe **p);
 
 /*
