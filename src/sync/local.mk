@@ -25,3 +25,5 @@ libsync_a_SOURCES += src/sync/attach.c
 libsync_a_SOURCES += src/sync/msg.c
 # The job writer: jobs handed to a worker are in the store at once.
 libsync_a_SOURCES += src/sync/jobwriter.c
+# The sync's writer thread: a batch written while the next is fetched.
+libsync_a_SOURCES += src/sync/pipe.c

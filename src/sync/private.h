@@ -59,6 +59,26 @@ int sync_store_apply(struct store *st, size_t n,
 int sync_thread_start(pthread_t *t, void *(*fn)(void *), void *arg);
 
 /*
+ * A thread that runs one job at a time for its owner (pipe.c), so that the
+ * owner goes on meanwhile: the sync writes a batch while it fetches the
+ * next. sync_pipe_start returns pthread_create's error number (*out NULL
+ * then); *out is owned (sync_pipe_stop, which waits for the job in
+ * flight). sync_pipe_run waits for the job in flight, then hands fn(arg)
+ * over, unless a job failed: then it runs nothing. sync_pipe_wait waits
+ * for the job in flight: -1 with the error of the first job that failed
+ * (forgotten then), else 0. What a job uses is its own from sync_pipe_run
+ * to the next sync_pipe_wait.
+ */
+struct sync_pipe;
+int sync_pipe_start(struct sync_pipe **out);
+void sync_pipe_run(struct sync_pipe *p,
+    int (*fn)(void *arg, struct fct_error *err), void *arg);
+int sync_pipe_wait(struct sync_pipe *p, struct fct_error *err) FCT_WUR;
+/* Whether a job is in flight (it may end at any time). */
+bool sync_pipe_busy(struct sync_pipe *p);
+void sync_pipe_stop(struct sync_pipe **p);
+
+/*
  * The job writer of an account worker (jobwriter.c): a thread that writes
  * jobs handed over to the account's store queue at once, then posts
  * SYNC_REQ_ADD_JOB (no payload: "jobs were written") to `wake`. Refusals

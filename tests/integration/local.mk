@@ -34,3 +34,5 @@ TESTS += tests/integration/poprules.sh
 TESTS += tests/integration/demo.sh
 # No sync write transaction spans the network: another writer gets in mid-batch.
 TESTS += tests/integration/storewait.sh
+# A cold sync cut mid-batch (the pipeline): consistent cache, clean resume.
+TESTS += tests/integration/cutsync.sh
