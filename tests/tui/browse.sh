@@ -213,7 +213,15 @@ if ! tui_wait js "suspend: the shell is back" '^js\$ *$'; then
 		echo "pid $p: $(ps -o stat=,pgid=,tpgid= -p "$p")" >&2
 		grep -E '^(State|SigBlk|SigIgn|SigCgt|ShdPnd|SigPnd)' \
 		    "/proc/$p/status" >&2 || true
+		# Each thread: where it sleeps, what it blocks.
+		for t in /proc/"$p"/task/*; do
+			echo "  task ${t##*/} $(cat "$t/comm" 2>/dev/null)" \
+			    "wchan=$(cat "$t/wchan" 2>/dev/null)" \
+			    "$(grep -E '^SigBlk' "$t/status" 2>/dev/null)" >&2
+			sed 's/^/    /' "$t/stack" >&2 2>/dev/null || true
+		done
 	done
+	tail -5 "$tmp/js.err" >&2 2>/dev/null || true
 fi
 tui_type js "fg"
 tui_keys js Enter
