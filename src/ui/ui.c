@@ -1263,7 +1263,7 @@ install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTSTP, &sa, NULL); /* replaces ncurses' handler */
+	sigaction(SIGTSTP, &sa, NULL); /* ncurses' is never installed */
 }
 
 int
@@ -1321,12 +1321,19 @@ ui_main(const struct config *cfg, FILE *errfp)
 		fprintf(errfp, "facteur: %s\n", fct_error_msg(&err));
 		goto out;
 	}
+	/*
+	 * The handlers before initscr: ncurses then leaves SIGTSTP alone.
+	 * Installed after, ours was the one ncurses set aside during each
+	 * doupdate, with SIGTSTP ignored meanwhile: a C-z typed during a
+	 * redraw was lost (tests/tui/browse.sh, now and then, on a loaded
+	 * machine where writing to the terminal takes tens of ms).
+	 */
+	install_signals();
 	set_escdelay(25);
 	if (initscr() == NULL) {
 		fprintf(errfp, "facteur: cannot start the terminal\n");
 		goto out;
 	}
-	install_signals();
 	cbreak();
 	noecho();
 	nonl();
