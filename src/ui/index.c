@@ -69,8 +69,9 @@ ui_index_close(struct ui_index *ix)
 	memset(ix, 0, sizeof *ix);
 	memcpy(ix->columns, cols, sizeof cols);
 	ix->ncolumns = ncols;
-	ix->list_gen = gen;
-	ix->find_gen = find_gen;
+	/* Answers on their way are for the folder closed: out of date. */
+	ix->list_gen = gen + 1;
+	ix->find_gen = find_gen + 1;
 }
 
 /* Sorted UID sets (ui_uidset_has tells membership). */
@@ -296,6 +297,7 @@ list_ask(struct ui *ui)
 
 	r->gen = ++ui->ix.list_gen;
 	ui->ix.listing = true;
+	ui->ix.asked_ms = ui_now_us() / 1000;
 	ui_lister_ask(ui->lister, r);
 }
 
@@ -356,6 +358,15 @@ index_reload(struct ui *ui)
 	keep_cursor(ui, old);
 }
 
+bool
+ui_index_holds_keys(const struct ui *ui, int64_t now_ms, int64_t hold_ms)
+{
+	const struct ui_index *ix = &ui->ix;
+
+	return ix->open && (ix->listing || ix->finding) &&
+	    now_ms - ix->asked_ms < hold_ms;
+}
+
 void
 ui_index_listed(struct ui *ui, struct ui_list_res *res)
 {
@@ -363,6 +374,7 @@ ui_index_listed(struct ui *ui, struct ui_list_res *res)
 
 	if (res->kind != UI_LIST_ROWS) {
 		if (ix->open && res->gen == ix->find_gen) {
+			ix->finding = false;
 			if (res->error != NULL)
 				ui_message(ui, true, "%s", res->error);
 			else if (res->kind == UI_LIST_FIND)
@@ -633,6 +645,8 @@ find_ask(struct ui *ui, enum ui_list_kind kind, const char *text)
 	r->from_row = ix->cursor;
 	m = ix->count > 0 ? ui_index_msg(ui, ix->cursor) : NULL;
 	r->from_uid = m != NULL ? m->uid : 0;
+	ix->finding = true;
+	ix->asked_ms = ui_now_us() / 1000;
 	ui_lister_ask(ui->lister, r);
 	return 0;
 }

@@ -393,6 +393,8 @@ struct ui_index {
 	struct ui_thread_row *rows; /* listed: owned, count of them */
 	uint64_t list_gen;          /* the last list asked of the lister */
 	uint64_t find_gen;          /* the last search or tagging asked */
+	bool finding;               /* its answer is awaited */
+	int64_t asked_ms;           /* when the lister was last asked */
 	bool listing;               /* its answer is awaited */
 	uint32_t *collapsed;        /* roots folded, owned */
 	size_t ncollapsed, collapsed_alloc;
@@ -601,6 +603,13 @@ int ui_index_search(struct ui *ui, const char *text);
 int ui_index_tag_query(struct ui *ui, const char *text);
 /* Rows the index shows on screen. */
 int ui_main_height(const struct ui *ui);
+/*
+ * Whether keys wait (ui.c leaves them unread): the index awaits the
+ * lister's answer to a question asked less than `hold_ms` ago, and keys
+ * typed after it must apply to its answer ("/word Enter t" tags the
+ * message found, not the one the cursor was on).
+ */
+bool ui_index_holds_keys(const struct ui *ui, int64_t now_ms, int64_t hold_ms);
 
 /* pager.c */
 void ui_pager_open(struct ui *ui, uint32_t uid);

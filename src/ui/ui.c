@@ -33,6 +33,9 @@
 
 static int signal_fd = -1;
 
+/* How long keys may wait for the lister's answer (ms). */
+#define HOLD_MS 2000
+
 /* CPU time of the calling thread, in µs (the trace's "cpu"). */
 static int64_t
 thread_cpu_us(void)
@@ -1275,7 +1278,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 	struct pollfd pfd[4];
 	struct ui_list_res *res;
 	const char *trace = getenv("FACTEUR_UI_TRACE");
-	int64_t woke = 0, woke_cpu = 0;
+	int64_t woke = 0, woke_cpu = 0, now;
+	bool hold;
 	int rc = 1, i;
 
 	ui->cfg = cfg;
@@ -1364,7 +1368,11 @@ ui_main(const struct config *cfg, FILE *errfp)
 			    (long long)ui->t_folders, (long long)ui->t_draw,
 			    (long long)ui->t_out,
 			    (long long)(thread_cpu_us() - woke_cpu));
-		pfd[0].fd = STDIN_FILENO;
+		/* Keys typed after a question to the lister wait for its
+		 * answer, a moment at most (HOLD_MS): left unread. */
+		now = ui_now_us() / 1000;
+		hold = ui_index_holds_keys(ui, now, HOLD_MS);
+		pfd[0].fd = hold ? -1 : STDIN_FILENO;
 		pfd[1].fd = ui->sigpipe[0];
 		pfd[2].fd = fct_queue_fd(ui->events);
 		pfd[3].fd = ui_lister_fd(ui->lister);
@@ -1372,7 +1380,10 @@ ui_main(const struct config *cfg, FILE *errfp)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
-		if (poll(pfd, 4, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 4,
+			hold ? (int)(ui->ix.asked_ms + HOLD_MS - now) : -1) <
+			0 &&
+		    errno != EINTR)
 			break;
 		woke = ui->trace != NULL ? ui_now_us() : 0;
 		woke_cpu = ui->trace != NULL ? thread_cpu_us() : 0;
@@ -1385,7 +1396,8 @@ ui_main(const struct config *cfg, FILE *errfp)
 			ui_index_listed(ui, res);
 		/* Always try the keyboard: ncurses may hold keys read
 		 * already (and a resize shows there as KEY_RESIZE). */
-		take_keys(ui);
+		if (!ui_index_holds_keys(ui, ui_now_us() / 1000, HOLD_MS))
+			take_keys(ui);
 		if (pfd[0].revents & (POLLHUP | POLLERR))
 			ui->quit = true;
 	}
