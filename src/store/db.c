@@ -480,17 +480,45 @@ store_configure(struct store *st, struct fct_error *err)
 	return ok ? 0 : -1;
 }
 
+static int open_once(const char *path, const struct store_migration *steps,
+    size_t n, struct store **out, bool *busy, struct fct_error *err);
+
 int
 store_open_with(const char *path, const struct store_migration *steps, size_t n,
     struct store **out, struct fct_error *err)
 {
-	struct store *st;
-	int rc;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int tries = STORE_BUSY_TIMEOUT_MS / 20;
+	bool busy;
 
 	*out = NULL;
 	if (store_make_parents(path, err) != 0 ||
 	    store_create_file(path, err) != 0)
 		return -1;
+	/*
+	 * Two processes opening a new cache at once can each hold the lock
+	 * the other's switch to WAL needs: SQLite then answers "locked" at
+	 * once rather than wait (it would never end). The one told so
+	 * starts again a moment later, within the busy timeout.
+	 */
+	while (open_once(path, steps, n, out, &busy, err) != 0) {
+		if (!busy || --tries <= 0)
+			return -1;
+		fct_error_release(err);
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+/* store_open_with's one try; *busy says whether a lock stopped it. */
+static int
+open_once(const char *path, const struct store_migration *steps, size_t n,
+    struct store **out, bool *busy, struct fct_error *err)
+{
+	struct store *st;
+	int rc;
+
+	*busy = false;
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->schema = (int)n;
@@ -525,6 +553,8 @@ store_open_with(const char *path, const struct store_migration *steps, size_t n,
 	*out = st;
 	return 0;
 fail:
+	*busy = st->db != NULL &&
+	    (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_BUSY;
 	store_close(&st);
 	return -1;
 }
